@@ -1,0 +1,2 @@
+/* Elementwise arithmetic, reductions, shape and data-movement ops:
+ * OP(Name) for each `tern_op_Name` (graph/ops/registry.c). */

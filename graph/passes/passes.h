@@ -1,0 +1,49 @@
+/* Graph passes. Each pass is one file, takes a graph whose shapes are
+ * inferred (every node has n->op and n->params set, constants folded) and
+ * rewrites it in place: a removed node is marked dead (tern_graph_compact
+ * drops it afterwards), a removed tensor is simply no longer referenced.
+ * Each pass fills a tern_pass_report that `tern info --passes` prints. */
+#ifndef TERN_PASSES_H
+#define TERN_PASSES_H
+
+#include "graph/ir.h"
+
+typedef struct tern_pass_report {
+    const char *name;          /* pass name, e.g. "fold-batchnorm" */
+    int nodes_before, nodes_after;
+    int changes;               /* how many rewrites the pass made */
+    char detail[512];          /* what was folded/fused, short, human-readable */
+} tern_pass_report;
+
+/* Append to r->detail, truncating quietly. */
+void tern_report_note(tern_pass_report *r, const char *fmt, ...) TERN_PRINTF(2, 3);
+
+/* Shape inference with constant folding (graph/passes/pass_infer.c): infers
+ * every node in order and evaluates nodes whose inputs are all constant,
+ * including the Shape->Gather->Unsqueeze->Concat->Reshape chains. */
+tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Identity and Dropout (inference) removal. */
+tern_status tern_pass_remove_identity(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* MatMul (2-D constant B) followed by Add of a bias -> Gemm. */
+tern_status tern_pass_matmul_add(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Conv followed by BatchNormalization -> Conv with folded weights/bias. */
+tern_status tern_pass_fold_batchnorm(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Transpose followed by a Transpose that undoes it -> nothing. */
+tern_status tern_pass_cancel_transposes(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Relu, Clip, HardSigmoid, HardSwish, x*HardSigmoid(x), Sigmoid, x*Sigmoid(x),
+ * LeakyRelu, Tanh after a Conv/Gemm -> the Conv/Gemm's fused act. */
+tern_status tern_pass_fuse_activation(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Assign channels-last layout and insert layout conversions (pass_layout.c). */
+tern_status tern_pass_layout(tern_graph *g, tern_pass_report *r, tern_err *err);
+
+/* Helpers for passes (graph/passes/pass_util.c) */
+/* Replace every use of tensor `from` (node inputs, graph outputs) by `to`. */
+void tern_replace_uses(tern_graph *g, int from, int to);
+/* The single live consumer node of tensor t, or -1 if none or several, or t
+ * is a graph output. *slot gets the input position. */
+int tern_single_consumer(const tern_graph *g, int t, int *slot);
+/* Add a new constant tensor with the given data copied into g->pool. */
+int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, const int64_t *dims,
+                   const void *data);
+
+#endif

@@ -1,0 +1,35 @@
+/* A small test harness: suites are plain functions that report each case as
+ * passed, failed or skipped. The runner ends with "N passed, N failed, N
+ * skipped" and exits non-zero if anything failed. */
+#ifndef TERN_TEST_HARNESS_H
+#define TERN_TEST_HARNESS_H
+
+#include <stddef.h>
+
+typedef struct th_ctx {
+    int passed, failed, skipped;
+    int verbose;
+    const char *shared; /* path of ../shared, or NULL if absent */
+    const char *cli;    /* path of the tern CLI binary */
+} th_ctx;
+
+#if defined(__GNUC__)
+#define TH_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TH_PRINTF(a, b)
+#endif
+
+void th_pass(th_ctx *t, const char *name);
+void th_fail(th_ctx *t, const char *name, const char *fmt, ...) TH_PRINTF(3, 4);
+void th_skip(th_ctx *t, const char *name, const char *why);
+/* Report cond as one case. Returns cond. */
+int th_check(th_ctx *t, int cond, const char *name, const char *fmt, ...) TH_PRINTF(4, 5);
+/* "shared/<rel>" path into buf, or NULL (with a skip) when ../shared is absent. */
+const char *th_shared_path(th_ctx *t, const char *rel, char *buf, size_t cap, const char *case_name);
+/* Read a whole file; NULL on failure. Caller frees. */
+unsigned char *th_read_file(const char *path, size_t *len);
+
+/* Each suite is one function; tests/main.c lists them. */
+#define TH_SUITE(name) void name(th_ctx *t)
+
+#endif

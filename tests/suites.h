@@ -1,0 +1,13 @@
+/* The list of test suites, one X(name) per suite function (TH_SUITE). */
+#ifndef TERN_TEST_SUITES_H
+#define TERN_TEST_SUITES_H
+#include "tests/harness.h"
+
+#define TERN_TEST_SUITES \
+    X(suite_common)
+
+#define X(name) void name(th_ctx *t);
+TERN_TEST_SUITES
+#undef X
+
+#endif

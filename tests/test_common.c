@@ -1,0 +1,47 @@
+/* Unit tests of graph/common.c and graph/ir.c helpers. */
+#include <string.h>
+
+#include "graph/ir.h"
+#include "tests/harness.h"
+
+TH_SUITE(suite_common) {
+    size_t r;
+    th_check(t, !tern_mul_size(SIZE_MAX / 2 + 1, 2, &r), "mul_size overflow", "not detected");
+    th_check(t, tern_mul_size(3, 5, &r) && r == 15, "mul_size", "3*5 != 15");
+    tern_pool p = {0};
+    char *a = tern_pool_alloc(&p, 10);
+    char *b = tern_pool_alloc(&p, 1 << 20);
+    th_check(t, a && b && ((uintptr_t)a % 64) == 0 && ((uintptr_t)b % 64) == 0 && b[12345] == 0,
+             "pool alignment and zeroing", "bad block");
+    tern_pool_free(&p);
+
+    tern_graph g;
+    tern_graph_init(&g);
+    int x = tern_graph_add_tensor(&g, "x");
+    int y = tern_graph_add_tensor(&g, "y");
+    int z = tern_graph_add_tensor(&g, "z");
+    g.tensors[x].is_input = 1;
+    /* nodes in reverse order: toposort must reorder them */
+    int n1 = tern_graph_add_node(&g, "Relu", "", "second", 1, 1);
+    g.nodes[n1].inputs[0] = y;
+    g.nodes[n1].outputs[0] = z;
+    int n0 = tern_graph_add_node(&g, "Relu", "", "first", 1, 1);
+    g.nodes[n0].inputs[0] = x;
+    g.nodes[n0].outputs[0] = y;
+    tern_err err = {{0}};
+    th_check(t, tern_graph_toposort(&g, &err) == TERN_OK && strcmp(g.nodes[0].name, "first") == 0,
+             "toposort reorders", "%s", err.msg);
+    /* make a cycle: first consumes z */
+    g.nodes[0].inputs[0] = z;
+    th_check(t, tern_graph_toposort(&g, &err) == TERN_ERR_PARSE && strstr(err.msg, "cycle"),
+             "toposort finds cycles", "got '%s'", err.msg);
+    tern_graph_free(&g);
+
+    tern_tensor tt = {0};
+    tt.rank = 4;
+    tt.dims[0] = 1; tt.dims[1] = 3; tt.dims[2] = 5; tt.dims[3] = 7;
+    tt.layout = TERN_LAYOUT_CHANNELS_LAST;
+    int64_t pd[TERN_MAX_RANK];
+    tern_tensor_phys_dims(&tt, pd);
+    th_check(t, pd[0] == 1 && pd[1] == 5 && pd[2] == 7 && pd[3] == 3, "phys dims NHWC", "wrong");
+}
