@@ -22,11 +22,20 @@
 
 /* op flags */
 #define TERN_OP_NO_FOLD 1u       /* never evaluated by constant folding */
-#define TERN_OP_VIEW 2u          /* output 0 is input 0's bytes under another shape:
-                                    the planner may alias them */
-#define TERN_OP_LAYOUT_NATIVE 4u /* wants channels-last input 0 and output 0 (Conv, pools, BN) */
-#define TERN_OP_ELEMENTWISE 8u   /* every output element depends on the same position of
-                                    each (broadcast) input: works in any layout */
+#define TERN_OP_VIEW 2u          /* output 0 holds input 0's bytes unchanged (Reshape,
+                                    Flatten, Identity...): the planner may alias them when
+                                    both are plain */
+#define TERN_OP_LAYOUT_NATIVE 4u /* Conv, pools, BN: output 0 is made channels-last by the
+                                    layout pass; run must accept any input layout */
+#define TERN_OP_ANY_LAYOUT 8u    /* run indexes every input and output through
+                                    tern_tensor_strides, so any layout works; output 0
+                                    follows the layout of the inputs (elementwise, Pad,
+                                    Concat, Transpose, ReduceMean, Softmax...) */
+#define TERN_OP_FOLD_ON_SHAPE 16u /* output depends only on input shapes (Shape, Size):
+                                    folded even when the input is not constant */
+
+/* Ops with neither LAYOUT_NATIVE nor ANY_LAYOUT only ever see plain tensors:
+ * the layout pass converts channels-last inputs for them. */
 
 typedef struct tern_op {
     const char *type;   /* ONNX op_type */

@@ -1,0 +1,30 @@
+/* From a loaded graph to something that runs: bind the batch size, infer
+ * shapes and fold constants, run the passes, assign layouts, plan memory
+ * (graph/compile.c); then execute node by node (graph/execute.c). Used by the
+ * public session API and directly by tests. */
+#ifndef TERN_COMPILE_H
+#define TERN_COMPILE_H
+
+#include "graph/ir.h"
+#include "graph/passes/passes.h"
+
+#define TERN_COMPILE_NO_FUSE 1u /* skip the rewrite passes (identity, BN, fusion...) */
+#define TERN_MAX_REPORTS 16
+
+typedef struct tern_compiled {
+    tern_graph g;
+    tern_pass_report reports[TERN_MAX_REPORTS];
+    int n_reports;
+    size_t arena_size;  /* bytes the arena needs */
+    size_t peak_bytes;  /* largest sum of simultaneously live tensors */
+    size_t sum_bytes;   /* sum of all planned tensors (no reuse) */
+} tern_compiled;
+
+tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,
+                         tern_err *err);
+/* Run every node; tensors live at arena + tensor.offset (graph inputs must be
+ * filled there first). */
+tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);
+void tern_compiled_free(tern_compiled *c);
+
+#endif
