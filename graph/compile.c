@@ -1,0 +1,92 @@
+/* The compile pipeline: clone the model's graph, bind the batch size, infer
+ * shapes and fold constants, rewrite, assign layouts, plan memory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/compile.h"
+#include "graph/op.h"
+#include "graph/planner.h"
+
+/* Dynamic dims of graph inputs: the first (batch) takes the session's batch;
+ * any other dynamic dim is an error, since every kernel needs static shapes. */
+static tern_status bind_inputs(tern_graph *g, int batch, tern_err *err) {
+    for (int k = 0; k < g->n_inputs; k++) {
+        tern_tensor *t = &g->tensors[g->inputs[k]];
+        if (t->rank < 0)
+            return tern_errf(err, TERN_ERR_UNSUPPORTED, "graph input '%s' has no shape in the model",
+                             t->name);
+        if (tern_dtype_size(t->dtype) == 0)
+            return tern_errf(err, TERN_ERR_UNSUPPORTED, "graph input '%s' has unsupported type %s",
+                             t->name, tern_dtype_name(t->dtype));
+        for (int d = 0; d < t->rank; d++) {
+            if (t->dims[d] >= 0) continue;
+            if (d != 0)
+                return tern_errf(err, TERN_ERR_UNSUPPORTED,
+                                 "graph input '%s': dim %d ('%s') is dynamic; only the batch "
+                                 "(first) dim may be",
+                                 t->name, d, t->dim_param[d] ? t->dim_param[d] : "?");
+            t->dims[d] = batch;
+        }
+        if (tern_tensor_numel(t) < 0 || (tern_tensor_bytes(t) == 0 && tern_tensor_numel(t) > 0))
+            return tern_errf(err, TERN_ERR_SHAPE, "graph input '%s' is too large", t->name);
+    }
+    return TERN_OK;
+}
+
+typedef tern_status (*pass_fn)(tern_graph *, tern_pass_report *, tern_err *);
+
+static tern_status run_pass(tern_compiled *c, pass_fn fn, tern_err *err) {
+    if (c->n_reports >= TERN_MAX_REPORTS)
+        return tern_errf(err, TERN_ERR_INVALID_ARG, "too many passes");
+    tern_pass_report *r = &c->reports[c->n_reports++];
+    memset(r, 0, sizeof *r);
+    r->nodes_before = c->g.n_nodes;
+    tern_status st = fn(&c->g, r, err);
+    if (st != TERN_OK) return st;
+    tern_graph_compact(&c->g);
+    r->nodes_after = c->g.n_nodes;
+    return TERN_OK;
+}
+
+/* Graph outputs need shapes, and nodes after the passes must all be live. */
+static tern_status check_outputs(const tern_graph *g, tern_err *err) {
+    for (int k = 0; k < g->n_outputs; k++) {
+        const tern_tensor *t = &g->tensors[g->outputs[k]];
+        if (t->rank < 0 || tern_tensor_numel(t) < 0)
+            return tern_errf(err, TERN_ERR_SHAPE, "graph output '%s' has no known shape", t->name);
+    }
+    return TERN_OK;
+}
+
+tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
+                         tern_err *err) {
+    memset(c, 0, sizeof *c);
+    if (batch <= 0) batch = 1;
+    tern_status st = tern_graph_clone(&c->g, model, err);
+    if (st != TERN_OK) return st;
+    st = bind_inputs(&c->g, batch, err);
+    if (st == TERN_OK) st = run_pass(c, tern_pass_infer_fold, err);
+    if (!(flags & TERN_COMPILE_NO_FUSE)) {
+        static const pass_fn rewrites[] = {tern_pass_remove_identity, tern_pass_matmul_add,
+                                           tern_pass_fold_batchnorm, tern_pass_cancel_transposes,
+                                           tern_pass_fuse_activation};
+        for (size_t i = 0; st == TERN_OK && i < sizeof rewrites / sizeof rewrites[0]; i++)
+            st = run_pass(c, rewrites[i], err);
+    }
+    if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
+    if (st == TERN_OK) st = check_outputs(&c->g, err);
+    if (st == TERN_OK) {
+        tern_plan_stats ps;
+        st = tern_plan_memory(&c->g, &ps, err);
+        c->arena_size = ps.arena_size;
+        c->peak_bytes = ps.peak_bytes;
+        c->sum_bytes = ps.sum_bytes;
+    }
+    if (st != TERN_OK) tern_compiled_free(c);
+    return st;
+}
+
+void tern_compiled_free(tern_compiled *c) {
+    tern_graph_free(&c->g);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,33 @@
+/* Run a compiled graph: each node in order, its tensors found in the arena
+ * (or in the constant data). Nothing is allocated here. */
+#include "graph/compile.h"
+#include "graph/op.h"
+
+#define MAX_IO 64
+
+static const void *tensor_ptr(const tern_graph *g, int t, unsigned char *arena) {
+    if (t < 0) return NULL;
+    const tern_tensor *x = &g->tensors[t];
+    return x->data ? x->data : arena + x->offset;
+}
+
+tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err) {
+    const tern_graph *g = &c->g;
+    const void *in[MAX_IO];
+    void *out[MAX_IO];
+    for (int i = 0; i < g->n_nodes; i++) {
+        const tern_node *n = &g->nodes[i];
+        if (n->n_inputs > MAX_IO || n->n_outputs > MAX_IO)
+            return tern_errf(err, TERN_ERR_UNSUPPORTED, "node '%s' has too many inputs/outputs",
+                             n->name);
+        for (int k = 0; k < n->n_inputs; k++) in[k] = tensor_ptr(g, n->inputs[k], arena);
+        for (int k = 0; k < n->n_outputs; k++)
+            out[k] = n->outputs[k] < 0 ? NULL : arena + g->tensors[n->outputs[k]].offset;
+        tern_status st = n->op->run(g, n, in, out, err);
+        if (st != TERN_OK) {
+            tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
+            return st;
+        }
+    }
+    return TERN_OK;
+}

@@ -1,0 +1,223 @@
+/* tern_session_report: what `tern info` prints, as text or JSON. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph/model.h"
+#include "graph/op.h"
+#include "graph/session.h"
+
+typedef struct {
+    char *buf;
+    size_t cap, len;
+} sbuf;
+
+static void put(sbuf *b, const char *fmt, ...) TERN_PRINTF(2, 3);
+static void put(sbuf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *dst = b->len < b->cap ? b->buf + b->len : NULL;
+    size_t room = b->len < b->cap ? b->cap - b->len : 0;
+    int n = vsnprintf(dst, room, fmt, ap);
+    va_end(ap);
+    if (n > 0) b->len += (size_t)n;
+}
+
+/* JSON string: escape quotes, backslashes and control characters. */
+static void put_json_str(sbuf *b, const char *s) {
+    put(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') put(b, "\\%c", c);
+        else if (c < 0x20) put(b, "\\u%04x", c);
+        else put(b, "%c", c);
+    }
+    put(b, "\"");
+}
+
+static void put_dims(sbuf *b, const tern_tensor *t, const tern_tensor *model_t, int json) {
+    put(b, "[");
+    for (int i = 0; i < t->rank; i++) {
+        const char *sym = model_t && model_t->dims[i] < 0 ? model_t->dim_param[i] : NULL;
+        if (sym && !json) put(b, "%s%s=%lld", i ? "," : "", sym, (long long)t->dims[i]);
+        else put(b, "%s%lld", i ? "," : "", (long long)t->dims[i]);
+    }
+    put(b, "]");
+}
+
+typedef struct {
+    const char *name;
+    int count;
+} op_count;
+
+/* Histogram of "domain:op" (+ fused activation) over live nodes. */
+static int histogram(const tern_graph *g, op_count *h, int cap, char names[][48]) {
+    int n = 0;
+    static const char *const acts[] = {"", "Relu", "Clip", "HardSigmoid", "HardSwish",
+                                       "Sigmoid", "SiLU", "LeakyRelu", "Tanh"};
+    for (int i = 0; i < g->n_nodes && n < cap; i++) {
+        const tern_node *nd = &g->nodes[i];
+        char key[48];
+        int ak = (int)nd->act.kind;
+        snprintf(key, sizeof key, "%s%s%s%s%s", nd->domain[0] ? nd->domain : "",
+                 nd->domain[0] ? ":" : "", nd->op_type, ak ? "+" : "",
+                 ak > 0 && ak < 9 ? acts[ak] : "");
+        int j = 0;
+        while (j < n && strcmp(h[j].name, key) != 0) j++;
+        if (j == n) {
+            snprintf(names[n], 48, "%s", key);
+            h[n].name = names[n];
+            h[n].count = 0;
+            n++;
+        }
+        h[j].count++;
+    }
+    return n;
+}
+
+static int64_t count_params(const tern_graph *g) {
+    int64_t p = 0;
+    for (int t = 0; t < g->n_tensors; t++) {
+        const tern_tensor *x = &g->tensors[t];
+        int64_t ne = tern_tensor_numel(x);
+        if (x->data && ne > 1 &&
+            (x->dtype == TERN_FLOAT || x->dtype == TERN_FLOAT16 || x->dtype == TERN_DOUBLE))
+            p += ne;
+    }
+    return p;
+}
+
+/* Multiply-accumulates of Conv, Gemm and MatMul, one per weight use. */
+static int64_t count_macs(const tern_graph *g) {
+    int64_t macs = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const tern_node *n = &g->nodes[i];
+        const tern_tensor *y = tern_out(g, n, 0), *a = tern_in(g, n, 0), *w = tern_in(g, n, 1);
+        if (!y || !a || !w || n->domain[0]) continue;
+        int64_t per = 0;
+        if (strcmp(n->op_type, "Conv") == 0 && w->rank >= 2) {
+            per = w->dims[1];
+            for (int d = 2; d < w->rank; d++) per *= w->dims[d];
+        } else if (strcmp(n->op_type, "Gemm") == 0 && a->rank == 2) {
+            per = tern_attr_int(n, "transA", 0) ? a->dims[0] : a->dims[1];
+        } else if (strcmp(n->op_type, "MatMul") == 0 && a->rank >= 1) {
+            per = a->dims[a->rank - 1];
+        }
+        macs += per * tern_tensor_numel(y);
+    }
+    return macs;
+}
+
+static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int json) {
+    const tern_graph *g = &s->c.g, *mg = &s->model->graph;
+    for (int k = 0; k < n; k++) {
+        const tern_tensor *t = &g->tensors[list[k]];
+        int mi = tern_graph_find_tensor(mg, t->name);
+        const tern_tensor *mt = mi >= 0 ? &mg->tensors[mi] : NULL;
+        if (json) {
+            put(b, "%s{\"name\":", k ? "," : "");
+            put_json_str(b, t->name);
+            put(b, ",\"dtype\":\"%s\",\"shape\":", tern_dtype_name(t->dtype));
+            put_dims(b, t, mt, 1);
+            put(b, "}");
+        } else {
+            put(b, "  %-24s %-8s ", t->name, tern_dtype_name(t->dtype));
+            put_dims(b, t, mt, 0);
+            put(b, "\n");
+        }
+    }
+}
+
+static void text_report(sbuf *b, const tern_session *s, unsigned what) {
+    const tern_graph *g = &s->c.g, *mg = &s->model->graph;
+    op_count h[256];
+    char names[256][48];
+    put(b, "model:     %s (producer %s, ir_version %lld)\n", mg->name ? mg->name : "",
+        mg->producer ? mg->producer : "?", (long long)mg->ir_version);
+    put(b, "opset:     ai.onnx %lld", (long long)mg->opset);
+    if (mg->opset_ms) put(b, ", com.microsoft %lld", (long long)mg->opset_ms);
+    put(b, "\ninputs:\n");
+    io_list(b, s, g->inputs, g->n_inputs, 0);
+    put(b, "outputs:\n");
+    io_list(b, s, g->outputs, g->n_outputs, 0);
+    int nh = histogram(mg, h, 256, names);
+    put(b, "ops in the file (%d nodes):\n", mg->n_nodes);
+    for (int i = 0; i < nh; i++) put(b, "  %-28s %d\n", h[i].name, h[i].count);
+    nh = histogram(g, h, 256, names);
+    put(b, "ops after passes (%d nodes):\n", g->n_nodes);
+    for (int i = 0; i < nh; i++) put(b, "  %-28s %d\n", h[i].name, h[i].count);
+    put(b, "parameters: %lld (elements of float initializers, scalars excluded)\n",
+        (long long)count_params(mg));
+    put(b, "MACs:       %lld (Conv, Gemm, MatMul; batch %lld)\n", (long long)count_macs(g),
+        g->n_inputs && g->tensors[g->inputs[0]].rank > 0 ? (long long)g->tensors[g->inputs[0]].dims[0] : 1LL);
+    put(b, "arena:      %zu bytes (peak of live tensors %zu, %.1f%% over; %zu without reuse)\n",
+        s->c.arena_size, s->c.peak_bytes,
+        s->c.peak_bytes ? 100.0 * ((double)s->c.arena_size / (double)s->c.peak_bytes - 1.0) : 0.0,
+        s->c.sum_bytes);
+    if (what & TERN_REPORT_PASSES) {
+        put(b, "passes:\n");
+        for (int i = 0; i < s->c.n_reports; i++) {
+            const tern_pass_report *r = &s->c.reports[i];
+            put(b, "  %-26s %4d -> %4d nodes  %s\n", r->name ? r->name : "?", r->nodes_before,
+                r->nodes_after, r->detail);
+        }
+    }
+}
+
+static void json_hist(sbuf *b, const tern_graph *g) {
+    op_count h[256];
+    char names[256][48];
+    int nh = histogram(g, h, 256, names);
+    put(b, "{");
+    for (int i = 0; i < nh; i++) {
+        put(b, "%s", i ? "," : "");
+        put_json_str(b, h[i].name);
+        put(b, ":%d", h[i].count);
+    }
+    put(b, "}");
+}
+
+static void json_report(sbuf *b, const tern_session *s, unsigned what) {
+    const tern_graph *g = &s->c.g, *mg = &s->model->graph;
+    put(b, "{\"producer\":");
+    put_json_str(b, mg->producer ? mg->producer : "");
+    put(b, ",\"ir_version\":%lld,\"opset\":%lld,\"opset_com_microsoft\":%lld,\"inputs\":[",
+        (long long)mg->ir_version, (long long)mg->opset, (long long)mg->opset_ms);
+    io_list(b, s, g->inputs, g->n_inputs, 1);
+    put(b, "],\"outputs\":[");
+    io_list(b, s, g->outputs, g->n_outputs, 1);
+    put(b, "],\"nodes\":%d,\"ops\":", mg->n_nodes);
+    json_hist(b, mg);
+    put(b, ",\"nodes_after_passes\":%d,\"ops_after_passes\":", g->n_nodes);
+    json_hist(b, g);
+    put(b, ",\"parameters\":%lld,\"macs\":%lld,\"arena_bytes\":%zu,\"peak_bytes\":%zu,"
+           "\"unshared_bytes\":%zu",
+        (long long)count_params(mg), (long long)count_macs(g), s->c.arena_size, s->c.peak_bytes,
+        s->c.sum_bytes);
+    if (what & TERN_REPORT_PASSES) {
+        put(b, ",\"passes\":[");
+        for (int i = 0; i < s->c.n_reports; i++) {
+            const tern_pass_report *r = &s->c.reports[i];
+            put(b, "%s{\"name\":", i ? "," : "");
+            put_json_str(b, r->name ? r->name : "");
+            put(b, ",\"nodes_before\":%d,\"nodes_after\":%d,\"changes\":%d,\"detail\":",
+                r->nodes_before, r->nodes_after, r->changes);
+            put_json_str(b, r->detail);
+            put(b, "}");
+        }
+        put(b, "]");
+    }
+    put(b, "}\n");
+}
+
+tern_status tern_session_report(const tern_session *s, unsigned what, char *buf, size_t cap,
+                                size_t *len) {
+    if (!s || !s->compiled || !s->model || (!buf && cap)) return TERN_ERR_INVALID_ARG;
+    sbuf b = {buf, cap, 0};
+    if (cap) buf[0] = 0;
+    if (what & TERN_REPORT_JSON) json_report(&b, s, what);
+    else text_report(&b, s, what);
+    if (len) *len = b.len;
+    if (cap && b.len >= cap) buf[cap - 1] = 0;
+    return TERN_OK;
+}
