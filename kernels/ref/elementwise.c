@@ -1,0 +1,253 @@
+#include "kernels/ref/elementwise.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "kernels/ref/walk.h"
+
+int tern_binop_is_compare(tern_binop op) {
+    return op >= TERN_BIN_EQUAL && op <= TERN_BIN_GREATER_EQUAL;
+}
+
+int tern_unop_is_integer_ok(tern_unop op) {
+    return op == TERN_UN_NEG || op == TERN_UN_ABS || op == TERN_UN_SIGN;
+}
+
+/* ---- float ---- */
+
+static float max_f32(float x, float y) { return x != x || y != y ? NAN : (x > y ? x : y); }
+static float min_f32(float x, float y) { return x != x || y != y ? NAN : (x < y ? x : y); }
+
+/* one output element of a float op */
+static float bin_f32(tern_binop op, float x, float y) {
+    switch (op) {
+    case TERN_BIN_ADD: return x + y;
+    case TERN_BIN_SUB: return x - y;
+    case TERN_BIN_MUL: return x * y;
+    case TERN_BIN_DIV: return x / y;
+    case TERN_BIN_POW: return powf(x, y);
+    case TERN_BIN_MAX: return max_f32(x, y);
+    case TERN_BIN_MIN: return min_f32(x, y);
+    default: return 0.0f; /* not a float op: rejected by infer */
+    }
+}
+
+static uint8_t cmp_f32(tern_binop op, float x, float y) {
+    switch (op) {
+    case TERN_BIN_EQUAL: return x == y;
+    case TERN_BIN_LESS: return x < y;
+    case TERN_BIN_LESS_EQUAL: return x <= y;
+    case TERN_BIN_GREATER: return x > y;
+    case TERN_BIN_GREATER_EQUAL: return x >= y;
+    default: return 0;
+    }
+}
+
+/* the hot cases get their own loops so that the compiler vectorizes them */
+static void row_f32(tern_binop op, int64_t n, float *o, int64_t io, const float *a, int64_t ia,
+                    const float *b, int64_t ib) {
+    switch (op) {
+    case TERN_BIN_ADD:
+        for (int64_t i = 0; i < n; i++) o[i * io] = a[i * ia] + b[i * ib];
+        break;
+    case TERN_BIN_SUB:
+        for (int64_t i = 0; i < n; i++) o[i * io] = a[i * ia] - b[i * ib];
+        break;
+    case TERN_BIN_MUL:
+        for (int64_t i = 0; i < n; i++) o[i * io] = a[i * ia] * b[i * ib];
+        break;
+    case TERN_BIN_DIV:
+        for (int64_t i = 0; i < n; i++) o[i * io] = a[i * ia] / b[i * ib];
+        break;
+    default:
+        for (int64_t i = 0; i < n; i++) o[i * io] = bin_f32(op, a[i * ia], b[i * ib]);
+    }
+}
+
+void tern_ref_binary_f32(tern_binop op, int rank, const int64_t *dims, void *out,
+                         const int64_t *so, const float *a, const int64_t *sa, const float *b,
+                         const int64_t *sb) {
+    const int64_t *st[3] = {so, sa, sb};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    int cmp = tern_binop_is_compare(op);
+    do {
+        const float *pa = a + w.off[1], *pb = b + w.off[2];
+        if (cmp) {
+            uint8_t *po = (uint8_t *)out + w.off[0];
+            for (int64_t i = 0; i < w.n; i++)
+                po[i * w.inc[0]] = cmp_f32(op, pa[i * w.inc[1]], pb[i * w.inc[2]]);
+        } else {
+            row_f32(op, w.n, (float *)out + w.off[0], w.inc[0], pa, w.inc[1], pb, w.inc[2]);
+        }
+    } while (tern_walk_next(&w));
+}
+
+void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64_t *so,
+                          const float *a, const int64_t *sa, const int64_t *b, const int64_t *sb) {
+    const int64_t *st[3] = {so, sa, sb};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] =
+                powf(a[w.off[1] + i * w.inc[1]], (float)b[w.off[2] + i * w.inc[2]]);
+    } while (tern_walk_next(&w));
+}
+
+/* ---- integers: one template for int64 and int32 ----
+ * Wrapping arithmetic goes through the unsigned type (no signed overflow);
+ * converting the result back is modulo 2^bits on every compiler we target. */
+#define DEFINE_INT_BINARY(NAME, T, U, TMIN)                                                       \
+    static T NAME##_op(tern_binop op, T x, T y) {                                                 \
+        switch (op) {                                                                             \
+        case TERN_BIN_ADD: return (T)((U)x + (U)y);                                               \
+        case TERN_BIN_SUB: return (T)((U)x - (U)y);                                               \
+        case TERN_BIN_MUL: return (T)((U)x * (U)y);                                               \
+        case TERN_BIN_DIV:                                                                        \
+            if (y == 0) return 0;                  /* defined: x / 0 = 0 */                       \
+            if (x == TMIN && y == -1) return TMIN; /* wraps */                                    \
+            return x / y;                                                                         \
+        case TERN_BIN_MAX: return x > y ? x : y;                                                  \
+        case TERN_BIN_MIN: return x < y ? x : y;                                                  \
+        default: return 0;                                                                        \
+        }                                                                                         \
+    }                                                                                             \
+    static uint8_t NAME##_cmp(tern_binop op, T x, T y) {                                          \
+        switch (op) {                                                                             \
+        case TERN_BIN_EQUAL: return x == y;                                                       \
+        case TERN_BIN_LESS: return x < y;                                                         \
+        case TERN_BIN_LESS_EQUAL: return x <= y;                                                  \
+        case TERN_BIN_GREATER: return x > y;                                                      \
+        case TERN_BIN_GREATER_EQUAL: return x >= y;                                               \
+        default: return 0;                                                                        \
+        }                                                                                         \
+    }                                                                                             \
+    void tern_ref_binary_##NAME(tern_binop op, int rank, const int64_t *dims, void *out,          \
+                                const int64_t *so, const T *a, const int64_t *sa, const T *b,     \
+                                const int64_t *sb) {                                              \
+        const int64_t *st[3] = {so, sa, sb};                                                      \
+        tern_walk w;                                                                              \
+        if (!tern_walk_init(&w, rank, dims, 3, st)) return;                                       \
+        int cmp = tern_binop_is_compare(op);                                                      \
+        do {                                                                                      \
+            for (int64_t i = 0; i < w.n; i++) {                                                   \
+                T x = a[w.off[1] + i * w.inc[1]], y = b[w.off[2] + i * w.inc[2]];                 \
+                if (cmp)                                                                          \
+                    ((uint8_t *)out)[w.off[0] + i * w.inc[0]] = NAME##_cmp(op, x, y);             \
+                else                                                                              \
+                    ((T *)out)[w.off[0] + i * w.inc[0]] = NAME##_op(op, x, y);                    \
+            }                                                                                     \
+        } while (tern_walk_next(&w));                                                             \
+    }
+
+DEFINE_INT_BINARY(i64, int64_t, uint64_t, INT64_MIN)
+DEFINE_INT_BINARY(i32, int32_t, uint32_t, INT32_MIN)
+
+/* ---- bool ---- */
+
+static uint8_t bin_bool(tern_binop op, int x, int y) {
+    switch (op) {
+    case TERN_BIN_AND: return x && y;
+    case TERN_BIN_OR: return x || y;
+    case TERN_BIN_XOR: return x != y;
+    case TERN_BIN_EQUAL: return x == y;
+    default: return 0;
+    }
+}
+
+void tern_ref_binary_bool(tern_binop op, int rank, const int64_t *dims, uint8_t *out,
+                          const int64_t *so, const uint8_t *a, const int64_t *sa,
+                          const uint8_t *b, const int64_t *sb) {
+    const int64_t *st[3] = {so, sa, sb};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] =
+                bin_bool(op, a[w.off[1] + i * w.inc[1]] != 0, b[w.off[2] + i * w.inc[2]] != 0);
+    } while (tern_walk_next(&w));
+}
+
+void tern_ref_where(size_t esz, int rank, const int64_t *dims, void *out, const int64_t *so,
+                    const uint8_t *cond, const int64_t *sc, const void *x, const int64_t *sx,
+                    const void *y, const int64_t *sy) {
+    const int64_t *st[4] = {so, sc, sx, sy};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 4, st)) return;
+    int64_t e = (int64_t)esz;
+    do {
+        for (int64_t i = 0; i < w.n; i++) {
+            const char *src = cond[w.off[1] + i * w.inc[1]]
+                                  ? (const char *)x + (w.off[2] + i * w.inc[2]) * e
+                                  : (const char *)y + (w.off[3] + i * w.inc[3]) * e;
+            memcpy((char *)out + (w.off[0] + i * w.inc[0]) * e, src, esz);
+        }
+    } while (tern_walk_next(&w));
+}
+
+/* ---- unary ---- */
+
+static float un_f32(tern_unop op, float x) {
+    switch (op) {
+    case TERN_UN_NEG: return -x;
+    case TERN_UN_ABS: return fabsf(x);
+    case TERN_UN_SQRT: return sqrtf(x);
+    case TERN_UN_EXP: return expf(x);
+    case TERN_UN_LOG: return logf(x);
+    case TERN_UN_RECIPROCAL: return 1.0f / x;
+    case TERN_UN_FLOOR: return floorf(x);
+    case TERN_UN_CEIL: return ceilf(x);
+    case TERN_UN_ROUND: return nearbyintf(x); /* default rounding mode: half to even */
+    case TERN_UN_ERF: return erff(x);
+    case TERN_UN_SIGN: return x > 0 ? 1.0f : x < 0 ? -1.0f : x; /* keeps 0, -0 and NaN */
+    case TERN_UN_SIN: return sinf(x);
+    case TERN_UN_COS: return cosf(x);
+    default: return 0.0f;
+    }
+}
+
+void tern_ref_unary_f32(tern_unop op, int rank, const int64_t *dims, float *out,
+                        const int64_t *so, const float *a, const int64_t *sa) {
+    const int64_t *st[2] = {so, sa};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 2, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] = un_f32(op, a[w.off[1] + i * w.inc[1]]);
+    } while (tern_walk_next(&w));
+}
+
+#define DEFINE_INT_UNARY(NAME, T, U)                                                              \
+    static T NAME##_un(tern_unop op, T x) {                                                       \
+        switch (op) {                                                                             \
+        case TERN_UN_NEG: return (T)((U)0 - (U)x);                                                \
+        case TERN_UN_ABS: return x < 0 ? (T)((U)0 - (U)x) : x;                                    \
+        case TERN_UN_SIGN: return (T)(x > 0 ? 1 : x < 0 ? -1 : 0);                                \
+        default: return 0;                                                                        \
+        }                                                                                         \
+    }                                                                                             \
+    void tern_ref_unary_##NAME(tern_unop op, int rank, const int64_t *dims, T *out,               \
+                               const int64_t *so, const T *a, const int64_t *sa) {                \
+        const int64_t *st[2] = {so, sa};                                                          \
+        tern_walk w;                                                                              \
+        if (!tern_walk_init(&w, rank, dims, 2, st)) return;                                       \
+        do {                                                                                      \
+            for (int64_t i = 0; i < w.n; i++)                                                     \
+                out[w.off[0] + i * w.inc[0]] = NAME##_un(op, a[w.off[1] + i * w.inc[1]]);         \
+        } while (tern_walk_next(&w));                                                             \
+    }
+
+DEFINE_INT_UNARY(i64, int64_t, uint64_t)
+DEFINE_INT_UNARY(i32, int32_t, uint32_t)
+
+void tern_ref_not_bool(int rank, const int64_t *dims, uint8_t *out, const int64_t *so,
+                       const uint8_t *a, const int64_t *sa) {
+    const int64_t *st[2] = {so, sa};
+    tern_walk w;
+    if (!tern_walk_init(&w, rank, dims, 2, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] = a[w.off[1] + i * w.inc[1]] == 0;
+    } while (tern_walk_next(&w));
+}
