@@ -46,4 +46,31 @@ int tern_single_consumer(const tern_graph *g, int t, int *slot);
 int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, const int64_t *dims,
                    const void *data);
 
+/* 1 if n is a live ai.onnx node of the given op type. */
+int tern_node_is(const tern_node *n, const char *op_type);
+/* The live node that writes tensor t, or -1 (input, constant, nothing). */
+int tern_producer(const tern_graph *g, int t);
+/* Number of live nodes. */
+int tern_live_nodes(const tern_graph *g);
+/* Tensor `removed` is about to lose its producer and carries the same values
+ * as `kept`: make readers of `removed` read `kept`. Graph outputs keep their
+ * tensor, so when `removed` is a graph output, `kept`'s producer writes
+ * `removed` instead and `kept`'s readers move to it. Returns 0 and changes
+ * nothing when that is impossible (kept is a graph input, a constant or a
+ * graph output itself). */
+int tern_redirect_tensor(tern_graph *g, int removed, int kept);
+/* Give node i new input/output arrays (from g->pool; never grown in place,
+ * the arrays may be shared with the model). Return 0 on OOM. */
+int tern_set_inputs(tern_graph *g, int node, const int *inputs, int count);
+int tern_set_outputs(tern_graph *g, int node, const int *outputs, int count);
+/* Re-run the node's infer after a rewrite changed its inputs or outputs. */
+tern_status tern_reinfer(tern_graph *g, int node, tern_err *err);
+/* Element i of float32 data (memcpy: constant data may be unaligned). */
+float tern_f32_at(const void *data, int64_t i);
+/* A constant float32 tensor with exactly n elements, or NULL. */
+const tern_tensor *tern_const_f32(const tern_graph *g, int t, int64_t n);
+/* Start/finish a pass report: name, live node counts. */
+void tern_report_begin(tern_pass_report *r, const char *name, const tern_graph *g);
+void tern_report_end(tern_pass_report *r, const tern_graph *g);
+
 #endif
