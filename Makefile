@@ -49,8 +49,19 @@ $(TESTS): $(TEST_OBJ) $(LIB) $(CLI)
 test: $(TESTS)
 	TERN_CLI=$(CLI) $(TESTS) $(TEST_ARGS)
 
-demo: $(CLI)
-	$(CLI) demo demo/model.onnx demo/digits
+# The demo: tools/demo/demo.c classifies the test digits with tools/demo/digits.onnx
+# (see tools/demo/README.md). Needs neither ../shared nor Python.
+DEMO_SRC := $(sort $(wildcard tools/demo/*.c))
+DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/obj/%.o)
+DEMO     := $(BUILD)/tern_demo
+
+$(DEMO): $(DEMO_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(DEMO_OBJ) $(LIB) $(LDLIBS)
+
+demo: $(CLI) $(DEMO)
+	$(DEMO)
+
+-include $(DEMO_OBJ:.o=.d)
 
 clean:
 	rm -rf build
