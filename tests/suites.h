@@ -4,7 +4,9 @@
 #include "tests/harness.h"
 
 #define TERN_TEST_SUITES \
-    X(suite_common)
+    X(suite_common) \
+    X(suite_formats) \
+    X(suite_cli)
 
 #define X(name) void name(th_ctx *t);
 TERN_TEST_SUITES
