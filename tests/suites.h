@@ -5,6 +5,9 @@
 
 #define TERN_TEST_SUITES \
     X(suite_common) \
+    X(suite_conformance) \
+    X(suite_model_passes) \
+    X(suite_models) \
     X(suite_formats) \
     X(suite_cli)
 
