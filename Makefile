@@ -3,6 +3,7 @@
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wvla -D_POSIX_C_SOURCE=200809L \
+           -Wno-format-truncation \
            -I. -Iinclude
 LDLIBS  += -lm -lpthread
 
