@@ -1,0 +1,84 @@
+/* Conv: 1-D and 2-D convolution, any group count, optional bias, fused
+ * activation (n->act, set by the fusion pass). The math is
+ * kernels/ref/conv_f32.c; this file checks the node and resolves the window
+ * (auto_pad, pads, strides, dilations) once into a tern_conv_geom. */
+#include "graph/ops/op_nn_util.h"
+#include "kernels/ref/conv_f32.h"
+
+/* Check X, W and B against each other; fills c_in, c_out, group. */
+static tern_status check_conv_inputs(const tern_graph *g, const tern_node *n,
+                                     tern_conv_geom *geom, tern_err *err) {
+    const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1), *b = tern_in(g, n, 2);
+    tern_status st;
+    if ((st = tern_require_f32(g, n, 0, "input X", err)) ||
+        (st = tern_require_f32(g, n, 1, "weight W", err)) ||
+        (st = tern_require_f32(g, n, 2, "bias B", err)))
+        return st;
+    if (x->rank == 5)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "3-D convolution is not supported");
+    if (x->rank != 3 && x->rank != 4)
+        return tern_errf(err, TERN_ERR_SHAPE, "input X must have rank 3 or 4, has %d", x->rank);
+    if (w->rank != x->rank)
+        return tern_errf(err, TERN_ERR_SHAPE, "weight W must have rank %d like X, has %d",
+                         x->rank, w->rank);
+    for (int i = 0; i < x->rank; i++)
+        if (x->dims[i] < (i == 0 ? 0 : 1) || w->dims[i] < 1)
+            return tern_errf(err, TERN_ERR_SHAPE, "X or W has an unknown or empty dim %d", i);
+    int64_t group = tern_attr_int(n, "group", 1);
+    int64_t cin = x->dims[1], m = w->dims[0];
+    if (group < 1 || group > cin || cin % group != 0 || m % group != 0)
+        return tern_errf(err, TERN_ERR_SHAPE,
+                         "group %lld must divide the input channels (%lld) and the output "
+                         "channels (%lld)",
+                         (long long)group, (long long)cin, (long long)m);
+    if (w->dims[1] != cin / group)
+        return tern_errf(err, TERN_ERR_SHAPE,
+                         "W has %lld input channels per group, X has %lld channels in %lld groups",
+                         (long long)w->dims[1], (long long)cin, (long long)group);
+    if (b && (b->rank != 1 || b->dims[0] != m))
+        return tern_errf(err, TERN_ERR_SHAPE, "bias B must have shape [%lld]", (long long)m);
+    geom->n = x->dims[0];
+    geom->c_in = cin;
+    geom->c_out = m;
+    geom->group = group;
+    return TERN_OK;
+}
+
+static tern_status conv_infer(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 2, 3, 1, 1, err);
+    if (st) return st;
+    tern_conv_geom *geom = tern_pool_alloc(&g->pool, sizeof *geom);
+    if (!geom) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    if ((st = check_conv_inputs(g, n, geom, err))) return st;
+    const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1);
+    int nsp = x->rank - 2;
+    int64_t kernel[2];
+    if ((st = tern_window_ints(n, "kernel_shape", nsp, 1, 0, kernel, err))) return st;
+    for (int i = 0; i < nsp; i++) {
+        if (tern_node_attr(n, "kernel_shape") && kernel[i] != w->dims[2 + i])
+            return tern_errf(err, TERN_ERR_SHAPE, "kernel_shape[%d] = %lld but W has %lld", i,
+                             (long long)kernel[i], (long long)w->dims[2 + i]);
+        kernel[i] = w->dims[2 + i];
+    }
+    if ((st = tern_window_resolve(n, nsp, x->dims + 2, kernel, 0, 1, geom, err))) return st;
+    int64_t dims[4] = {geom->n, geom->c_out, geom->out[0], geom->out[1]};
+    if (nsp == 1) dims[2] = geom->out[1];
+    tern_set_out(g, n, 0, TERN_FLOAT, x->rank, dims);
+    n->params = geom;
+    return TERN_OK;
+}
+
+static tern_status conv_run(const tern_graph *g, const tern_node *n, const void *const *in,
+                            void *const *out, tern_err *err) {
+    (void)err;
+    const tern_conv_geom *geom = n->params;
+    int64_t xs[4], ws[4], ys[4];
+    tern_strides_nchw(tern_in(g, n, 0), xs);
+    tern_strides_nchw(tern_in(g, n, 1), ws);
+    tern_strides_nchw(tern_out(g, n, 0), ys);
+    const float *bias = n->n_inputs > 2 ? in[2] : NULL;
+    tern_conv_f32(geom, in[0], xs, in[1], ws, bias, out[0], ys, &n->act);
+    return TERN_OK;
+}
+
+const tern_op tern_op_Conv = {"Conv", "", TERN_OP_LAYOUT_NATIVE, conv_infer, conv_run};

@@ -1,0 +1,39 @@
+/* Helpers shared by the conv/pool/normalization/gemm/activation op files.
+ * Mainly the sliding-window attributes of Conv, MaxPool and AveragePool
+ * (kernel_shape, strides, dilations, pads, auto_pad, ceil_mode) resolved
+ * against a known input shape into a tern_conv_geom. */
+#ifndef TERN_OP_NN_UTIL_H
+#define TERN_OP_NN_UTIL_H
+
+#include "graph/op.h"
+#include "kernels/ref/conv_f32.h"
+
+/* Largest size/stride/pad/dilation accepted, so that index arithmetic can
+ * never overflow int64. */
+#define TERN_WINDOW_MAX ((int64_t)1 << 30)
+
+/* Resolve the window of a node whose input has nsp (1 or 2) spatial dims
+ * in_sp and whose kernel is kernel (from W or kernel_shape). Fills
+ * g->in/out/kernel/stride/dil/pad_begin/pad_end (a 1-D window becomes a
+ * 2-D one of height 1). allow_dil: 0 rejects dilations other than 1. */
+tern_status tern_window_resolve(const tern_node *n, int nsp, const int64_t *in_sp,
+                                const int64_t *kernel, int ceil_mode, int allow_dil,
+                                tern_conv_geom *geom, tern_err *err);
+
+/* Read an optional INTS attribute of exactly count values, each >= min and
+ * <= TERN_WINDOW_MAX, into v; when absent, v is filled with dflt. */
+tern_status tern_window_ints(const tern_node *n, const char *name, int count, int64_t min,
+                             int64_t dflt, int64_t *v, tern_err *err);
+
+/* The ai.onnx opset of g, with 0 (not imported) read as "latest". */
+int64_t tern_graph_opset(const tern_graph *g);
+
+/* "float32 only" check for an op's input i, naming the dtype it got. */
+tern_status tern_require_f32(const tern_graph *g, const tern_node *n, int i, const char *what,
+                             tern_err *err);
+
+/* Fill s[4] with the (N, C, H, W) strides of a rank-3 or rank-4 tensor; a
+ * rank-3 (1-D spatial) tensor gets a height axis of size 1 (stride 0). */
+void tern_strides_nchw(const tern_tensor *t, int64_t s[4]);
+
+#endif
