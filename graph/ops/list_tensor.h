@@ -1,2 +1,11 @@
 /* Elementwise arithmetic, reductions, shape and data-movement ops:
  * OP(Name) for each `tern_op_Name` (graph/ops/registry.c). */
+/* op_binary.c */
+OP(Add) OP(Sub) OP(Mul) OP(Div) OP(Pow) OP(Max) OP(Min)
+OP(Equal) OP(Less) OP(LessOrEqual) OP(Greater) OP(GreaterOrEqual)
+OP(And) OP(Or) OP(Xor) OP(Where)
+/* op_unary.c */
+OP(Neg) OP(Abs) OP(Sqrt) OP(Exp) OP(Log) OP(Reciprocal) OP(Floor) OP(Ceil) OP(Round)
+OP(Erf) OP(Sign) OP(Sin) OP(Cos) OP(Not)
+/* op_reduce.c */
+OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin)

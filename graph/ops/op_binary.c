@@ -1,0 +1,169 @@
+/* Elementwise ops of two inputs with numpy broadcasting: Add, Sub, Mul,
+ * Div, Pow, Max, Min (two inputs), the comparisons Equal, Less,
+ * LessOrEqual, Greater, GreaterOrEqual, the logic ops And, Or, Xor, and
+ * Where (three inputs). float32 for activations; int64/int32 because
+ * exporters compute shapes with them. Any layout: run indexes every operand
+ * through its strides. */
+#include <string.h>
+
+#include "graph/op.h"
+#include "graph/ops/op_tensor_util.h"
+#include "kernels/ref/elementwise.h"
+
+typedef struct binary_params {
+    tern_binop op;
+} binary_params;
+
+static const struct {
+    const char *type;
+    tern_binop op;
+} BINOPS[] = {
+    {"Add", TERN_BIN_ADD},         {"Sub", TERN_BIN_SUB},
+    {"Mul", TERN_BIN_MUL},         {"Div", TERN_BIN_DIV},
+    {"Pow", TERN_BIN_POW},         {"Max", TERN_BIN_MAX},
+    {"Min", TERN_BIN_MIN},         {"Equal", TERN_BIN_EQUAL},
+    {"Less", TERN_BIN_LESS},       {"LessOrEqual", TERN_BIN_LESS_EQUAL},
+    {"Greater", TERN_BIN_GREATER}, {"GreaterOrEqual", TERN_BIN_GREATER_EQUAL},
+    {"And", TERN_BIN_AND},         {"Or", TERN_BIN_OR},
+    {"Xor", TERN_BIN_XOR},
+};
+
+static int is_logic(tern_binop op) {
+    return op == TERN_BIN_AND || op == TERN_BIN_OR || op == TERN_BIN_XOR;
+}
+
+/* Which input dtypes an op accepts (both inputs share it, except Pow's exponent). */
+static tern_status check_types(tern_binop op, tern_dtype a, tern_dtype b, tern_err *err) {
+    if (is_logic(op)) {
+        if (a != TERN_BOOL || b != TERN_BOOL)
+            return tern_errf(err, TERN_ERR_SHAPE, "inputs must be bool, are %s and %s",
+                             tern_dtype_name(a), tern_dtype_name(b));
+        return TERN_OK;
+    }
+    if (op == TERN_BIN_POW) {
+        if (a != TERN_FLOAT || (b != TERN_FLOAT && b != TERN_INT64))
+            return tern_errf(err, TERN_ERR_UNSUPPORTED,
+                             "Pow of %s by %s is not supported (float32 base, float32/int64 "
+                             "exponent)",
+                             tern_dtype_name(a), tern_dtype_name(b));
+        return TERN_OK;
+    }
+    if (a != b)
+        return tern_errf(err, TERN_ERR_SHAPE, "input dtypes differ: %s vs %s", tern_dtype_name(a),
+                         tern_dtype_name(b));
+    if (!tern_is_numeric(a) && !(op == TERN_BIN_EQUAL && a == TERN_BOOL))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32, int32, int64)",
+                         tern_dtype_name(a));
+    return TERN_OK;
+}
+
+static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 2, 2, 1, 1, err);
+    if (st != TERN_OK) return st;
+    binary_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    while (k < sizeof BINOPS / sizeof BINOPS[0] && strcmp(BINOPS[k].type, n->op_type) != 0) k++;
+    if (k == sizeof BINOPS / sizeof BINOPS[0])
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "not a binary op: %s", n->op_type);
+    p->op = BINOPS[k].op;
+    const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1);
+    if ((st = check_types(p->op, a->dtype, b->dtype, err)) != TERN_OK) return st;
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    if ((st = tern_need_static(g, n, 1, err)) != TERN_OK) return st;
+    int r;
+    int64_t dims[TERN_MAX_RANK];
+    if ((st = tern_broadcast_shape(a->rank, a->dims, b->rank, b->dims, &r, dims, err)) != TERN_OK)
+        return st;
+    tern_dtype odt = tern_binop_is_compare(p->op) || is_logic(p->op) ? TERN_BOOL : a->dtype;
+    tern_set_out(g, n, 0, odt, r, dims);
+    n->params = p;
+    return TERN_OK;
+}
+
+static tern_status run_binary(const tern_graph *g, const tern_node *n, const void *const *in,
+                              void *const *out, tern_err *err) {
+    const binary_params *p = n->params;
+    const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1), *o = tern_out(g, n, 0);
+    int64_t so[TERN_MAX_RANK], sa[TERN_MAX_RANK], sb[TERN_MAX_RANK];
+    tern_tensor_strides(o, so);
+    tern_bcast_strides(a, o->rank, sa);
+    tern_bcast_strides(b, o->rank, sb);
+    if (p->op == TERN_BIN_POW && b->dtype == TERN_INT64) {
+        tern_ref_pow_f32_i64(o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+        return TERN_OK;
+    }
+    switch (a->dtype) {
+    case TERN_FLOAT:
+        tern_ref_binary_f32(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+        break;
+    case TERN_INT64:
+        tern_ref_binary_i64(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+        break;
+    case TERN_INT32:
+        tern_ref_binary_i32(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+        break;
+    case TERN_BOOL:
+        tern_ref_binary_bool(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+        break;
+    default: return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s", tern_dtype_name(a->dtype));
+    }
+    return TERN_OK;
+}
+
+#define BINARY_OP(NAME)                                                                           \
+    const tern_op tern_op_##NAME = {#NAME, "", TERN_OP_ANY_LAYOUT, infer_binary, run_binary};
+BINARY_OP(Add)
+BINARY_OP(Sub)
+BINARY_OP(Mul)
+BINARY_OP(Div)
+BINARY_OP(Pow)
+BINARY_OP(Max)
+BINARY_OP(Min)
+BINARY_OP(Equal)
+BINARY_OP(Less)
+BINARY_OP(LessOrEqual)
+BINARY_OP(Greater)
+BINARY_OP(GreaterOrEqual)
+BINARY_OP(And)
+BINARY_OP(Or)
+BINARY_OP(Xor)
+
+/* ---- Where(cond, x, y): three-way broadcast, any element type ---- */
+
+static tern_status infer_where(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 3, 3, 1, 1, err);
+    if (st != TERN_OK) return st;
+    const tern_tensor *c = tern_in(g, n, 0), *x = tern_in(g, n, 1), *y = tern_in(g, n, 2);
+    if (c->dtype != TERN_BOOL)
+        return tern_errf(err, TERN_ERR_SHAPE, "condition must be bool, is %s",
+                         tern_dtype_name(c->dtype));
+    if (x->dtype != y->dtype || tern_dtype_size(x->dtype) == 0)
+        return tern_errf(err, TERN_ERR_SHAPE, "x and y dtypes differ or are unknown: %s vs %s",
+                         tern_dtype_name(x->dtype), tern_dtype_name(y->dtype));
+    for (int i = 0; i < 3; i++)
+        if ((st = tern_need_static(g, n, i, err)) != TERN_OK) return st;
+    int r1, r;
+    int64_t d1[TERN_MAX_RANK], dims[TERN_MAX_RANK];
+    if ((st = tern_broadcast_shape(c->rank, c->dims, x->rank, x->dims, &r1, d1, err)) != TERN_OK)
+        return st;
+    if ((st = tern_broadcast_shape(r1, d1, y->rank, y->dims, &r, dims, err)) != TERN_OK) return st;
+    tern_set_out(g, n, 0, x->dtype, r, dims);
+    return TERN_OK;
+}
+
+static tern_status run_where(const tern_graph *g, const tern_node *n, const void *const *in,
+                             void *const *out, tern_err *err) {
+    (void)err;
+    const tern_tensor *o = tern_out(g, n, 0);
+    int64_t so[TERN_MAX_RANK], sc[TERN_MAX_RANK], sx[TERN_MAX_RANK], sy[TERN_MAX_RANK];
+    tern_tensor_strides(o, so);
+    tern_bcast_strides(tern_in(g, n, 0), o->rank, sc);
+    tern_bcast_strides(tern_in(g, n, 1), o->rank, sx);
+    tern_bcast_strides(tern_in(g, n, 2), o->rank, sy);
+    tern_ref_where(tern_dtype_size(o->dtype), o->rank, o->dims, out[0], so, in[0], sc, in[1], sx,
+                   in[2], sy);
+    return TERN_OK;
+}
+
+const tern_op tern_op_Where = {"Where", "", TERN_OP_ANY_LAYOUT, infer_where, run_where};

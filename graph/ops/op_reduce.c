@@ -1,0 +1,108 @@
+/* ReduceSum, ReduceMean, ReduceMax, ReduceMin (float32, int64), any layout.
+ *
+ * Opset differences: the axes are an attribute until ReduceSum-13 and
+ * ReduceMean/Max/Min-18 made them an optional (constant) input. keepdims
+ * (default 1) keeps reduced axes as 1; with no axes the op reduces
+ * everything, unless noop_with_empty_axes=1 makes it an identity. */
+#include <string.h>
+
+#include "graph/op.h"
+#include "graph/ops/op_tensor_util.h"
+#include "kernels/ref/reduce.h"
+
+typedef struct reduce_params {
+    tern_reduce_op op;
+    int keepdims;
+    int mask[TERN_MAX_RANK]; /* 1: input axis is reduced */
+    int64_t count;           /* input elements per output element */
+} reduce_params;
+
+static const struct {
+    const char *type;
+    tern_reduce_op op;
+    int64_t axes_input_opset; /* first opset where axes is an input */
+} REDUCES[] = {
+    {"ReduceSum", TERN_REDUCE_SUM, 13},
+    {"ReduceMean", TERN_REDUCE_MEAN, 18},
+    {"ReduceMax", TERN_REDUCE_MAX, 18},
+    {"ReduceMin", TERN_REDUCE_MIN, 18},
+};
+
+/* which axes to reduce into p->mask */
+static tern_status reduce_axes(const tern_graph *g, const tern_node *n, int64_t from_opset,
+                               int rank, reduce_params *p, tern_err *err) {
+    int64_t axes[TERN_MAX_RANK];
+    int count, present;
+    tern_status st =
+        tern_read_axes(g, n, "axes", 1, from_opset, axes, TERN_MAX_RANK, &count, &present, err);
+    if (st != TERN_OK) return st;
+    if (count == 0) {
+        int noop = tern_attr_int(n, "noop_with_empty_axes", 0) != 0;
+        for (int k = 0; k < rank; k++) p->mask[k] = !noop;
+        return TERN_OK;
+    }
+    return tern_axes_mask(axes, count, rank, p->mask, err);
+}
+
+static tern_status infer_reduce(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 2, 1, 1, err);
+    if (st != TERN_OK) return st;
+    size_t k = 0;
+    while (k < sizeof REDUCES / sizeof REDUCES[0] && strcmp(REDUCES[k].type, n->op_type) != 0) k++;
+    if (k == sizeof REDUCES / sizeof REDUCES[0])
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "not a reduction: %s", n->op_type);
+    const tern_tensor *x = tern_in(g, n, 0);
+    if (x->dtype != TERN_FLOAT && x->dtype != TERN_INT64)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32, int64)",
+                         tern_dtype_name(x->dtype));
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    reduce_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    p->op = REDUCES[k].op;
+    p->keepdims = tern_attr_int(n, "keepdims", 1) != 0;
+    if ((st = reduce_axes(g, n, REDUCES[k].axes_input_opset, x->rank, p, err)) != TERN_OK)
+        return st;
+    int64_t dims[TERN_MAX_RANK];
+    int r = 0;
+    p->count = 1;
+    for (int a = 0; a < x->rank; a++) {
+        if (p->mask[a]) p->count *= x->dims[a]; /* bounded by numel, no overflow */
+        if (!p->mask[a]) dims[r++] = x->dims[a];
+        else if (p->keepdims) dims[r++] = 1;
+    }
+    tern_set_out(g, n, 0, x->dtype, r, dims);
+    n->params = p;
+    return TERN_OK;
+}
+
+static tern_status run_reduce(const tern_graph *g, const tern_node *n, const void *const *in,
+                              void *const *out, tern_err *err) {
+    (void)err;
+    const reduce_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0), *o = tern_out(g, n, 0);
+    int64_t sx[TERN_MAX_RANK], so_out[TERN_MAX_RANK], so[TERN_MAX_RANK];
+    tern_tensor_strides(x, sx);
+    tern_tensor_strides(o, so_out);
+    /* the output stride of each input axis: 0 where reduced */
+    for (int a = 0, r = 0; a < x->rank; a++) {
+        if (p->mask[a]) {
+            so[a] = 0;
+            if (p->keepdims) r++;
+        } else {
+            so[a] = so_out[r++];
+        }
+    }
+    int64_t on = tern_tensor_numel(o);
+    if (x->dtype == TERN_FLOAT)
+        tern_ref_reduce_f32(p->op, x->rank, x->dims, in[0], sx, out[0], so, on, p->count);
+    else
+        tern_ref_reduce_i64(p->op, x->rank, x->dims, in[0], sx, out[0], so, on, p->count);
+    return TERN_OK;
+}
+
+#define REDUCE_OP(NAME)                                                                           \
+    const tern_op tern_op_##NAME = {#NAME, "", TERN_OP_ANY_LAYOUT, infer_reduce, run_reduce};
+REDUCE_OP(ReduceSum)
+REDUCE_OP(ReduceMean)
+REDUCE_OP(ReduceMax)
+REDUCE_OP(ReduceMin)
