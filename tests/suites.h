@@ -9,7 +9,8 @@
     X(suite_model_passes) \
     X(suite_models) \
     X(suite_formats) \
-    X(suite_cli)
+    X(suite_cli) \
+    X(suite_own_models)
 
 #define X(name) void name(th_ctx *t);
 TERN_TEST_SUITES

@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""Generate tern's own small ONNX test models into tests/models/ (relative to the repo root).
+
+Each model covers a pattern the shared test set lacks (old-style Clip, ReduceMean heads,
+grouped/dilated convs, explicit Pad, AveragePool padding modes, exporter flatten subgraphs,
+fusion patterns, NHWC transposes, ...). For every model NAME it writes:
+  NAME.onnx
+  NAME.input.npy                      (one graph input)   or NAME.input0.npy, NAME.input1.npy, ...
+  NAME.output.npy                     (one graph output)  or NAME.output0.npy, NAME.output1.npy, ...
+Inputs are float32 from a seeded generator; outputs are onnxruntime's results (the reference).
+Old generated files are removed first, so the folder holds exactly what this script makes.
+
+Needs torch, onnx, numpy and onnxruntime in one python, e.g.
+  /path/to/venv-with-onnxruntime/bin/python tools/make_test_models.py
+Everything is seeded: running it twice gives the same bytes.
+"""
+import glob
+import io
+import os
+import sys
+import warnings
+import zlib
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+from onnx import TensorProto, helper, numpy_helper
+
+try:
+    import onnxruntime as ort
+except ImportError:
+    sys.exit("make_test_models.py: onnxruntime is not importable; run this with a python "
+             "that has torch, onnx and onnxruntime (e.g. a venv with system site packages)")
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(REPO, "tests", "models")
+FLOAT = TensorProto.FLOAT
+
+
+def rng_for(name):
+    """A generator seeded from the model's name: adding a model changes no other model."""
+    return np.random.RandomState(zlib.crc32(name.encode()))
+
+
+def randn(rng, *shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+# ---- onnx.helper models (exact control over the graph) ---------------------------------
+
+def init(name, arr):
+    return numpy_helper.from_array(np.asarray(arr), name)
+
+
+def make(name, nodes, inputs, outputs, inits, opset):
+    """A model from nodes; inputs/outputs are (name, shape) pairs, float32."""
+    for i, n in enumerate(nodes):
+        n.name = n.name or f"{n.op_type.lower()}{i}"  # so error messages can name the node
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, FLOAT, s) for n, s in inputs],
+        [helper.make_tensor_value_info(n, FLOAT, s) for n, s in outputs],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="tern make_test_models.py")
+    model.ir_version = 7  # old enough for every opset used here, new enough for ORT
+    onnx.checker.check_model(model)
+    return model
+
+
+def conv_node(x, w, y, b=None, **attrs):
+    return helper.make_node("Conv", [x, w] + ([b] if b else []), [y], **attrs)
+
+
+def clip11_init(name):
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Clip", ["c", "lo", "hi"], ["y"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4)),
+             init("lo", np.float32(0.0)), init("hi", np.float32(6.0))]
+    return make(name, nodes, [("x", [1, 3, 6, 6])], [("y", [1, 4, 6, 6])], inits, 11), \
+        [randn(r, 1, 3, 6, 6, scale=3.0)]
+
+
+def clip11_const(name):
+    """min/max from Constant nodes, and a second Clip with only max (min left empty)."""
+    r = rng_for(name)
+    const = lambda out, v: helper.make_node(  # noqa: E731
+        "Constant", [], [out], value=helper.make_tensor(out, FLOAT, [], [v]))
+    nodes = [const("lo", -1.0), const("hi", 1.5), const("hi2", 0.5),
+             conv_node("x", "w", "c", pads=[1, 1, 1, 1]),
+             helper.make_node("Clip", ["c", "lo", "hi"], ["d"]),
+             conv_node("d", "w2", "e"),
+             helper.make_node("Clip", ["e", "", "hi2"], ["y"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("w2", randn(r, 4, 4, 1, 1))]
+    return make(name, nodes, [("x", [1, 3, 5, 5])], [("y", [1, 4, 5, 5])], inits, 11), \
+        [randn(r, 1, 3, 5, 5, scale=2.0)]
+
+
+def clip_attr(opset):
+    def build(name):
+        r = rng_for(name)
+        nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+                 helper.make_node("Clip", ["c"], ["y"], min=0.0, max=6.0)]
+        inits = [init("w", randn(r, 4, 2, 3, 3)), init("b", randn(r, 4))]
+        return make(name, nodes, [("x", [1, 2, 5, 5])], [("y", [1, 4, 5, 5])], inits, opset), \
+            [randn(r, 1, 2, 5, 5, scale=2.0)]
+    return build
+
+
+def reducemean_head(keepdims):
+    """Conv -> ReduceMean(axes 2,3) in place of GlobalAveragePool -> classifier."""
+    def build(name):
+        r = rng_for(name)
+        nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1], strides=[2, 2]),
+                 helper.make_node("Relu", ["c"], ["a"]),
+                 helper.make_node("ReduceMean", ["a"], ["m"], axes=[2, 3], keepdims=keepdims)]
+        if keepdims:
+            nodes.append(helper.make_node("Flatten", ["m"], ["f"], axis=1))
+        nodes.append(helper.make_node("Gemm", ["f" if keepdims else "m", "fw", "fb"], ["y"],
+                                      transB=1))
+        inits = [init("w", randn(r, 8, 3, 3, 3, scale=0.5)), init("b", randn(r, 8)),
+                 init("fw", randn(r, 5, 8)), init("fb", randn(r, 5))]
+        return make(name, nodes, [("x", [2, 3, 8, 8])], [("y", [2, 5])], inits, 13), \
+            [randn(r, 2, 3, 8, 8)]
+    return build
+
+
+def pad_conv(value):
+    """An explicit Pad (asymmetric) in front of an unpadded conv."""
+    def build(name):
+        r = rng_for(name)
+        nodes = [helper.make_node("Pad", ["x", "pads", "v"], ["p"], mode="constant"),
+                 conv_node("p", "w", "y", "b")]
+        inits = [init("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64)),
+                 init("v", np.float32(value)),
+                 init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4))]
+        # H: 5 + 1 + 2 - 2 = 6, W: 6 + 2 + 1 - 2 = 7
+        return make(name, nodes, [("x", [1, 3, 5, 6])], [("y", [1, 4, 6, 7])], inits, 13), \
+            [randn(r, 1, 3, 5, 6)]
+    return build
+
+
+def avgpool(include_pad, ceil):
+    def build(name):
+        r = rng_for(name)
+        h, w = (7, 8)
+        attrs = dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                     count_include_pad=include_pad, ceil_mode=ceil)
+        # torch/ONNX arithmetic: out = (in + 2 - 3) / 2 + 1, rounded down or up
+        rnd = (lambda v: -(-v // 2)) if ceil else (lambda v: v // 2)
+        oh, ow = rnd(h + 2 - 3) + 1, rnd(w + 2 - 3) + 1
+        nodes = [helper.make_node("AveragePool", ["x"], ["y"], **attrs)]
+        return make(name, nodes, [("x", [1, 2, h, w])], [("y", [1, 2, oh, ow])], [], 13), \
+            [randn(r, 1, 2, h, w)]
+    return build
+
+
+def matmul_add(name):
+    """Flatten -> MatMul -> Add: what the Gemm pass should fold into one Gemm."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Flatten", ["x"], ["f"], axis=1),
+             helper.make_node("MatMul", ["f", "w"], ["m"]),
+             helper.make_node("Add", ["m", "b"], ["y"])]
+    inits = [init("w", randn(r, 12, 6)), init("b", randn(r, 6))]
+    return make(name, nodes, [("x", [3, 3, 2, 2])], [("y", [3, 6])], inits, 13), \
+        [randn(r, 3, 3, 2, 2)]
+
+
+def nhwc_transpose(name):
+    """NHWC input: Transpose(0,3,1,2) -> Conv, then a pair of transposes that cancel."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+             conv_node("t", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Transpose", ["c"], ["t1"], perm=[0, 2, 3, 1]),
+             helper.make_node("Transpose", ["t1"], ["t2"], perm=[0, 3, 1, 2]),
+             helper.make_node("Relu", ["t2"], ["y"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 5, 6, 3])], [("y", [1, 4, 5, 6])], inits, 13), \
+        [randn(r, 1, 5, 6, 3)]
+
+
+def identity_dropout(name):
+    """Identity and inference-mode Dropout nodes that should vanish, then a Softmax."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b"),
+             helper.make_node("Identity", ["c"], ["i"]),
+             helper.make_node("Dropout", ["i", "ratio"], ["d"]),
+             helper.make_node("Relu", ["d"], ["a"]),
+             helper.make_node("GlobalAveragePool", ["a"], ["g"]),
+             helper.make_node("Flatten", ["g"], ["f"]),
+             helper.make_node("Dropout", ["f"], ["f2"]),
+             helper.make_node("Gemm", ["f2", "fw", "fb"], ["z"], transB=1),
+             helper.make_node("Identity", ["z"], ["y"])]
+    inits = [init("w", randn(r, 6, 3, 1, 1)), init("b", randn(r, 6)),
+             init("ratio", np.float32(0.3)),
+             init("fw", randn(r, 4, 6)), init("fb", randn(r, 4))]
+    return make(name, nodes, [("x", [2, 3, 4, 4])], [("y", [2, 4])], inits, 13), \
+        [randn(r, 2, 3, 4, 4)]
+
+
+def softmax_head(name):
+    """Opset 11 Softmax (axis 1, coerced to 2-D) on a classifier."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("GlobalAveragePool", ["c"], ["g"]),
+             helper.make_node("Flatten", ["g"], ["f"]),
+             helper.make_node("Gemm", ["f", "fw", "fb"], ["z"], transB=1),
+             helper.make_node("Softmax", ["z"], ["y"], axis=1)]
+    inits = [init("w", randn(r, 8, 3, 3, 3)), init("b", randn(r, 8)),
+             init("fw", randn(r, 10, 8)), init("fb", randn(r, 10))]
+    return make(name, nodes, [("x", [2, 3, 6, 6])], [("y", [2, 10])], inits, 11), \
+        [randn(r, 2, 3, 6, 6)]
+
+
+def hardsigmoid_gate(name):
+    """HardSigmoid with ONNX's default alpha 0.2 (Keras style) gating another tensor."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("HardSigmoid", ["c"], ["h"]),
+             helper.make_node("Mul", ["c", "h"], ["y"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3)), init("b", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 3, 5, 5])], [("y", [1, 4, 5, 5])], inits, 13), \
+        [randn(r, 1, 3, 5, 5, scale=2.0)]
+
+
+def two_inputs(name):
+    """Two graph inputs and two outputs: Conv(x) + y, and its Relu."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Add", ["c", "skip"], ["sum"]),
+             helper.make_node("Relu", ["sum"], ["act"])]
+    inits = [init("w", randn(r, 4, 2, 3, 3)), init("b", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 2, 5, 5]), ("skip", [1, 4, 5, 5])],
+                [("sum", [1, 4, 5, 5]), ("act", [1, 4, 5, 5])], inits, 13), \
+        [randn(r, 1, 2, 5, 5), randn(r, 1, 4, 5, 5)]
+
+
+# ---- torch models (what the exporter really emits) --------------------------------------
+
+def randomize_bn(module, gen):
+    """Give every BatchNorm non-trivial statistics so that folding it is really tested."""
+    for m in module.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            c = m.num_features
+            m.weight.data = torch.rand(c, generator=gen) + 0.5
+            m.bias.data = torch.randn(c, generator=gen) * 0.5
+            m.running_mean.data = torch.randn(c, generator=gen) * 0.5
+            m.running_var.data = torch.rand(c, generator=gen) + 0.5
+
+
+def export_torch(module, x, opset, dynamic=False, fold=True):
+    module.eval()
+    buf = io.BytesIO()
+    warnings.filterwarnings("ignore", message="It is recommended that constant folding")
+    torch.onnx.export(module, torch.from_numpy(x), buf, opset_version=opset,
+                      input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "N"}, "y": {0: "N"}} if dynamic else None,
+                      training=torch.onnx.TrainingMode.PRESERVE,  # keep BN nodes
+                      do_constant_folding=fold)
+    model = onnx.load_from_string(buf.getvalue())
+    model.producer_name = "tern make_test_models.py (torch.onnx.export)"
+    onnx.checker.check_model(model)
+    return model
+
+
+def torch_model(builder, in_shape, opset=13, dynamic=False, fold=True):
+    """Wrap builder() -> nn.Module into a model function with a seeded input."""
+    def build(name):
+        seed = zlib.crc32(name.encode())
+        torch.manual_seed(seed)
+        module = builder()
+        randomize_bn(module, torch.Generator().manual_seed(seed))
+        x = randn(rng_for(name), *in_shape)
+        return export_torch(module, x, opset, dynamic, fold), [x]
+    return build
+
+
+class Lambda(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+class FlattenView(nn.Module):
+    """x.view(x.size(0), -1): the exporter emits Shape->Gather->Unsqueeze->Concat->Reshape."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+        self.fc = nn.Linear(4 * 3 * 3, 5)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x))
+        return self.fc(y.view(y.size(0), -1))
+
+
+def conv_bn(bias, act):
+    return lambda: nn.Sequential(nn.Conv2d(3, 6, 3, padding=1, bias=bias), nn.BatchNorm2d(6), act)
+
+
+def silu():
+    return Lambda(lambda x: x * torch.sigmoid(x))
+
+
+def hsig_mul():
+    return Lambda(lambda x: x * nn.functional.hardsigmoid(x))
+
+
+MODELS = {
+    # Clip: opset 11 min/max as inputs, opset 6 and 10 as attributes
+    "clip11_init": clip11_init,
+    "clip11_const": clip11_const,
+    "clip6_attr": clip_attr(6),
+    "clip10_attr": clip_attr(10),
+    # classifier heads
+    "reducemean_keepdims0": reducemean_head(0),
+    "reducemean_keepdims1": reducemean_head(1),
+    "softmax_head": softmax_head,
+    # convolutions
+    "conv_group2": torch_model(lambda: nn.Conv2d(4, 6, 3, padding=1, groups=2), [1, 4, 6, 6]),
+    "conv_group4": torch_model(lambda: nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=4),
+                               [1, 8, 7, 7]),
+    "conv_dilated": torch_model(lambda: nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=2, dilation=2),
+        nn.Conv2d(4, 4, 3, stride=2, padding=1, dilation=2)), [1, 3, 9, 9]),
+    "conv_dw_mult2": torch_model(lambda: nn.Conv2d(4, 8, 3, padding=1, groups=4), [1, 4, 6, 6]),
+    "conv1d": torch_model(lambda: nn.Sequential(
+        nn.Conv1d(4, 6, 3, padding=1), nn.ReLU(), nn.Conv1d(6, 4, 3, stride=2, padding=1),
+        nn.BatchNorm1d(4)), [2, 4, 16]),
+    "pad_conv": pad_conv(0.0),
+    "pad_value_conv": pad_conv(0.25),
+    # pooling
+    "avgpool_incl_pad": avgpool(1, 0),
+    "avgpool_excl_pad": avgpool(0, 0),
+    "avgpool_ceil_excl_pad": avgpool(0, 1),
+    "avgpool_ceil_incl_pad": avgpool(1, 1),
+    # exporter patterns and fusion candidates
+    "flatten_view": torch_model(FlattenView, [2, 3, 6, 6], dynamic=True, fold=False),
+    "matmul_add": matmul_add,
+    "conv_bn_relu": torch_model(conv_bn(False, nn.ReLU()), [1, 3, 5, 5]),
+    "conv_bias_bn_relu": torch_model(conv_bn(True, nn.ReLU()), [1, 3, 5, 5]),
+    "conv_bn_leakyrelu": torch_model(conv_bn(True, nn.LeakyReLU(0.1)), [1, 3, 5, 5]),
+    "conv_bn_silu": torch_model(conv_bn(False, silu()), [1, 3, 5, 5]),
+    "conv_bn_hardswish14": torch_model(conv_bn(False, nn.Hardswish()), [1, 3, 5, 5], opset=14),
+    "conv_bn_hsig_mul": torch_model(conv_bn(True, hsig_mul()), [1, 3, 5, 5]),
+    "hardsigmoid_gate": hardsigmoid_gate,
+    "nhwc_transpose": nhwc_transpose,
+    "identity_dropout": identity_dropout,
+    "two_inputs": two_inputs,
+}
+
+
+def run_ort(model, inputs):
+    so = ort.SessionOptions()
+    so.log_severity_level = 3  # quiet: ORT warns that opset 6 is "legacy"
+    sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    names = [i.name for i in sess.get_inputs()]
+    return sess.run(None, dict(zip(names, inputs)))
+
+
+def check_margins(name, outputs):
+    """2-D outputs are also compared by argmax per row: make sure no row is a near tie."""
+    for out in outputs:
+        if out.ndim != 2 or out.shape[1] < 2:
+            continue
+        top2 = np.sort(out, axis=1)[:, -2:]
+        gap = (top2[:, 1] - top2[:, 0]).min()
+        if gap < 1e-3 * np.abs(out).max():
+            sys.exit(f"{name}: top-2 gap {gap} is too small for an argmax check; change it")
+
+
+def save(name, model, inputs, outputs):
+    onnx.save(model, os.path.join(OUT, name + ".onnx"))
+    for kind, arrs in (("input", inputs), ("output", outputs)):
+        for i, a in enumerate(arrs):
+            suffix = kind if len(arrs) == 1 else f"{kind}{i}"
+            np.save(os.path.join(OUT, f"{name}.{suffix}.npy"), np.ascontiguousarray(a))
+
+
+def describe(model):
+    ops = {}
+    for n in model.graph.node:
+        ops[n.op_type] = ops.get(n.op_type, 0) + 1
+    return " ".join(f"{k}x{v}" if v > 1 else k for k, v in ops.items())
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for pattern in ("*.onnx", "*.npy"):
+        for f in glob.glob(os.path.join(OUT, pattern)):
+            os.remove(f)
+    total = 0
+    for name, build in MODELS.items():
+        model, inputs = build(name)
+        outputs = run_ort(model, inputs)
+        check_margins(name, outputs)
+        save(name, model, inputs, outputs)
+        size = sum(os.path.getsize(f) for f in glob.glob(os.path.join(OUT, name + ".*")))
+        total += size
+        opset = model.opset_import[0].version
+        print(f"{name:24s} opset {opset:2d} {size:6d} B  {describe(model)}")
+    print(f"{len(MODELS)} models, {total} bytes in {os.path.relpath(OUT, REPO)}")
+
+
+if __name__ == "__main__":
+    main()
