@@ -5,6 +5,7 @@
 
 #define TERN_TEST_SUITES \
     X(suite_common) \
+    X(suite_passes) \
     X(suite_conformance) \
     X(suite_model_passes) \
     X(suite_models) \
