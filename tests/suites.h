@@ -5,7 +5,8 @@
 
 #define TERN_TEST_SUITES \
     X(suite_common) \
-    X(suite_passes) \
+    X(suite_pb) \
+    X(suite_onnx_load) \
     X(suite_conformance) \
     X(suite_model_passes) \
     X(suite_models) \
