@@ -9,3 +9,8 @@ OP(Neg) OP(Abs) OP(Sqrt) OP(Exp) OP(Log) OP(Reciprocal) OP(Floor) OP(Ceil) OP(Ro
 OP(Erf) OP(Sign) OP(Sin) OP(Cos) OP(Not)
 /* op_reduce.c */
 OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin)
+/* op_shape.c */
+OP(Reshape) OP(Flatten) OP(Squeeze) OP(Unsqueeze) OP(Identity) OP(Dropout)
+OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Expand)
+/* op_data.c */
+OP(Transpose) OP(Concat) OP(Gather) OP(Slice) OP(Split) OP(Pad) OP(Tile) OP(Cast)
