@@ -638,6 +638,27 @@ static void e2e_conv_bn(th_ctx *t, const char *name, int bias, int group, float 
     tern_graph_free(&b.g);
 }
 
+/* Conv1d [N,C,L] -> BN (rank-3 input). */
+static void e2e_conv1d_bn(th_ctx *t) {
+    const char *name = "e2e fold BN into Conv1d (rank 3)";
+    gb b;
+    gb_init(&b, 13);
+    int64_t xd[3] = {1, 3, 9}, wd[3] = {5, 3, 3}, pads[2] = {1, 1};
+    int x = gb_in(&b, "x", 3, xd), y = gb_t(&b, "y", -1, NULL), z = gb_t(&b, "z", -1, NULL);
+    int ci[2] = {x, gb_rconst(&b, "w", 3, wd, -1, 1)};
+    gb_attr_ints(&b, gb_node(&b, "Conv", ci, 2, &y, 1), "pads", pads, 2);
+    gb_bn(&b, y, z, 5, 1e-3f);
+    gb_out(&b, z);
+    tern_compiled c;
+    if (!fused_matches_plain(t, name, &b, &c)) {
+        tern_graph_free(&b.g);
+        return;
+    }
+    th_check(t, count_op(&c.g, "BatchNormalization") == 0, name, "BN left");
+    tern_compiled_free(&c);
+    tern_graph_free(&b.g);
+}
+
 /* Gemm(transB=1, beta=0.5, C [N]) -> BN over [M,N]. */
 static void e2e_gemm_bn(th_ctx *t) {
     const char *name = "e2e fold BN into Gemm (transB, beta)";
@@ -874,6 +895,7 @@ TH_SUITE(suite_passes) {
     e2e_conv_bn(t, "e2e fold BN into Conv without bias, BN output is the graph output", 0, 1,
                 1e-3f, 0);
     e2e_conv_bn(t, "e2e fold BN (default eps) into depthwise Conv", 1, 4, -1, 0);
+    e2e_conv1d_bn(t);
     e2e_gemm_bn(t);
     for (int k = 0; k < T_N; k++) e2e_act(t, k, 0);
     e2e_act(t, T_RELU, 1);

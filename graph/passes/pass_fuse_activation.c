@@ -26,7 +26,10 @@ static const char *const KIND_NAME[N_KINDS] = {
 static int clip_bounds(const tern_graph *g, const tern_node *n, float *lo, float *hi) {
     *lo = -INFINITY;
     *hi = INFINITY;
-    if (g->opset > 0 && g->opset < 11) {
+    /* opset 0 (not recorded): a Clip with attributes is the old form */
+    int old_form = g->opset > 0 ? g->opset < 11
+                                : tern_node_attr(n, "min") || tern_node_attr(n, "max");
+    if (old_form) {
         *lo = tern_attr_float(n, "min", -INFINITY);
         *hi = tern_attr_float(n, "max", INFINITY);
         return 1;
