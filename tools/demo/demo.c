@@ -148,9 +148,19 @@ static int measure_batched(const tern_model *m, const float *x, int n, demo_row 
     return differ;
 }
 
+/* The header and the rows share one set of column widths. */
+static void print_header(int n) {
+    char batched[32];
+    snprintf(batched, sizeof batched, "batch %d img/s", n);
+    printf("%-6s  %-17s  %12s  %10s  %16s\n", "model", "accuracy", "mean us/img", "median us",
+           batched);
+}
+
 static void print_row(const demo_row *r, int n) {
-    printf("%-6s %5.1f%% (%d/%d)   %9.1f   %9.1f   %11.0f\n", r->label, 100.0 * r->correct / n,
-           r->correct, n, r->mean_us, r->median_us, r->images_per_s);
+    char acc[32];
+    snprintf(acc, sizeof acc, "%.1f%% (%d/%d)", 100.0 * r->correct / n, r->correct, n);
+    printf("%-6s  %-17s  %12.1f  %10.1f  %16.0f\n", r->label, acc, r->mean_us, r->median_us,
+           r->images_per_s);
 }
 
 /* A few test images as ASCII art, with label and prediction. */
@@ -160,9 +170,12 @@ static void print_examples(const float *x, const int64_t *labels, const int *pre
     for (int i = 0; i < n && pick[3] < 0; i++)
         if (pred[i] != labels[i]) pick[3] = i; /* the first mistake, if any */
     int count = pick[3] < 0 ? 3 : 4;
-    for (int k = 0; k < count && pick[k] < n; k++)
-        printf("  #%-3d %d->%d%s", pick[k], (int)labels[pick[k]], pred[pick[k]],
-               pred[pick[k]] == labels[pick[k]] ? "   " : " x ");
+    for (int k = 0; k < count && pick[k] < n; k++) {
+        char head[32];
+        snprintf(head, sizeof head, "#%d: %d->%d%s", pick[k], (int)labels[pick[k]], pred[pick[k]],
+                 pred[pick[k]] == labels[pick[k]] ? "" : " x");
+        printf("  %-14s", head);
+    }
     printf("\n");
     for (int r = 0; r < SIDE; r++) {
         for (int k = 0; k < count && pick[k] < n; k++) {
@@ -197,7 +210,7 @@ int main(int argc, char **argv) {
     int differ = measure_batched(model, x, n, &fp32);
 
     printf("tern demo: %s on %d test digits (8x8, scikit-learn)\n\n", model_path, n);
-    printf("model  accuracy          mean us/img  median us  batch %d img/s\n", n);
+    print_header(n);
     print_row(&fp32, n);
     if (differ) printf("warning: batch %d disagrees with batch 1 on %d images\n", n, differ);
     printf("\nexamples (label->prediction):\n");
