@@ -1,2 +1,73 @@
+/* tern: command-line front end of the tern inference engine.
+ *   tern info MODEL ...    what the compiled model looks like
+ *   tern run MODEL ...     run on .npy tensors or on images
+ *   tern preprocess ...    the float tensor an image preset produces
+ * Errors print one line "tern: ..." on stderr and exit with status 2. */
 #include <stdio.h>
-int main(void) { fprintf(stderr, "tern: not built yet\n"); return 2; }
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: tern <command> [args]\n"
+    "\n"
+    "tern info MODEL [--passes] [--json] [--batch N] [--threads N] [--no-fuse]\n"
+    "    Compile MODEL and print its report: inputs, outputs, ops, parameters, MACs,\n"
+    "    arena and peak memory; --passes adds what each graph pass did; --json prints JSON.\n"
+    "\n"
+    "tern run MODEL --input [NAME=]IN.npy ... [--output OUT] [--batch N] [--threads N]\n"
+    "    Run on .npy tensors (float32, float64, uint8, int8, int32, int64, bool; little-\n"
+    "    endian, C order; format 1.0/2.0/3.0). `--input FILE` feeds input 0 (a model with\n"
+    "    several inputs needs NAME=FILE for each). dtype and shape must match the model\n"
+    "    input; a dynamic batch takes the file's leading dimension (or --batch N). If the\n"
+    "    leading dimension is K times the model's batch (e.g. [8,224,224,3] for a model\n"
+    "    fixed at [1,224,224,3]), the items run one batch at a time and every output is\n"
+    "    stacked along axis 0.\n"
+    "    --output OUT.npy          writes output 0 (model with one output)\n"
+    "    --output NAME=OUT.npy     writes the output called NAME (repeat per output)\n"
+    "    --output DIR/             writes every output as DIR/NAME.npy\n"
+    "    Without --output, prints each output's name, shape and first values.\n"
+    "\n"
+    "tern run MODEL IMAGE.ppm|IMAGE.pgm ... [--preset P] [--labels FILE] [--top K]\n"
+    "         [--output OUT.npy] [--threads N]\n"
+    "    Classify binary PPM (P6) / PGM (P5) images; prints the top K (default 5) classes\n"
+    "    of output 0 per image: rank, class index, score, label. Presets (how pixels p\n"
+    "    become the model input; layout NCHW or NHWC follows the model input shape):\n"
+    "      tf128        central crop 87.5%, Pillow bilinear resize to HxW, (p-128)/128\n"
+    "      tf127        the same, (p-128)/127\n"
+    "      unit         the same, p/255\n"
+    "      torchvision  shorter side to 256 (Pillow bilinear), center crop 224, p/255,\n"
+    "                   then ImageNet mean/std (sizes other than 224 scale the 256)\n"
+    "      none         (default) no crop; resize to HxW only if the size differs, p/255\n"
+    "    The zoo's presets: ../shared/models/MODELS.md (mobilenet_v2: tf128, v3: tf127,\n"
+    "    keras: unit; *_arch models: torchvision). Gray images are replicated to RGB for\n"
+    "    3-channel models; RGB images become gray (Pillow's luma) for 1-channel models.\n"
+    "    --labels FILE: one label per line; `nXXXXXXXX name, synonyms` lines show the name;\n"
+    "    a 1000-line file with a 1001-class model puts background at index 0.\n"
+    "    --output OUT.npy writes output 0 of all images stacked along axis 0.\n"
+    "\n"
+    "tern preprocess IMAGE --preset P [--size HxW] [--channels C] [--layout nhwc|nchw]\n"
+    "                --output OUT.npy\n"
+    "    Write the float32 tensor [1,H,W,C] (or [1,C,H,W]) a preset makes of an image\n"
+    "    (default 224x224, 3 channels, nhwc); for checking against Python references.\n"
+    "\n"
+    "Common options: --batch N (value of dynamic batch dims), --threads N, --no-fuse\n"
+    "(skip fusion passes). Exit status: 0 ok, 2 any error (message on stderr).\n";
+
+void cli_usage(void *stream) { fputs(USAGE, (FILE *)stream); }
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        cli_usage(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        cli_usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "preprocess")) return cmd_preprocess(argc - 1, argv + 1);
+    return cli_fail("unknown command '%s' (try tern --help)", cmd);
+}

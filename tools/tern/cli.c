@@ -1,0 +1,81 @@
+/* Error reporting, option parsing and model opening for the tern CLI. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tern: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return CLI_EXIT_ERROR;
+}
+
+int cli_option(int argc, char **argv, int *i, const char *name, const char **val) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0) return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != 0) return 0;
+    if (*i + 1 >= argc) {
+        cli_fail("option %s needs a value (argument %d)", name, *i);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+int cli_int(const char *s, int lo, int hi, const char *option, int *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return cli_fail("bad value '%s' for %s (want an integer in %d..%d)", s, option, lo, hi);
+    *out = (int)v;
+    return 0;
+}
+
+int cli_open(const char *path, const tern_session_options *opts, tern_model **m,
+             tern_session **s) {
+    *m = NULL;
+    *s = NULL;
+    if (tern_model_load_file(path, m) != TERN_OK) {
+        cli_fail("cannot load model: %s (%s)", *m ? tern_model_error(*m) : "out of memory", path);
+        tern_model_free(*m);
+        *m = NULL;
+        return CLI_EXIT_ERROR;
+    }
+    if (tern_session_create(*m, opts, s) != TERN_OK) {
+        cli_fail("cannot compile model: %s (%s)", *s ? tern_session_error(*s) : "out of memory",
+                 path);
+        cli_close(*m, *s);
+        *m = NULL;
+        *s = NULL;
+        return CLI_EXIT_ERROR;
+    }
+    return 0;
+}
+
+void cli_close(tern_model *m, tern_session *s) {
+    if (s) tern_session_free(s);
+    if (m) tern_model_free(m);
+}
+
+const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap) {
+    size_t n = 0;
+    buf[0] = 0;
+    n += (size_t)snprintf(buf, cap, "[");
+    for (int k = 0; k < rank && n < cap; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%lld", k ? "," : "", (long long)dims[k]);
+    if (n < cap) snprintf(buf + n, cap - n, "]");
+    return buf;
+}

@@ -1,0 +1,39 @@
+/* Helpers shared by the tern subcommands: error reporting (one line on
+ * stderr, exit status 2) and argument parsing. */
+#ifndef TERN_CLI_H
+#define TERN_CLI_H
+
+#include "tern.h"
+
+#define CLI_EXIT_ERROR 2
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* Print "tern: <message>" on stderr; returns CLI_EXIT_ERROR. */
+int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* If argv[*i] is option `name` ("--name VALUE" or "--name=VALUE"), set *val,
+ * advance *i past the value and return 1; return 0 if it is another
+ * argument, -1 (after printing an error) if the value is missing. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **val);
+/* Decimal integer in [lo, hi] or an error naming the option; 0 on success. */
+int cli_int(const char *s, int lo, int hi, const char *option, int *out);
+
+/* Load a model and compile a session; on failure print the library's
+ * message and return CLI_EXIT_ERROR (nothing to free then). */
+int cli_open(const char *path, const tern_session_options *opts, tern_model **m,
+             tern_session **s);
+void cli_close(tern_model *m, tern_session *s);
+/* "[1,224,224,3]" into buf. */
+const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap);
+
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_preprocess(int argc, char **argv);
+void cli_usage(void *stream);
+
+#endif
