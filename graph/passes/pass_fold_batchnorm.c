@@ -5,6 +5,7 @@
  *   W'[c,...] = W[c,...] * s[c],  B'[c] = (B[c] - mean[c]) * s[c] + beta[c].
  * s and t are computed in double and the new constants stored as float. The
  * model's constants are shared read-only, so the folded ones are new. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,14 @@ static int bn_read(const tern_graph *g, const tern_node *bn, int64_t c, bn_affin
     return 1;
 }
 
+/* double -> float without the undefined out-of-range conversion: values
+ * beyond float's range become infinities, as the unfolded BN would give. */
+static float narrow(double v) {
+    if (v > FLT_MAX) return INFINITY;
+    if (v < -FLT_MAX) return -INFINITY;
+    return (float)v;
+}
+
 static void bn_free(bn_affine *a) {
     free(a->s);
     free(a->t);
@@ -64,7 +73,7 @@ static int scaled_weight(tern_graph *g, int w, const bn_affine *a, int axis, con
     if (!buf) return -1;
     for (int64_t i = 0; i < ne; i++) {
         int64_t ch = (i / inner) % a->c;
-        buf[i] = (float)(tern_f32_at(wt->data, i) * a->s[ch]);
+        buf[i] = narrow(tern_f32_at(wt->data, i) * a->s[ch]);
     }
     int64_t dims[TERN_MAX_RANK];
     memcpy(dims, wt->dims, sizeof dims);
@@ -87,7 +96,7 @@ static int folded_bias(tern_graph *g, int b, double bscale, const bn_affine *a, 
         int64_t ch = i % a->c;
         /* bn is 1 (scalar), C or rows*C: pick the matching element */
         double old = !bt ? 0.0 : tern_f32_at(bt->data, bn == 1 ? 0 : bn == a->c ? ch : i);
-        buf[i] = (float)(old * bscale * a->s[ch] + a->t[ch]);
+        buf[i] = narrow(old * bscale * a->s[ch] + a->t[ch]);
     }
     int64_t dims[2] = {rows, a->c};
     int t = rows > 1 ? tern_add_const(g, name, TERN_FLOAT, 2, dims, buf)
@@ -135,8 +144,8 @@ static int fold_conv(tern_graph *g, int i, tern_err *err) {
         return oom ? -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory folding BN") : 0;
     }
     char wn[256], bname[256];
-    snprintf(wn, sizeof wn, "%s/W_bnfold", g->nodes[bn].name);
-    snprintf(bname, sizeof bname, "%s/B_bnfold", g->nodes[bn].name);
+    snprintf(wn, sizeof wn, "%s/W_bnfold_%d", g->nodes[bn].name, g->n_tensors);
+    snprintf(bname, sizeof bname, "%s/B_bnfold_%d", g->nodes[bn].name, g->n_tensors);
     int nw = scaled_weight(g, n->inputs[1], &a, 0, wn);
     int nb = nw < 0 ? -1 : folded_bias(g, b, 1.0, &a, 1, bname);
     bn_free(&a);
@@ -197,8 +206,8 @@ static int fold_gemm(tern_graph *g, int i, tern_err *err) {
         return oom ? -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory folding BN") : 0;
     }
     char wn[256], bname[256];
-    snprintf(wn, sizeof wn, "%s/W_bnfold", g->nodes[bn].name);
-    snprintf(bname, sizeof bname, "%s/C_bnfold", g->nodes[bn].name);
+    snprintf(wn, sizeof wn, "%s/W_bnfold_%d", g->nodes[bn].name, g->n_tensors);
+    snprintf(bname, sizeof bname, "%s/C_bnfold_%d", g->nodes[bn].name, g->n_tensors);
     int nw = scaled_weight(g, n->inputs[1], &a, transb ? 0 : 1, wn);
     int nc = nw < 0 ? -1 : folded_bias(g, cin, beta, &a, rows, bname);
     bn_free(&a);

@@ -25,7 +25,7 @@ static tern_status rewrite(tern_graph *g, int mm, int add, int bias, const tern_
     tern_node *m = &g->nodes[mm];
     int64_t n = g->tensors[m->outputs[0]].dims[1];
     char name[256];
-    snprintf(name, sizeof name, "%s/gemm_bias", g->nodes[add].name);
+    snprintf(name, sizeof name, "%s/gemm_bias_%d", g->nodes[add].name, g->n_tensors);
     /* a fresh [N] constant: Gemm kernels want a plain vector bias */
     int c = tern_add_const(g, name, TERN_FLOAT, 1, &n, g->tensors[bias].data);
     if (c < 0) return tern_errf(err, TERN_ERR_NOMEM, "out of memory adding a Gemm bias");
