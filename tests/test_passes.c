@@ -369,6 +369,31 @@ static void unit_bn_values(th_ctx *t, int with_bias) {
     tern_graph_free(&b.g);
 }
 
+/* BN stays when the Conv output has a second reader or the weights are
+ * not constant. */
+static void unit_bn_no_fold(th_ctx *t) {
+    const char *name = "unit BN not folded (second reader, non-constant W)";
+    gb b;
+    gb_init(&b, 13);
+    int64_t wd[4] = {4, 4, 1, 1};
+    int x = gb_in(&b, "x", 4, D4), y = gb_t(&b, "y", 4, D4), z = gb_t(&b, "z", 4, D4);
+    int r = gb_t(&b, "r", 4, D4), y2 = gb_t(&b, "y2", 4, D4), z2 = gb_t(&b, "z2", 4, D4);
+    int w = gb_in(&b, "w", 4, wd);
+    gb_conv(&b, x, y, 4, 4, 3, 1, 1);
+    gb_bn(&b, y, z, 4, 1e-3f);
+    gb_unary(&b, "Relu", y, r);
+    int ci[2] = {z, w};
+    gb_node(&b, "Conv", ci, 2, &y2, 1);
+    gb_bn(&b, y2, z2, 4, 1e-3f);
+    gb_out(&b, z2);
+    gb_out(&b, r);
+    tern_pass_report rep;
+    if (run_pass(t, &b, tern_pass_fold_batchnorm, &rep, name))
+        th_check(t, rep.changes == 0 && count_op(&b.g, "BatchNormalization") == 2, name,
+                 "changes %d", rep.changes);
+    tern_graph_free(&b.g);
+}
+
 /* Identity and Dropout removed, the graph output keeps its name; an
  * input -> Identity -> output copy stays; Dropout whose mask is read stays. */
 static void unit_identity(th_ctx *t) {
@@ -887,6 +912,7 @@ TH_SUITE(suite_passes) {
     unit_clip_dynamic(t);
     unit_bn_values(t, 1);
     unit_bn_values(t, 0);
+    unit_bn_no_fold(t);
     unit_identity(t);
     unit_transposes(t);
     unit_matmul_add(t);

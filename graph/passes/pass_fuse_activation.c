@@ -17,7 +17,7 @@ enum { N_KINDS = TERN_ACT_TANH + 1 };
 static const char *const KIND_NAME[N_KINDS] = {
     [TERN_ACT_RELU] = "Relu",           [TERN_ACT_CLIP] = "Clip",
     [TERN_ACT_HARDSIGMOID] = "HardSigmoid", [TERN_ACT_HARDSWISH] = "HardSwish",
-    [TERN_ACT_SIGMOID] = "Sigmoid",     [TERN_ACT_SILU] = "x*Sigmoid(x)",
+    [TERN_ACT_SIGMOID] = "Sigmoid",     [TERN_ACT_SILU] = "SiLU",
     [TERN_ACT_LEAKYRELU] = "LeakyRelu", [TERN_ACT_TANH] = "Tanh"};
 
 /* Clip bounds: attributes min/max before opset 11, optional constant scalar
