@@ -94,7 +94,7 @@ int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, con
     if (rank < 0 || rank > TERN_MAX_RANK) return -1;
     /* copy dims first: the caller may point into g->tensors, which adding a
      * tensor can move */
-    int64_t d[TERN_MAX_RANK];
+    int64_t d[TERN_MAX_RANK] = {0};
     for (int i = 0; i < rank; i++) d[i] = dims[i];
     tern_tensor probe = {0};
     probe.dtype = dt;
