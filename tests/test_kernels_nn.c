@@ -84,7 +84,7 @@ static void tc_int(tcase *c, const char *name, int64_t v) {
     tc_attr(c, name, TERN_ATTR_INT)->i = v;
 }
 
-__attribute__((unused)) static void tc_float(tcase *c, const char *name, float v) {
+static void tc_float(tcase *c, const char *name, float v) {
     tc_attr(c, name, TERN_ATTR_FLOAT)->f = v;
 }
 
@@ -361,6 +361,772 @@ static void test_conv(th_ctx *t) {
             conv_one(t, &CONV_CASES[i], l & 1, (l >> 1) & 1, (int)((i + (size_t)l) % 2));
 }
 
+
+/* ---- MaxPool / AveragePool ------------------------------------------------ */
+
+typedef struct pool_case {
+    const char *name;
+    int nsp, is_max;
+    int64_t n, c, h, w;
+    int64_t kh, kw, sh, sw, dh, dw;
+    int64_t pt, pl, pb, pr;
+    int ceil_mode, count_include_pad;
+    const char *auto_pad;
+} pool_case;
+
+/* Output size of one axis; floating-point ceil/floor on purpose (another
+ * route than the engine's integer arithmetic). */
+static int64_t pool_axis(const pool_case *k, int64_t in, int64_t ks, int64_t s, int64_t d,
+                         int64_t *pb, int64_t *pe) {
+    int64_t ek = (ks - 1) * d + 1;
+    if (k->auto_pad && strncmp(k->auto_pad, "SAME", 4) == 0) {
+        int64_t out = (int64_t)ceil((double)in / (double)s);
+        int64_t total = (out - 1) * s + ek - in;
+        if (total < 0) total = 0;
+        *pb = strcmp(k->auto_pad, "SAME_UPPER") == 0 ? total / 2 : total - total / 2;
+        *pe = total - *pb;
+        return out;
+    }
+    double q = (double)(in + *pb + *pe - ek) / (double)s;
+    int64_t out = (int64_t)(k->ceil_mode ? ceil(q) : floor(q)) + 1;
+    if (k->ceil_mode && (out - 1) * s >= in + *pb) out--;
+    return out;
+}
+
+static void pool_ref(const pool_case *k, const float *x, int64_t oh, int64_t ow, int64_t pt,
+                     int64_t pl, int64_t pb, int64_t pr, double *y) {
+    for (int64_t n = 0; n < k->n; n++)
+        for (int64_t c = 0; c < k->c; c++)
+            for (int64_t oy = 0; oy < oh; oy++)
+                for (int64_t ox = 0; ox < ow; ox++) {
+                    double acc = k->is_max ? -INFINITY : 0;
+                    int64_t valid = 0, padded = 0;
+                    for (int64_t ky = 0; ky < k->kh; ky++)
+                        for (int64_t kx = 0; kx < k->kw; kx++) {
+                            int64_t iy = oy * k->sh - pt + ky * k->dh;
+                            int64_t ix = ox * k->sw - pl + kx * k->dw;
+                            if (iy >= -pt && iy < k->h + pb && ix >= -pl && ix < k->w + pr)
+                                padded++;
+                            if (iy < 0 || iy >= k->h || ix < 0 || ix >= k->w) continue;
+                            double v = x[((n * k->c + c) * k->h + iy) * k->w + ix];
+                            valid++;
+                            acc = k->is_max ? fmax(acc, v) : acc + v;
+                        }
+                    if (!k->is_max) acc /= (double)(k->count_include_pad ? padded : valid);
+                    y[((n * k->c + c) * oh + oy) * ow + ox] = acc;
+                }
+}
+
+static void pool_one(th_ctx *t, const pool_case *k, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "%s %s (%s -> %s)", k->is_max ? "MaxPool" : "AveragePool",
+             k->name, layout_name(lin), layout_name(lout));
+    int rank = 2 + k->nsp;
+    int64_t xd[4] = {k->n, k->c, k->h, k->w};
+    if (k->nsp == 1) xd[2] = k->w;
+    float *x = rand_buf(k->n * k->c * k->h * k->w);
+    tcase c;
+    tc_init(&c, 17);
+    int ins[1] = {tc_tensor(&c, "x", rank, xd, NULL)};
+    tc_node(&c, k->is_max ? "MaxPool" : "AveragePool", ins, 1, 1);
+    int64_t ks[2] = {k->kh, k->kw}, st2[2] = {k->sh, k->sw}, dl[2] = {k->dh, k->dw};
+    int64_t pd4[4] = {k->pt, k->pl, k->pb, k->pr}, pd2[2] = {k->pl, k->pr};
+    int o = 2 - k->nsp;
+    tc_ints(&c, "kernel_shape", ks + o, k->nsp);
+    tc_ints(&c, "strides", st2 + o, k->nsp);
+    if (k->is_max) tc_ints(&c, "dilations", dl + o, k->nsp);
+    tc_ints(&c, "pads", k->nsp == 2 ? pd4 : pd2, 2 * k->nsp);
+    tc_int(&c, "ceil_mode", k->ceil_mode);
+    if (!k->is_max) tc_int(&c, "count_include_pad", k->count_include_pad);
+    if (k->auto_pad) tc_str(&c, "auto_pad", k->auto_pad);
+    tern_status st = tc_infer(&c);
+    if (!th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) goto out;
+    int64_t pt = k->pt, pb = k->pb, pl = k->pl, pr = k->pr;
+    int64_t oh = pool_axis(k, k->h, k->kh, k->sh, k->dh, &pt, &pb);
+    int64_t ow = pool_axis(k, k->w, k->kw, k->sw, k->dw, &pl, &pr);
+    tern_tensor *y = tc_out(&c, 0);
+    int shape_ok = y->rank == rank && y->dims[1] == k->c && y->dims[rank - 1] == ow &&
+                   (k->nsp == 1 || y->dims[2] == oh);
+    if (!th_check(t, shape_ok, name, "output shape wrong (want h %lld w %lld, got %lld %lld)",
+                  (long long)oh, (long long)ow, (long long)y->dims[2],
+                  (long long)y->dims[rank - 1]))
+        goto out;
+    c.g.tensors[ins[0]].layout = lin;
+    y->layout = lout;
+    const float *in[1] = {x};
+    float *got = NULL;
+    st = tc_run(&c, in, &got);
+    int64_t ne = k->n * k->c * oh * ow;
+    double *want = malloc(sizeof(double) * (size_t)ne);
+    pool_ref(k, x, oh, ow, pt, pl, pb, pr, want);
+    if (st == TERN_OK) check_close(t, name, got, want, ne);
+    else th_fail(t, name, "run: %s", c.err.msg);
+    free(want);
+    free(got);
+out:
+    tc_free(&c);
+    free(x);
+}
+
+static const pool_case POOL_CASES[] = {
+    {"2x2 s2", 2, 1, 1, 3, 8, 8, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, NULL},
+    {"3x3 s2 pad1", 2, 1, 2, 5, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, NULL},
+    {"3x3 s2 ceil", 2, 1, 1, 3, 8, 7, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 0, NULL},
+    {"3x3 s3 ceil asym pad", 2, 1, 1, 2, 8, 10, 3, 3, 3, 3, 1, 1, 1, 0, 0, 1, 1, 0, NULL},
+    {"2x3 dil 2x1", 2, 1, 1, 3, 9, 9, 2, 3, 1, 2, 2, 1, 1, 0, 0, 1, 0, 0, NULL},
+    {"ceil window dropped", 2, 1, 1, 2, 4, 7, 2, 3, 3, 2, 1, 1, 0, 1, 2, 1, 1, 0, NULL},
+    {"3x3 SAME_UPPER s2", 2, 1, 1, 3, 7, 6, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, "SAME_UPPER"},
+    {"2x2 SAME_LOWER", 2, 1, 1, 3, 5, 5, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, "SAME_LOWER"},
+    {"1-D k3 s2 pad", 1, 1, 2, 3, 1, 11, 1, 3, 1, 2, 1, 1, 0, 1, 0, 1, 0, 0, NULL},
+    {"2x2 s2", 2, 0, 1, 3, 8, 8, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, NULL},
+    {"3x3 s2 pad1", 2, 0, 2, 5, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, NULL},
+    {"3x3 s2 pad1 count_include_pad", 2, 0, 2, 5, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 1, NULL},
+    {"3x3 s2 ceil", 2, 0, 1, 3, 8, 7, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 0, NULL},
+    {"3x3 s2 ceil pad count_include_pad", 2, 0, 1, 3, 8, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1,
+     NULL},
+    {"3x3 s3 ceil asym pad", 2, 0, 1, 2, 8, 10, 3, 3, 3, 3, 1, 1, 1, 0, 0, 1, 1, 0, NULL},
+    {"ceil window dropped count_include_pad", 2, 0, 1, 2, 4, 7, 2, 3, 3, 2, 1, 1, 0, 1, 2, 1, 1, 1,
+     NULL},
+    {"3x3 SAME_UPPER count_include_pad", 2, 0, 1, 3, 7, 6, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 1,
+     "SAME_UPPER"},
+    {"3x3 SAME_LOWER", 2, 0, 1, 3, 7, 6, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, "SAME_LOWER"},
+    {"1-D k3 s1 pad", 1, 0, 2, 3, 1, 9, 1, 3, 1, 1, 1, 1, 0, 1, 0, 2, 0, 0, NULL},
+    {"1-D k4 s2 ceil count_include_pad", 1, 0, 1, 3, 1, 10, 1, 4, 1, 2, 1, 1, 0, 1, 0, 1, 1, 1,
+     NULL},
+};
+
+static void test_pool(th_ctx *t) {
+    for (size_t i = 0; i < sizeof POOL_CASES / sizeof POOL_CASES[0]; i++)
+        for (int l = 0; l < 4; l++) pool_one(t, &POOL_CASES[i], l & 1, (l >> 1) & 1);
+}
+
+/* ---- GlobalAveragePool / GlobalMaxPool ------------------------------------ */
+
+static void global_pool_one(th_ctx *t, int is_max, int rank, const int64_t *dims, int lin,
+                            int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "%s rank %d (%s -> %s)",
+             is_max ? "GlobalMaxPool" : "GlobalAveragePool", rank, layout_name(lin),
+             layout_name(lout));
+    int64_t ne = 1, sp = 1;
+    for (int i = 0; i < rank; i++) ne *= dims[i];
+    for (int i = 2; i < rank; i++) sp *= dims[i];
+    float *x = rand_buf(ne);
+    tcase c;
+    tc_init(&c, 17);
+    int ins[1] = {tc_tensor(&c, "x", rank, dims, NULL)};
+    tc_node(&c, is_max ? "GlobalMaxPool" : "GlobalAveragePool", ins, 1, 1);
+    tern_status st = tc_infer(&c);
+    tern_tensor *y = tc_out(&c, 0);
+    int ok = st == TERN_OK && y->rank == rank && y->dims[0] == dims[0] && y->dims[1] == dims[1];
+    for (int i = 2; ok && i < rank; i++) ok = y->dims[i] == 1;
+    if (th_check(t, ok, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        y->layout = lout;
+        const float *in[1] = {x};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        int64_t no = dims[0] * dims[1];
+        double *want = malloc(sizeof(double) * (size_t)no);
+        for (int64_t p = 0; p < no; p++) {
+            double acc = is_max ? -INFINITY : 0;
+            for (int64_t s = 0; s < sp; s++)
+                acc = is_max ? fmax(acc, x[p * sp + s]) : acc + x[p * sp + s];
+            want[p] = is_max ? acc : acc / (double)sp;
+        }
+        check_close(t, name, got, want, no);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+}
+
+static void test_global_pool(th_ctx *t) {
+    static const int64_t d3[] = {2, 5, 7}, d4[] = {2, 7, 5, 3}, d5[] = {1, 3, 2, 3, 4};
+    for (int is_max = 0; is_max < 2; is_max++)
+        for (int l = 0; l < 4; l++) {
+            global_pool_one(t, is_max, 3, d3, l & 1, l >> 1);
+            global_pool_one(t, is_max, 4, d4, l & 1, l >> 1);
+            global_pool_one(t, is_max, 5, d5, l & 1, l >> 1);
+        }
+}
+
+/* ---- BatchNormalization ---------------------------------------------------- */
+
+static void bn_one(th_ctx *t, int rank, const int64_t *dims, int lin, int lout, int with_eps,
+                   int const_params) {
+    char name[160];
+    snprintf(name, sizeof name, "BatchNormalization rank %d (%s -> %s)%s%s", rank,
+             layout_name(lin), layout_name(lout), with_eps ? " eps" : "",
+             const_params ? " const" : "");
+    int64_t ne = 1, cc = dims[1], sp = 1;
+    for (int i = 0; i < rank; i++) ne *= dims[i];
+    for (int i = 2; i < rank; i++) sp *= dims[i];
+    float *x = rand_buf(ne), *p[4];
+    for (int k = 0; k < 4; k++) p[k] = rand_buf(cc);
+    for (int64_t i = 0; i < cc; i++) p[3][i] = p[3][i] * p[3][i] + 0.1f; /* variance > 0 */
+    float eps = with_eps ? 0.01f : 1e-5f;
+    tcase c;
+    tc_init(&c, 15);
+    int ins[5];
+    ins[0] = tc_tensor(&c, "x", rank, dims, NULL);
+    static const char *pn[4] = {"scale", "b", "mean", "var"};
+    for (int k = 0; k < 4; k++) ins[k + 1] = tc_tensor(&c, pn[k], 1, &cc, const_params ? p[k] : NULL);
+    tc_node(&c, "BatchNormalization", ins, 5, 1);
+    if (with_eps) tc_float(&c, "epsilon", eps);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        tc_out(&c, 0)->layout = lout;
+        const float *in[5] = {x, p[0], p[1], p[2], p[3]};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        double *want = malloc(sizeof(double) * (size_t)ne);
+        for (int64_t i = 0; i < ne; i++) {
+            int64_t ch = (i / sp) % cc;
+            want[i] = (x[i] - p[2][ch]) / sqrt((double)p[3][ch] + eps) * p[0][ch] + p[1][ch];
+        }
+        check_close(t, name, got, want, ne);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+    for (int k = 0; k < 4; k++) free(p[k]);
+}
+
+static void test_batchnorm(th_ctx *t) {
+    static const int64_t d2[] = {3, 5}, d3[] = {2, 3, 7}, d4[] = {2, 67, 3, 4},
+                         d5[] = {1, 3, 2, 2, 3};
+    for (int l = 0; l < 4; l++) {
+        if (l == 0) bn_one(t, 2, d2, 0, 0, 1, 1);
+        bn_one(t, 3, d3, l & 1, l >> 1, l & 1, 1);
+        bn_one(t, 4, d4, l & 1, l >> 1, 0, l & 1);
+        bn_one(t, 5, d5, l & 1, l >> 1, 1, 0);
+    }
+}
+
+/* ---- Gemm ------------------------------------------------------------------ */
+
+typedef struct gemm_case {
+    const char *name;
+    int64_t m, n, k;
+    int trans_a, trans_b;
+    float alpha, beta; /* 0 alpha: attribute absent (default 1) */
+    int c_rank;        /* -1: no C */
+    int64_t c_dims[2];
+    tern_act act;
+} gemm_case;
+
+static void gemm_one(th_ctx *t, const gemm_case *k, int const_b) {
+    char name[160];
+    snprintf(name, sizeof name, "Gemm %s%s", k->name, const_b ? " (B const)" : "");
+    int64_t ad[2] = {k->trans_a ? k->k : k->m, k->trans_a ? k->m : k->k};
+    int64_t bd[2] = {k->trans_b ? k->n : k->k, k->trans_b ? k->k : k->n};
+    int64_t cn = 1;
+    for (int i = 0; i < k->c_rank; i++) cn *= k->c_dims[i];
+    float *a = rand_buf(k->m * k->k), *b = rand_buf(k->k * k->n), *cv = rand_buf(cn);
+    tcase c;
+    tc_init(&c, 13);
+    int ins[3] = {tc_tensor(&c, "a", 2, ad, NULL), tc_tensor(&c, "b", 2, bd, const_b ? b : NULL),
+                  k->c_rank >= 0 ? tc_tensor(&c, "c", k->c_rank, k->c_dims, const_b ? cv : NULL)
+                                 : -1};
+    tc_node(&c, "Gemm", ins, k->c_rank >= 0 ? 3 : 2, 1);
+    if (k->trans_a) tc_int(&c, "transA", 1);
+    if (k->trans_b) tc_int(&c, "transB", 1);
+    if (k->alpha != 0) tc_float(&c, "alpha", k->alpha);
+    if (k->alpha != 0) tc_float(&c, "beta", k->beta);
+    tern_status st = tc_infer(&c);
+    tern_tensor *y = tc_out(&c, 0);
+    int ok = st == TERN_OK && y->rank == 2 && y->dims[0] == k->m && y->dims[1] == k->n;
+    if (th_check(t, ok, name, "infer: %s", c.err.msg)) {
+        c.g.nodes[c.node].act = k->act;
+        const float *in[3] = {a, b, cv};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        double *want = malloc(sizeof(double) * (size_t)(k->m * k->n));
+        double alpha = k->alpha != 0 ? k->alpha : 1, beta = k->alpha != 0 ? k->beta : 1;
+        for (int64_t i = 0; i < k->m; i++)
+            for (int64_t j = 0; j < k->n; j++) {
+                double acc = 0;
+                for (int64_t l = 0; l < k->k; l++) {
+                    double av = k->trans_a ? a[l * k->m + i] : a[i * k->k + l];
+                    double bv = k->trans_b ? b[j * k->k + l] : b[l * k->n + j];
+                    acc += av * bv;
+                }
+                acc *= alpha;
+                if (k->c_rank >= 0) {
+                    /* right-aligned broadcast of C to [M, N] */
+                    int64_t ci = 0;
+                    if (k->c_rank == 1) ci = k->c_dims[0] == 1 ? 0 : j;
+                    if (k->c_rank == 2)
+                        ci = (k->c_dims[0] == 1 ? 0 : i) * k->c_dims[1] + (k->c_dims[1] == 1 ? 0 : j);
+                    acc += beta * cv[ci];
+                }
+                want[i * k->n + j] = ref_act(&k->act, acc);
+            }
+        check_close(t, name, got, want, k->m * k->n);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(a);
+    free(b);
+    free(cv);
+}
+
+static const gemm_case GEMM_CASES[] = {
+    {"plain no C", 3, 5, 7, 0, 0, 0, 0, -1, {0, 0}, ACT0},
+    {"transA", 4, 3, 6, 1, 0, 0, 0, 2, {4, 3}, ACT0},
+    {"transB vector C", 2, 9, 17, 0, 1, 0, 0, 1, {9, 0}, ACT0},
+    {"transA transB alpha beta", 5, 4, 3, 1, 1, 0.5f, -2.0f, 2, {5, 4}, ACT0},
+    {"scalar C", 3, 4, 5, 0, 0, 1.5f, 0.25f, 0, {0, 0}, ACT0},
+    {"C [1]", 3, 4, 5, 0, 0, 0, 0, 1, {1, 0}, ACT0},
+    {"C [1,N]", 3, 4, 5, 0, 1, 0, 0, 2, {1, 4}, ACT0},
+    {"C [M,1]", 3, 4, 5, 0, 0, 0, 0, 2, {3, 1}, ACT0},
+    {"classifier relu", 1, 10, 64, 0, 1, 0, 0, 1, {10, 0}, {TERN_ACT_RELU, 0, 0}},
+    {"hardswish", 2, 6, 8, 0, 1, 0, 0, 1, {6, 0}, {TERN_ACT_HARDSWISH, 1.0f / 6.0f, 0.5f}},
+};
+
+static void test_gemm(th_ctx *t) {
+    for (size_t i = 0; i < sizeof GEMM_CASES / sizeof GEMM_CASES[0]; i++)
+        for (int cb = 0; cb < 2; cb++) gemm_one(t, &GEMM_CASES[i], cb);
+}
+
+/* ---- MatMul ---------------------------------------------------------------- */
+
+static void matmul_one(th_ctx *t, int ra, const int64_t *ad, int rb, const int64_t *bd, int ry,
+                       const int64_t *yd) {
+    char name[160];
+    int len = snprintf(name, sizeof name, "MatMul [");
+    for (int i = 0; i < ra; i++) len += snprintf(name + len, sizeof name - (size_t)len, "%s%lld", i ? "," : "", (long long)ad[i]);
+    len += snprintf(name + len, sizeof name - (size_t)len, "] x [");
+    for (int i = 0; i < rb; i++) len += snprintf(name + len, sizeof name - (size_t)len, "%s%lld", i ? "," : "", (long long)bd[i]);
+    snprintf(name + len, sizeof name - (size_t)len, "]");
+    int64_t na = 1, nb = 1, ny = 1;
+    for (int i = 0; i < ra; i++) na *= ad[i];
+    for (int i = 0; i < rb; i++) nb *= bd[i];
+    for (int i = 0; i < ry; i++) ny *= yd[i];
+    float *a = rand_buf(na), *b = rand_buf(nb);
+    tcase c;
+    tc_init(&c, 13);
+    int ins[2] = {tc_tensor(&c, "a", ra, ad, NULL), tc_tensor(&c, "b", rb, bd, NULL)};
+    tc_node(&c, "MatMul", ins, 2, 1);
+    tern_status st = tc_infer(&c);
+    tern_tensor *y = tc_out(&c, 0);
+    int ok = st == TERN_OK && y->rank == ry;
+    for (int i = 0; ok && i < ry; i++) ok = y->dims[i] == yd[i];
+    if (!th_check(t, ok, name, "infer: %s (rank %d)", c.err.msg, y->rank)) goto out;
+    const float *in[2] = {a, b};
+    float *got = NULL;
+    st = tc_run(&c, in, &got);
+    /* the reference: promote 1-D operands, broadcast batch dims by index
+     * arithmetic on the full output index */
+    int64_t pa[8], pb[8];
+    int pra = ra < 2 ? 2 : ra, prb = rb < 2 ? 2 : rb;
+    if (ra == 1) pa[0] = 1, pa[1] = ad[0];
+    else memcpy(pa, ad, sizeof(int64_t) * (size_t)ra);
+    if (rb == 1) pb[0] = bd[0], pb[1] = 1;
+    else memcpy(pb, bd, sizeof(int64_t) * (size_t)rb);
+    int64_t m = pa[pra - 2], kk = pa[pra - 1], n = pb[prb - 1];
+    int br = (pra > prb ? pra : prb) - 2;
+    int64_t batch[8], nbatch = 1;
+    for (int i = 0; i < br; i++) {
+        int ia = i - (br - (pra - 2)), ib = i - (br - (prb - 2));
+        int64_t da = ia >= 0 ? pa[ia] : 1, db = ib >= 0 ? pb[ib] : 1;
+        batch[i] = da > db ? da : db;
+        nbatch *= batch[i];
+    }
+    double *want = malloc(sizeof(double) * (size_t)(nbatch * m * n + 1));
+    for (int64_t bi = 0; bi < nbatch; bi++) {
+        int64_t idx[8], r = bi, offa = 0, offb = 0;
+        for (int i = br - 1; i >= 0; i--) idx[i] = r % batch[i], r /= batch[i];
+        for (int i = 0; i < pra - 2; i++) {
+            int64_t d = pa[i], ii = idx[i + br - (pra - 2)];
+            offa = offa * d + (d == 1 ? 0 : ii);
+        }
+        for (int i = 0; i < prb - 2; i++) {
+            int64_t d = pb[i], ii = idx[i + br - (prb - 2)];
+            offb = offb * d + (d == 1 ? 0 : ii);
+        }
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) {
+                double acc = 0;
+                for (int64_t l = 0; l < kk; l++)
+                    acc += (double)a[offa * m * kk + i * kk + l] * b[offb * kk * n + l * n + j];
+                want[(bi * m + i) * n + j] = acc;
+            }
+    }
+    check_close(t, name, got, want, ny);
+    free(want);
+    free(got);
+out:
+    tc_free(&c);
+    free(a);
+    free(b);
+}
+
+static void test_matmul(th_ctx *t) {
+    { int64_t a[] = {5}, b[] = {5}; matmul_one(t, 1, a, 1, b, 0, NULL); }
+    { int64_t a[] = {4}, b[] = {4, 3}, y[] = {3}; matmul_one(t, 1, a, 2, b, 1, y); }
+    { int64_t a[] = {3, 4}, b[] = {4}, y[] = {3}; matmul_one(t, 2, a, 1, b, 1, y); }
+    { int64_t a[] = {3, 7}, b[] = {7, 5}, y[] = {3, 5}; matmul_one(t, 2, a, 2, b, 2, y); }
+    { int64_t a[] = {2, 3, 4, 5}, b[] = {5, 6}, y[] = {2, 3, 4, 6}; matmul_one(t, 4, a, 2, b, 4, y); }
+    { int64_t a[] = {3, 1, 2, 5}, b[] = {1, 4, 5, 3}, y[] = {3, 4, 2, 3}; matmul_one(t, 4, a, 4, b, 4, y); }
+    { int64_t a[] = {2, 5}, b[] = {3, 5, 4}, y[] = {3, 2, 4}; matmul_one(t, 2, a, 3, b, 3, y); }
+    { int64_t a[] = {2, 3, 5}, b[] = {5}, y[] = {2, 3}; matmul_one(t, 3, a, 1, b, 2, y); }
+    { int64_t a[] = {6}, b[] = {2, 6, 3}, y[] = {2, 3}; matmul_one(t, 1, a, 3, b, 2, y); }
+}
+
+/* ---- unary activations ----------------------------------------------------- */
+
+typedef struct act_case {
+    const char *op;
+    int64_t opset;
+    tern_act ref;    /* the math the reference applies */
+    float attr_a, attr_b; /* attributes to set (NAN: leave out) */
+    const char *an, *bn;  /* their names */
+    int clip_inputs;      /* Clip >= 11: 1 constant min/max, 2 max as a graph input, 3 none */
+} act_case;
+
+static void act_one(th_ctx *t, const act_case *k, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "%s opset %lld%s (%s -> %s)", k->op, (long long)k->opset,
+             k->clip_inputs == 2 ? " max input" : k->clip_inputs == 3 ? " no bounds" : "",
+             layout_name(lin), layout_name(lout));
+    int64_t dims[4] = {2, 5, 3, 4}, sd[1] = {1};
+    int64_t ne = 2 * 5 * 3 * 4;
+    float *x = rand_buf(ne);
+    for (int64_t i = 0; i < ne; i++) x[i] *= 4; /* reach the saturated parts */
+    float lo = k->ref.a, hi = k->ref.b;
+    tcase c;
+    tc_init(&c, k->opset);
+    int ins[3] = {tc_tensor(&c, "x", 4, dims, NULL), -1, -1};
+    int nin = 1;
+    if (k->clip_inputs == 1 || k->clip_inputs == 2) {
+        ins[1] = tc_tensor(&c, "min", 0, sd, &lo);
+        ins[2] = tc_tensor(&c, "max", 0, sd, k->clip_inputs == 2 ? NULL : &hi);
+        nin = 3;
+    }
+    tc_node(&c, k->op, ins, nin, 1);
+    if (!isnan(k->attr_a)) tc_float(&c, k->an, k->attr_a);
+    if (!isnan(k->attr_b)) tc_float(&c, k->bn, k->attr_b);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        tc_out(&c, 0)->layout = lout;
+        const float *in[3] = {x, NULL, &hi};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        double *want = malloc(sizeof(double) * (size_t)ne);
+        for (int64_t i = 0; i < ne; i++) want[i] = ref_act(&k->ref, x[i]);
+        check_close(t, name, got, want, ne);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+}
+
+static void test_activations(th_ctx *t) {
+    const float N = NAN;
+    const act_case cases[] = {
+        {"Relu", 14, {TERN_ACT_RELU, 0, 0}, N, N, NULL, NULL, 0},
+        {"Clip", 6, {TERN_ACT_CLIP, -0.5f, 1.5f}, -0.5f, 1.5f, "min", "max", 0},
+        {"Clip", 6, {TERN_ACT_CLIP, -INFINITY, 1.0f}, N, 1.0f, NULL, "max", 0},
+        {"Clip", 13, {TERN_ACT_CLIP, 0.0f, 6.0f}, N, N, NULL, NULL, 1},
+        {"Clip", 13, {TERN_ACT_CLIP, -1.0f, 0.25f}, N, N, NULL, NULL, 2},
+        {"Clip", 13, {TERN_ACT_CLIP, -INFINITY, INFINITY}, N, N, NULL, NULL, 3},
+        {"HardSigmoid", 6, {TERN_ACT_HARDSIGMOID, 0.2f, 0.5f}, N, N, NULL, NULL, 0},
+        {"HardSigmoid", 6, {TERN_ACT_HARDSIGMOID, 0.3f, 0.1f}, 0.3f, 0.1f, "alpha", "beta", 0},
+        {"HardSwish", 14, {TERN_ACT_HARDSWISH, 1.0f / 6.0f, 0.5f}, N, N, NULL, NULL, 0},
+        {"Sigmoid", 13, {TERN_ACT_SIGMOID, 0, 0}, N, N, NULL, NULL, 0},
+        {"Tanh", 13, {TERN_ACT_TANH, 0, 0}, N, N, NULL, NULL, 0},
+        {"LeakyRelu", 6, {TERN_ACT_LEAKYRELU, 0.01f, 0}, N, N, NULL, NULL, 0},
+        {"LeakyRelu", 6, {TERN_ACT_LEAKYRELU, 0.3f, 0}, 0.3f, N, "alpha", NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int l = 0; l < 4; l++) act_one(t, &cases[i], l & 1, l >> 1);
+}
+
+/* ---- PRelu ------------------------------------------------------------------ */
+
+static void prelu_one(th_ctx *t, int sr, const int64_t *sdims, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "PRelu slope rank %d [%lld..] (%s -> %s)", sr,
+             (long long)(sr ? sdims[0] : 0), layout_name(lin), layout_name(lout));
+    int64_t dims[4] = {2, 3, 4, 5}, ne = 120, sn = 1;
+    for (int i = 0; i < sr; i++) sn *= sdims[i];
+    float *x = rand_buf(ne), *s = rand_buf(sn);
+    tcase c;
+    tc_init(&c, 16);
+    int ins[2] = {tc_tensor(&c, "x", 4, dims, NULL), tc_tensor(&c, "slope", sr, sdims, s)};
+    tc_node(&c, "PRelu", ins, 2, 1);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        tc_out(&c, 0)->layout = lout;
+        const float *in[2] = {x, s};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        double *want = malloc(sizeof(double) * (size_t)ne);
+        for (int64_t i = 0; i < ne; i++) {
+            /* logical index of x, then the slope element it broadcasts from */
+            int64_t idx[4], r = i, si = 0;
+            for (int d = 3; d >= 0; d--) idx[d] = r % dims[d], r /= dims[d];
+            for (int d = 0; d < sr; d++) {
+                int64_t sd = sdims[d];
+                si = si * sd + (sd == 1 ? 0 : idx[4 - sr + d]);
+            }
+            want[i] = x[i] >= 0 ? x[i] : (double)s[si] * x[i];
+        }
+        check_close(t, name, got, want, ne);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+    free(s);
+}
+
+static void test_prelu(th_ctx *t) {
+    static const int64_t s_c11[] = {3, 1, 1}, s_one[] = {1}, s_w[] = {5}, s_full[] = {3, 4, 5};
+    for (int l = 0; l < 4; l++) {
+        prelu_one(t, 3, s_c11, l & 1, l >> 1);
+        prelu_one(t, 1, s_one, l & 1, l >> 1);
+        prelu_one(t, 1, s_w, l & 1, l >> 1);
+        prelu_one(t, 3, s_full, l & 1, l >> 1);
+    }
+}
+
+/* ---- Softmax / LogSoftmax --------------------------------------------------- */
+
+static void softmax_one(th_ctx *t, const char *op, int64_t opset, int has_axis, int64_t axis,
+                        int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "%s opset %lld axis %s%lld (%s -> %s)", op, (long long)opset,
+             has_axis ? "" : "default ", (long long)axis, layout_name(lin), layout_name(lout));
+    int64_t dims[4] = {2, 3, 4, 5}, ne = 120;
+    float *x = rand_buf(ne);
+    for (int64_t i = 0; i < ne; i++) x[i] *= 5;
+    tcase c;
+    tc_init(&c, opset);
+    int ins[1] = {tc_tensor(&c, "x", 4, dims, NULL)};
+    tc_node(&c, op, ins, 1, 1);
+    if (has_axis) tc_int(&c, "axis", axis);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        tc_out(&c, 0)->layout = lout;
+        const float *in[1] = {x};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        /* which axes are normalized together: one (>= 13) or axis.. (older) */
+        int64_t ax = has_axis ? axis : (opset < 13 ? 1 : -1);
+        if (ax < 0) ax += 4;
+        int last = opset < 13 ? 4 : (int)ax + 1;
+        double *want = malloc(sizeof(double) * (size_t)ne);
+        for (int64_t i = 0; i < ne; i++) {
+            /* the row of i: every j equal to i outside axes [ax, last) */
+            int64_t ii[4], r = i;
+            for (int d = 3; d >= 0; d--) ii[d] = r % dims[d], r /= dims[d];
+            double mx = -INFINITY, sum = 0;
+            for (int pass = 0; pass < 2; pass++)
+                for (int64_t j = 0; j < ne; j++) {
+                    int64_t jj[4], q = j, same = 1;
+                    for (int d = 3; d >= 0; d--) jj[d] = q % dims[d], q /= dims[d];
+                    for (int d = 0; d < 4; d++)
+                        if ((d < ax || d >= last) && jj[d] != ii[d]) same = 0;
+                    if (!same) continue;
+                    if (pass == 0) mx = fmax(mx, x[j]);
+                    else sum += exp((double)x[j] - mx);
+                }
+            want[i] = strcmp(op, "LogSoftmax") == 0 ? (x[i] - mx) - log(sum) : exp(x[i] - mx) / sum;
+        }
+        check_close(t, name, got, want, ne);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+}
+
+static void test_softmax(th_ctx *t) {
+    for (int l = 0; l < 4; l++)
+        for (int lg = 0; lg < 2; lg++) {
+            const char *op = lg ? "LogSoftmax" : "Softmax";
+            softmax_one(t, op, 11, 0, 1, l & 1, l >> 1);
+            softmax_one(t, op, 11, 1, 2, l & 1, l >> 1);
+            softmax_one(t, op, 13, 0, -1, l & 1, l >> 1);
+            softmax_one(t, op, 13, 1, 1, l & 1, l >> 1);
+            softmax_one(t, op, 13, 1, -4, l & 1, l >> 1);
+        }
+}
+
+/* ---- infer rejects bad nodes with a message ------------------------------- */
+
+static void expect_error(th_ctx *t, tcase *c, const char *name, tern_status want,
+                         const char *needle) {
+    tern_status st = tc_infer(c);
+    th_check(t, st == want && strstr(c->err.msg, needle) != NULL, name,
+             "got status %d '%s', want status %d mentioning '%s'", (int)st, c->err.msg, (int)want,
+             needle);
+    tc_free(c);
+}
+
+/* A Conv X[1,4,5,5] * W[wd] node ready for attributes. */
+static void conv_node(tcase *c, int xr, const int64_t *xd, int wr, const int64_t *wd) {
+    tc_init(c, 17);
+    int ins[2] = {tc_tensor(c, "x", xr, xd, NULL), tc_tensor(c, "w", wr, wd, NULL)};
+    tc_node(c, "Conv", ins, 2, 1);
+}
+
+static void test_conv_errors(th_ctx *t) {
+    static const int64_t x4[] = {1, 4, 5, 5}, w4[] = {6, 4, 3, 3}, w3[] = {6, 4, 3},
+                         wbig[] = {6, 4, 7, 7}, wg[] = {6, 2, 3, 3}, x5[] = {1, 4, 3, 3, 3},
+                         w5[] = {2, 4, 1, 1, 1};
+    tcase c;
+    int64_t negp[4] = {1, -1, 1, 1}, s0[2] = {0, 1}, p3[3] = {1, 1, 1}, ks[2] = {3, 5};
+    conv_node(&c, 4, x4, 4, w4);
+    tc_ints(&c, "pads", negp, 4);
+    expect_error(t, &c, "Conv rejects negative pads", TERN_ERR_SHAPE, "pads");
+    conv_node(&c, 4, x4, 4, w4);
+    tc_ints(&c, "pads", p3, 3);
+    expect_error(t, &c, "Conv rejects 3 pads for 2-D", TERN_ERR_SHAPE, "pads");
+    conv_node(&c, 4, x4, 4, w4);
+    tc_ints(&c, "strides", s0, 2);
+    expect_error(t, &c, "Conv rejects stride 0", TERN_ERR_SHAPE, "strides");
+    conv_node(&c, 4, x4, 4, wbig);
+    expect_error(t, &c, "Conv rejects a kernel larger than the input", TERN_ERR_SHAPE, "larger");
+    conv_node(&c, 4, x4, 4, wg);
+    tc_int(&c, "group", 3);
+    expect_error(t, &c, "Conv rejects group not dividing channels", TERN_ERR_SHAPE, "group");
+    conv_node(&c, 4, x4, 4, wg);
+    expect_error(t, &c, "Conv rejects W channels != C/group", TERN_ERR_SHAPE, "channels");
+    conv_node(&c, 4, x4, 3, w3);
+    expect_error(t, &c, "Conv rejects wrong W rank", TERN_ERR_SHAPE, "rank");
+    conv_node(&c, 4, x4, 4, w4);
+    tc_str(&c, "auto_pad", "SAME");
+    expect_error(t, &c, "Conv rejects unknown auto_pad", TERN_ERR_SHAPE, "auto_pad");
+    conv_node(&c, 4, x4, 4, w4);
+    tc_ints(&c, "kernel_shape", ks, 2);
+    expect_error(t, &c, "Conv rejects kernel_shape != W", TERN_ERR_SHAPE, "kernel_shape");
+    conv_node(&c, 5, x5, 5, w5);
+    expect_error(t, &c, "Conv rejects 3-D as unsupported", TERN_ERR_UNSUPPORTED, "3-D");
+    conv_node(&c, 4, x4, 4, w4);
+    c.g.tensors[0].dtype = TERN_INT8;
+    expect_error(t, &c, "Conv rejects int8 naming the dtype", TERN_ERR_UNSUPPORTED, "int8");
+    {
+        static const int64_t bd[] = {5};
+        tc_init(&c, 17);
+        int ins[3] = {tc_tensor(&c, "x", 4, x4, NULL), tc_tensor(&c, "w", 4, w4, NULL),
+                      tc_tensor(&c, "b", 1, bd, NULL)};
+        tc_node(&c, "Conv", ins, 3, 1);
+        expect_error(t, &c, "Conv rejects a bias of the wrong size", TERN_ERR_SHAPE, "bias");
+    }
+}
+
+static void test_other_errors(th_ctx *t) {
+    static const int64_t x4[] = {1, 4, 5, 5}, c4[] = {4}, c3[] = {3}, a23[] = {2, 3},
+                         b43[] = {4, 3}, b35[] = {3, 5}, c24[] = {2, 4};
+    tcase c;
+    int64_t k2[2] = {2, 2}, d2[2] = {2, 2};
+    {
+        tc_init(&c, 12);
+        int ins[1] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        tc_node(&c, "MaxPool", ins, 1, 2);
+        tc_ints(&c, "kernel_shape", k2, 2);
+        expect_error(t, &c, "MaxPool rejects the Indices output", TERN_ERR_UNSUPPORTED, "Indices");
+    }
+    {
+        tc_init(&c, 12);
+        int ins[1] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        tc_node(&c, "MaxPool", ins, 1, 1);
+        expect_error(t, &c, "MaxPool needs kernel_shape", TERN_ERR_SHAPE, "kernel_shape");
+    }
+    {
+        tc_init(&c, 12);
+        int ins[1] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        tc_node(&c, "AveragePool", ins, 1, 1);
+        tc_ints(&c, "kernel_shape", k2, 2);
+        tc_ints(&c, "dilations", d2, 2);
+        expect_error(t, &c, "AveragePool rejects dilations", TERN_ERR_UNSUPPORTED, "dilations");
+    }
+    for (int v = 0; v < 3; v++) {
+        tc_init(&c, 15);
+        int ins[5] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        for (int k = 1; k < 5; k++) ins[k] = tc_tensor(&c, "p", 1, v == 2 && k == 3 ? c3 : c4, NULL);
+        tc_node(&c, "BatchNormalization", ins, 5, v == 1 ? 3 : 1);
+        if (v == 0) tc_int(&c, "training_mode", 1);
+        expect_error(t, &c,
+                     v == 0   ? "BatchNormalization rejects training_mode"
+                     : v == 1 ? "BatchNormalization rejects extra outputs"
+                              : "BatchNormalization rejects a mean of the wrong size",
+                     v == 2 ? TERN_ERR_SHAPE : TERN_ERR_UNSUPPORTED,
+                     v == 0 ? "training_mode" : v == 1 ? "output 1" : "input_mean");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[2] = {tc_tensor(&c, "a", 2, a23, NULL), tc_tensor(&c, "b", 2, b43, NULL)};
+        tc_node(&c, "Gemm", ins, 2, 1);
+        expect_error(t, &c, "Gemm rejects mismatched inner dims", TERN_ERR_SHAPE, "inner");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[3] = {tc_tensor(&c, "a", 2, a23, NULL), tc_tensor(&c, "b", 2, b35, NULL),
+                      tc_tensor(&c, "c", 2, c24, NULL)};
+        tc_node(&c, "Gemm", ins, 3, 1);
+        expect_error(t, &c, "Gemm rejects C that does not broadcast", TERN_ERR_SHAPE, "C dim");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[2] = {tc_tensor(&c, "a", 2, a23, NULL), tc_tensor(&c, "b", 2, b43, NULL)};
+        tc_node(&c, "MatMul", ins, 2, 1);
+        expect_error(t, &c, "MatMul rejects mismatched inner dims", TERN_ERR_SHAPE, "inner");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[1] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        tc_node(&c, "Softmax", ins, 1, 1);
+        tc_int(&c, "axis", 4);
+        expect_error(t, &c, "Softmax rejects axis out of range", TERN_ERR_SHAPE, "axis");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[2] = {tc_tensor(&c, "x", 4, x4, NULL), tc_tensor(&c, "s", 1, c3, NULL)};
+        tc_node(&c, "PRelu", ins, 2, 1);
+        expect_error(t, &c, "PRelu rejects a slope that does not broadcast", TERN_ERR_SHAPE,
+                     "slope");
+    }
+    {
+        tc_init(&c, 13);
+        int ins[1] = {tc_tensor(&c, "x", 4, x4, NULL)};
+        c.g.tensors[0].dtype = TERN_INT64;
+        tc_node(&c, "Sigmoid", ins, 1, 1);
+        expect_error(t, &c, "Sigmoid rejects int64 naming the dtype", TERN_ERR_UNSUPPORTED,
+                     "int64");
+    }
+    {
+        tc_init(&c, 13);
+        static const float two[2] = {0, 1};
+        static const int64_t d1[1] = {2};
+        int ins[2] = {tc_tensor(&c, "x", 4, x4, NULL), tc_tensor(&c, "min", 1, d1, two)};
+        tc_node(&c, "Clip", ins, 2, 1);
+        expect_error(t, &c, "Clip rejects a non-scalar min", TERN_ERR_SHAPE, "scalar");
+    }
+}
+
 TH_SUITE(suite_kernels_nn) {
     test_conv(t);
+    test_pool(t);
+    test_global_pool(t);
+    test_batchnorm(t);
+    test_gemm(t);
+    test_matmul(t);
+    test_activations(t);
+    test_prelu(t);
+    test_softmax(t);
+    test_conv_errors(t);
+    test_other_errors(t);
 }
