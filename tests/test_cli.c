@@ -1,4 +1,391 @@
-/* Tests of the tern CLI (tools/tern), run as a separate process. */
+/* Tests of the tern CLI (tools/tern), run as a separate process (t->cli):
+ * bad inputs must end with exit status 2 and one "tern: ..." line on stderr,
+ * never a crash; `tern preprocess` must equal the Pillow references in
+ * tests/data/prep (tools/make_preprocess_refs.py); and real runs on the
+ * repo's small models must reproduce their reference outputs. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "loader/npy.h"
 #include "tests/harness.h"
 
-TH_SUITE(suite_cli) { th_skip(t, "cli", "not written yet"); }
+typedef struct {
+    th_ctx *t;
+    char dir[512];  /* scratch folder next to the CLI binary */
+    char out[600];  /* captured stdout file */
+    char err[600];  /* captured stderr file */
+    char text[8192]; /* stdout + stderr of the last run */
+} cli_env;
+
+/* Run `tern ARGS` (args are trusted test strings); returns the exit status,
+ * or -1 if it did not exit normally (a crash). */
+static int cli_run(cli_env *e, const char *fmt, ...) TH_PRINTF(2, 3);
+static int cli_run(cli_env *e, const char *fmt, ...) {
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", e->t->cli, args, e->out, e->err);
+    int st = system(cmd);
+    e->text[0] = 0;
+    size_t used = 0;
+    const char *files[2] = {e->out, e->err};
+    for (int k = 0; k < 2; k++) {
+        size_t len = 0;
+        unsigned char *b = th_read_file(files[k], &len);
+        if (!b) continue;
+        if (len > sizeof e->text - 1 - used) len = sizeof e->text - 1 - used;
+        memcpy(e->text + used, b, len);
+        used += len;
+        e->text[used] = 0;
+        free(b);
+    }
+    return (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+}
+
+/* The stderr of the last run: exactly one line starting "tern: ". */
+static int one_error_line(const cli_env *e) {
+    size_t len = 0;
+    unsigned char *b = th_read_file(e->err, &len);
+    if (!b) return 0;
+    int lines = 0;
+    for (size_t k = 0; k < len; k++) lines += b[k] == '\n';
+    int ok = len > 6 && memcmp(b, "tern: ", 6) == 0 && lines == 1 && b[len - 1] == '\n';
+    free(b);
+    return ok;
+}
+
+static void expect_error(cli_env *e, const char *name, const char *needle, const char *args) {
+    int st = cli_run(e, "%s", args);
+    th_check(e->t, st == 2 && one_error_line(e) && strstr(e->text, needle), name,
+             "exit %d, output '%s' (wanted status 2 and '%s')", st, e->text, needle);
+}
+
+static void scratch(const cli_env *e, const char *file, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/%s", e->dir, file);
+}
+
+static int write_npy(const char *path, tern_dtype dt, int rank, const int64_t *dims,
+                     const void *data) {
+    tern_err err;
+    return tern_npy_write_file(path, dt, rank, dims, data, &err) == TERN_OK;
+}
+
+static void write_bytes(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite(data, 1, n, f);
+    fclose(f);
+}
+
+static void usage_and_arguments(cli_env *e) {
+    char garbage[700];
+    int st = cli_run(e, "--help");
+    th_check(e->t, st == 0 && strstr(e->text, "usage: tern"), "cli --help", "exit %d", st);
+    st = cli_run(e, "help");
+    th_check(e->t, st == 0 && strstr(e->text, "tern run"), "cli help", "exit %d", st);
+    st = cli_run(e, "%s", "");
+    th_check(e->t, st == 2, "cli without arguments", "exit %d", st);
+    expect_error(e, "cli unknown command", "unknown command", "frobnicate");
+    expect_error(e, "cli missing model", "missing MODEL", "info");
+    expect_error(e, "cli missing model file", "no/such/model.onnx", "info no/such/model.onnx");
+    scratch(e, "garbage.onnx", garbage, sizeof garbage);
+    write_bytes(garbage, "\x08\xff\xff\xff\xff\xff\x0f this is not protobuf", 28);
+    char args[2048];
+    snprintf(args, sizeof args, "info '%s'", garbage);
+    expect_error(e, "cli garbage model", "garbage.onnx", args);
+    snprintf(args, sizeof args, "run '%s' --input x.npy", garbage);
+    expect_error(e, "cli garbage model (run)", "garbage.onnx", args);
+    expect_error(e, "cli bad flag", "--bogus", "run tools/demo/digits.onnx --bogus");
+    expect_error(e, "cli bad --top", "--top", "run tools/demo/digits.onnx a.pgm --top zero");
+    expect_error(e, "cli bad --batch", "--batch", "info tools/demo/digits.onnx --batch -3");
+    expect_error(e, "cli option without value", "needs a value", "run tools/demo/digits.onnx --input");
+    expect_error(e, "cli nothing to run", "nothing to run", "run tools/demo/digits.onnx");
+    expect_error(e, "cli images and tensors", "not both",
+                 "run tools/demo/digits.onnx a.pgm --input b.npy");
+    expect_error(e, "cli preprocess unknown preset", "unknown preset",
+                 "preprocess tests/data/prep/rgb.ppm --preset tf129 --output x.npy");
+    expect_error(e, "cli preprocess missing image", "no/such.ppm",
+                 "preprocess no/such.ppm --preset tf128 --output x.npy");
+}
+
+/* Every case of tests/data/prep/cases.txt, compared element for element. */
+static void preprocess_refs(cli_env *e) {
+    FILE *f = fopen("tests/data/prep/cases.txt", "r");
+    if (!f) {
+        th_skip(e->t, "cli preprocess references", "tests/data/prep/cases.txt missing");
+        return;
+    }
+    char line[512], out[700];
+    scratch(e, "prep.npy", out, sizeof out);
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char image[128], preset[32], size[32], layout[16], kind[16], expected[128], name[512];
+        int ch;
+        if (sscanf(line, "%127s %31s %31s %d %15s %15s %127s", image, preset, size, &ch, layout,
+                   kind, expected) != 7)
+            continue;
+        snprintf(name, sizeof name, "cli preprocess %s %s %s %dch %s %s (%s)", image, preset,
+                 size, ch, layout, kind, expected);
+        int st = cli_run(e, "preprocess tests/data/prep/%s --preset %s --size %s --channels %d "
+                            "--layout %s %s --output '%s'",
+                         image, preset, size, ch, layout, strcmp(kind, "pixels") ? "" : "--pixels",
+                         out);
+        char exp_path[300];
+        snprintf(exp_path, sizeof exp_path, "tests/data/prep/%s", expected);
+        tern_npy a = {0}, b = {0};
+        tern_err err;
+        int ok = st == 0 && tern_npy_read_file(out, &a, &err) == TERN_OK &&
+                 tern_npy_read_file(exp_path, &b, &err) == TERN_OK;
+        size_t diff = 0;
+        ok = ok && a.dtype == b.dtype && a.rank == b.rank && a.bytes == b.bytes &&
+             memcmp(a.dims, b.dims, sizeof a.dims) == 0;
+        for (size_t k = 0; ok && k < a.bytes; k++)
+            diff += ((unsigned char *)a.data)[k] != ((unsigned char *)b.data)[k];
+        th_check(e->t, ok && diff == 0, name, "exit %d, %zu bytes differ, '%s'", st, diff,
+                 e->text);
+        tern_npy_free(&a);
+        tern_npy_free(&b);
+        n++;
+    }
+    fclose(f);
+    th_check(e->t, n >= 10, "cli preprocess reference cases", "only %d cases", n);
+}
+
+static int file_exists(const char *p) {
+    struct stat sb;
+    return stat(p, &sb) == 0;
+}
+
+/* Largest |a - b| between two float .npy files of equal shape, or -1. */
+static double npy_max_diff(const char *pa, const char *pb) {
+    tern_npy a = {0}, b = {0};
+    tern_err err;
+    double m = -1;
+    if (tern_npy_read_file(pa, &a, &err) == TERN_OK && tern_npy_read_file(pb, &b, &err) == TERN_OK &&
+        a.dtype == TERN_FLOAT && b.dtype == TERN_FLOAT && a.rank == b.rank && a.bytes == b.bytes &&
+        memcmp(a.dims, b.dims, sizeof a.dims) == 0) {
+        m = 0;
+        for (size_t k = 0; k < a.bytes / 4; k++) {
+            double d = fabs((double)((float *)a.data)[k] - ((float *)b.data)[k]);
+            if (!(d <= m)) m = d; /* NaN makes it NaN-proof large */
+        }
+    }
+    tern_npy_free(&a);
+    tern_npy_free(&b);
+    return m;
+}
+
+/* Errors that need a loadable model: wrong npy shape/dtype/layout, names. */
+static void tensor_errors(cli_env *e) {
+    const char *m = "tests/models/two_inputs.onnx";
+    if (!file_exists(m) || !file_exists("tools/demo/digits.onnx")) {
+        th_skip(e->t, "cli tensor errors", "tests/models/two_inputs.onnx or the demo is absent");
+        return;
+    }
+    char p[700], q[700], args[2048];
+    float zeros[4 * 5 * 5 * 2] = {0};
+    int64_t bad_shape[4] = {1, 2, 5, 4}, good_x[4] = {1, 2, 5, 5};
+    scratch(e, "bad_shape.npy", p, sizeof p);
+    write_npy(p, TERN_FLOAT, 4, bad_shape, zeros);
+    snprintf(args, sizeof args, "run %s --input x='%s' --input skip='%s'", m, p, p);
+    expect_error(e, "cli wrong npy shape", "wants shape [1,2,5,5]", args);
+    scratch(e, "u8.npy", q, sizeof q);
+    write_npy(q, TERN_UINT8, 4, good_x, zeros);
+    snprintf(args, sizeof args, "run %s --input x='%s' --input skip='%s'", m, q, p);
+    expect_error(e, "cli wrong npy dtype", "wants float32", args);
+    snprintf(args, sizeof args, "run %s --input '%s'", m, p);
+    expect_error(e, "cli unnamed input with two inputs", "NAME=FILE", args);
+    snprintf(args, sizeof args, "run %s --input nope='%s'", m, p);
+    expect_error(e, "cli unknown input name", "no input 'nope'", args);
+    snprintf(args, sizeof args, "run %s --input x=tests/models/two_inputs.input0.npy", m);
+    expect_error(e, "cli input not given", "'skip' is not given", args);
+    snprintf(args, sizeof args, "run %s --input x=missing_file.npy --input skip='%s'", m, p);
+    expect_error(e, "cli missing npy", "missing_file.npy", args);
+    /* a Fortran-order file made by hand */
+    const char hdr[] = "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2, 5, 5), }";
+    unsigned char buf[10 + sizeof hdr + 200] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                                                (unsigned char)(sizeof hdr - 1), 0};
+    memcpy(buf + 10, hdr, sizeof hdr - 1);
+    scratch(e, "fortran.npy", q, sizeof q);
+    write_bytes(q, buf, 10 + sizeof hdr - 1 + 200);
+    snprintf(args, sizeof args, "run %s --input x='%s' --input skip='%s'", m, q, p);
+    expect_error(e, "cli fortran-order npy", "fortran_order", args);
+    snprintf(args, sizeof args,
+             "run %s --input x=tests/models/two_inputs.input0.npy "
+             "--input skip=tests/models/two_inputs.input1.npy --output '%s'",
+             m, p);
+    expect_error(e, "cli one --output file for two outputs", "--output NAME=FILE.npy", args);
+    expect_error(e, "cli unknown preset", "unknown preset",
+                 "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm --preset tf129");
+    scratch(e, "short.ppm", q, sizeof q);
+    write_bytes(q, "P6 8 8 255\n\x01\x02", 13);
+    snprintf(args, sizeof args, "run tools/demo/digits.onnx '%s'", q);
+    expect_error(e, "cli truncated image", "truncated", args);
+    snprintf(args, sizeof args, "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm "
+                                "--labels no/such/labels.txt");
+    expect_error(e, "cli missing labels file", "no/such/labels.txt", args);
+}
+
+/* Two inputs and two outputs by name, into files and into a folder. */
+static void tensor_runs(cli_env *e) {
+    const char *m = "tests/models/two_inputs.onnx";
+    if (!file_exists(m)) {
+        th_skip(e->t, "cli run two_inputs", "tests/models/two_inputs.onnx is absent");
+        return;
+    }
+    char a[700], dir[700], b[700];
+    scratch(e, "sum.npy", a, sizeof a);
+    int st = cli_run(e, "run %s --input skip=tests/models/two_inputs.input1.npy "
+                        "--input x=tests/models/two_inputs.input0.npy --output sum='%s'", m, a);
+    double d = npy_max_diff(a, "tests/models/two_inputs.output0.npy");
+    th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli run by input and output names",
+             "exit %d, max diff %g, '%s'", st, d, e->text);
+    scratch(e, "outdir/", dir, sizeof dir);
+    st = cli_run(e, "run %s --input x=tests/models/two_inputs.input0.npy "
+                    "--input skip=tests/models/two_inputs.input1.npy --output '%s'", m, dir);
+    scratch(e, "outdir/act.npy", b, sizeof b);
+    d = npy_max_diff(b, "tests/models/two_inputs.output1.npy");
+    th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli run --output DIR/",
+             "exit %d, max diff %g, '%s'", st, d, e->text);
+}
+
+/* A [3,...] file for a model fixed at batch 1: three runs, stacked. */
+static void stacked_runs(cli_env *e) {
+    const char *m = "tests/models/conv_bn_relu.onnx";
+    tern_npy in = {0}, ref = {0};
+    tern_err err;
+    if (!file_exists(m) ||
+        tern_npy_read_file("tests/models/conv_bn_relu.input.npy", &in, &err) != TERN_OK ||
+        tern_npy_read_file("tests/models/conv_bn_relu.output.npy", &ref, &err) != TERN_OK ||
+        in.dims[0] != 1 || ref.dims[0] != 1) {
+        th_skip(e->t, "cli stacked batches", "tests/models/conv_bn_relu.* absent or changed");
+        tern_npy_free(&in);
+        tern_npy_free(&ref);
+        return;
+    }
+    char ip[700], op[700], rp[700];
+    int64_t dims[TERN_MAX_RANK];
+    memcpy(dims, in.dims, sizeof dims);
+    dims[0] = 3;
+    unsigned char *x3 = malloc(in.bytes * 3), *y3 = malloc(ref.bytes * 3);
+    for (int k = 0; k < 3; k++) {
+        memcpy(x3 + (size_t)k * in.bytes, in.data, in.bytes);
+        memcpy(y3 + (size_t)k * ref.bytes, ref.data, ref.bytes);
+    }
+    scratch(e, "x3.npy", ip, sizeof ip);
+    scratch(e, "y3.npy", op, sizeof op);
+    scratch(e, "y3_ref.npy", rp, sizeof rp);
+    write_npy(ip, TERN_FLOAT, in.rank, dims, x3);
+    memcpy(dims, ref.dims, sizeof dims);
+    dims[0] = 3;
+    write_npy(rp, TERN_FLOAT, ref.rank, dims, y3);
+    int st = cli_run(e, "run %s --input '%s' --output '%s'", m, ip, op);
+    double d = npy_max_diff(op, rp);
+    th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli stacked batches (3 x batch 1)",
+             "exit %d, max diff %g, '%s'", st, d, e->text);
+    free(x3);
+    free(y3);
+    tern_npy_free(&in);
+    tern_npy_free(&ref);
+}
+
+/* The demo digits: images through `tern run` give the label in the file
+ * name; tensors run as one batch and split into batches of 1 agree. */
+static void demo_runs(cli_env *e) {
+    const char *m = "tools/demo/digits.onnx";
+    if (!file_exists(m) || !file_exists("tools/demo/digit_0_2.pgm")) {
+        th_skip(e->t, "cli demo digits", "tools/demo is absent");
+        return;
+    }
+    const char *imgs[4] = {"digit_0_2", "digit_1_3", "digit_2_4", "digit_3_5"};
+    int right = 0;
+    for (int k = 0; k < 4; k++) {
+        int st = cli_run(e, "run %s tools/demo/%s.pgm --top 3", m, imgs[k]);
+        /* first result line: "   1      2    13.815881" */
+        char *p = strstr(e->text, ":\n");
+        int rank = 0, cls = -1;
+        if (st == 0 && p) sscanf(p + 2, "%d %d", &rank, &cls);
+        right += rank == 1 && cls == imgs[k][8] - '0';
+    }
+    th_check(e->t, right == 4, "cli run on the demo digits", "%d of 4 right, last output '%s'",
+             right, e->text);
+    tern_npy raw = {0};
+    tern_err err;
+    if (tern_npy_read_file("tools/demo/digits_test.npy", &raw, &err) != TERN_OK || raw.rank != 3 ||
+        raw.dims[0] < 6 || raw.dtype != TERN_UINT8) {
+        th_skip(e->t, "cli batch vs split", "tools/demo/digits_test.npy absent or changed");
+        tern_npy_free(&raw);
+        return;
+    }
+    float x[6 * 64];
+    for (int k = 0; k < 6 * 64; k++) x[k] = ((unsigned char *)raw.data)[k] / 16.0f;
+    tern_npy_free(&raw);
+    int64_t dims[4] = {6, 1, 8, 8};
+    char ip[700], o1[700], o6[700];
+    scratch(e, "digits6.npy", ip, sizeof ip);
+    scratch(e, "out_b1.npy", o1, sizeof o1);
+    scratch(e, "out_b6.npy", o6, sizeof o6);
+    write_npy(ip, TERN_FLOAT, 4, dims, x);
+    int s1 = cli_run(e, "run %s --input '%s' --batch 1 --output '%s'", m, ip, o1);
+    int s6 = cli_run(e, "run %s --input '%s' --output '%s'", m, ip, o6);
+    double d = npy_max_diff(o1, o6);
+    th_check(e->t, s1 == 0 && s6 == 0 && d >= 0 && d < 1e-4, "cli batch 6 vs 6 runs of batch 1",
+             "exits %d %d, max diff %g, '%s'", s1, s6, d, e->text);
+    int st = cli_run(e, "info %s --json", m);
+    th_check(e->t, st == 0 && e->text[0] == '{', "cli info --json", "exit %d, '%.80s'", st,
+             e->text);
+    st = cli_run(e, "info %s --passes", m);
+    th_check(e->t, st == 0 && strstr(e->text, "input"), "cli info --passes", "exit %d", st);
+}
+
+/* The zoo's MobileNetV2 on its 8 reference inputs: [8,224,224,3] for a
+ * model fixed at batch 1, so 8 runs stacked, against ORT's outputs. */
+static void zoo_run(cli_env *e) {
+    char model[512], ref[512];
+    if (!th_shared_path(e->t, "models/mobilenet_v2_fp32.onnx", model, sizeof model,
+                        "cli zoo mobilenet_v2") ||
+        !th_shared_path(e->t, "refs/mobilenet_v2_fp32/input.npy", ref, sizeof ref,
+                        "cli zoo mobilenet_v2"))
+        return;
+    char out[700];
+    scratch(e, "mnv2.npy", out, sizeof out);
+    int st = cli_run(e, "run '%s' --input '%s' --output '%s'", model, ref, out);
+    char expect[600];
+    snprintf(expect, sizeof expect, "%s/refs/mobilenet_v2_fp32/output.npy", e->t->shared);
+    double d = npy_max_diff(out, expect);
+    th_check(e->t, st == 0 && d >= 0 && d < 1e-3, "cli zoo mobilenet_v2 8 images stacked",
+             "exit %d, max diff %g, '%s'", st, d, e->text);
+}
+
+TH_SUITE(suite_cli) {
+    cli_env e = {.t = t};
+    if (access(t->cli, X_OK) != 0) {
+        th_skip(t, "cli", "the CLI binary is missing");
+        return;
+    }
+    /* scratch folder beside the binary, e.g. build/cli_tmp.1234 */
+    const char *slash = strrchr(t->cli, '/');
+    int dl = slash ? (int)(slash - t->cli) : 1;
+    snprintf(e.dir, sizeof e.dir, "%.*s/cli_tmp.%d", dl, slash ? t->cli : ".", (int)getpid());
+    mkdir(e.dir, 0777);
+    snprintf(e.out, sizeof e.out, "%s/stdout.txt", e.dir);
+    snprintf(e.err, sizeof e.err, "%s/stderr.txt", e.dir);
+    usage_and_arguments(&e);
+    preprocess_refs(&e);
+    tensor_errors(&e);
+    tensor_runs(&e);
+    stacked_runs(&e);
+    demo_runs(&e);
+    zoo_run(&e);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e.dir);
+    if (system(cmd) != 0) th_fail(t, "cli cleanup", "could not remove %s", e.dir);
+}
