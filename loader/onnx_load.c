@@ -418,7 +418,9 @@ tern_status tern_onnx_load(const uint8_t *buf, size_t len, const char *base_dir,
     tern_pb_init(&r, buf, len);
     tern_status st = parse_model(&c, &r);
     onnx_ctx_free(&c);
-    if (!st) st = tern_graph_toposort(g, err);
+    /* (a graph of constants only has nothing to sort; toposort would
+     * memcpy from a NULL node array) */
+    if (!st && g->n_nodes > 0) st = tern_graph_toposort(g, err);
     if (st) tern_graph_free(g);
     return st;
 }
