@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "loader/npy.h"
+#include "loader/pnm.h"
 #include "tests/harness.h"
 
 typedef struct {
@@ -297,6 +298,47 @@ static void stacked_runs(cli_env *e) {
     tern_npy_free(&ref);
 }
 
+/* Labels: plain lines, synset lines ("nXXXXXXXX name, synonyms") and one
+ * line short (index 0 is background); --output stacks output 0. */
+static void demo_labels(cli_env *e) {
+    static const char *const names[10] = {"zero", "one", "two",   "three", "four",
+                                          "five", "six", "seven", "eight", "nine"};
+    char plain[700], synset[700], short_[700], out[700];
+    scratch(e, "plain.txt", plain, sizeof plain);
+    scratch(e, "synset.txt", synset, sizeof synset);
+    scratch(e, "short.txt", short_, sizeof short_);
+    FILE *f1 = fopen(plain, "w"), *f2 = fopen(synset, "w"), *f3 = fopen(short_, "w");
+    for (int k = 0; f1 && f2 && f3 && k < 10; k++) {
+        fprintf(f1, "%s\r\n", names[k]);
+        fprintf(f2, "n%08d %s, digit %d\n", k, names[k], k);
+        if (k > 0) fprintf(f3, "%s\n", names[k]);
+    }
+    if (f1) fclose(f1);
+    if (f2) fclose(f2);
+    if (f3) fclose(f3);
+    const char *m = "tools/demo/digits.onnx", *img = "tools/demo/digit_0_2.pgm";
+    int st = cli_run(e, "run %s %s --labels '%s' --top 1", m, img, plain);
+    th_check(e->t, st == 0 && strstr(e->text, "  two\n"), "cli labels, plain lines", "'%s'",
+             e->text);
+    st = cli_run(e, "run %s %s --labels '%s' --top 1", m, img, synset);
+    th_check(e->t, st == 0 && strstr(e->text, "  two\n"), "cli labels, synset lines", "'%s'",
+             e->text);
+    /* 9 lines for 10 classes: class k is line k-1, so class 2 shows "two" */
+    st = cli_run(e, "run %s %s --labels '%s' --top 10", m, img, short_);
+    th_check(e->t, st == 0 && strstr(e->text, "  two\n") && strstr(e->text, "  background\n"),
+             "cli labels with background", "'%s'", e->text);
+    scratch(e, "two_images.npy", out, sizeof out);
+    st = cli_run(e, "run %s %s tools/demo/digit_1_3.pgm --output '%s'", m, img, out);
+    tern_npy y = {0};
+    tern_err err;
+    int ok = st == 0 && tern_npy_read_file(out, &y, &err) == TERN_OK;
+    th_check(e->t, ok && y.rank == 2 && y.dims[0] == 2 && y.dims[1] == 10,
+             "cli images --output stacks output 0", "exit %d, '%s'", st, e->text);
+    tern_npy_free(&y);
+    expect_error(e, "cli unwritable --output", "no/such/dir/y.npy",
+                 "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm --output no/such/dir/y.npy");
+}
+
 /* The demo digits: images through `tern run` give the label in the file
  * name; tensors run as one batch and split into batches of 1 agree. */
 static void demo_runs(cli_env *e) {
@@ -317,6 +359,7 @@ static void demo_runs(cli_env *e) {
     }
     th_check(e->t, right == 4, "cli run on the demo digits", "%d of 4 right, last output '%s'",
              right, e->text);
+    demo_labels(e);
     tern_npy raw = {0};
     tern_err err;
     if (tern_npy_read_file("tools/demo/digits_test.npy", &raw, &err) != TERN_OK || raw.rank != 3 ||
@@ -346,6 +389,37 @@ static void demo_runs(cli_env *e) {
     th_check(e->t, st == 0 && strstr(e->text, "input"), "cli info --passes", "exit %d", st);
 }
 
+/* The README's image command: reference image 1 (a goldfish, 224x224, back
+ * to uint8 from the tf128 floats) through crop + resize, synset labels on
+ * the 1001-class model (index 0 = background). */
+static void zoo_image(cli_env *e, const char *model, const char *ref) {
+    tern_npy x = {0};
+    tern_err err;
+    char img[700], labels[512];
+    if (tern_npy_read_file(ref, &x, &err) != TERN_OK || x.rank != 4 || x.dims[0] < 2 ||
+        x.dims[1] != 224 || x.dims[3] != 3 ||
+        !th_shared_path(e->t, "data/imagenet-sample/synset.txt", labels, sizeof labels,
+                        "cli zoo image")) {
+        tern_npy_free(&x);
+        return;
+    }
+    size_t n = 224 * 224 * 3;
+    unsigned char *px = malloc(n);
+    const float *f = (const float *)x.data + n; /* image 1 */
+    for (size_t k = 0; k < n; k++) px[k] = (unsigned char)lrintf(f[k] * 128 + 128);
+    tern_npy_free(&x);
+    tern_pnm pnm = {224, 224, 3, px};
+    scratch(e, "goldfish.ppm", img, sizeof img);
+    int ok = tern_pnm_write_file(img, &pnm, &err) == TERN_OK;
+    free(px);
+    int st = cli_run(e, "run '%s' '%s' --preset tf128 --labels '%s' --top 5", model, img, labels);
+    int rank = 0, cls = -1;
+    char *p = strstr(e->text, ":\n");
+    if (p) sscanf(p + 2, "%d %d", &rank, &cls);
+    th_check(e->t, ok && st == 0 && rank == 1 && cls == 2 && strstr(e->text, "goldfish\n"),
+             "cli zoo image with labels", "exit %d, '%s'", st, e->text);
+}
+
 /* The zoo's MobileNetV2 on its 8 reference inputs: [8,224,224,3] for a
  * model fixed at batch 1, so 8 runs stacked, against ORT's outputs. */
 static void zoo_run(cli_env *e) {
@@ -363,6 +437,7 @@ static void zoo_run(cli_env *e) {
     double d = npy_max_diff(out, expect);
     th_check(e->t, st == 0 && d >= 0 && d < 1e-3, "cli zoo mobilenet_v2 8 images stacked",
              "exit %d, max diff %g, '%s'", st, d, e->text);
+    zoo_image(e, model, ref);
 }
 
 TH_SUITE(suite_cli) {
