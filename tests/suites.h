@@ -6,6 +6,7 @@
 #define TERN_TEST_SUITES \
     X(suite_common) \
     X(suite_kernels_nn) \
+    X(suite_kernels_tensor) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_conformance) \
