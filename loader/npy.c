@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const uint8_t NPY_MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -256,6 +257,12 @@ static uint8_t *slurp(const char *path, size_t *len, tern_err *err) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         tern_errf(err, TERN_ERR_IO, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        tern_errf(err, TERN_ERR_IO, "not a regular file");
         return NULL;
     }
     uint8_t *buf = NULL;

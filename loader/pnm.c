@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
     const uint8_t *b;
@@ -125,23 +126,31 @@ tern_status tern_pnm_parse(const uint8_t *buf, size_t len, tern_pnm *out, tern_e
     return TERN_OK;
 }
 
+/* The whole file; only regular files of a plausible size (a header of at
+ * most 64 KiB beyond the largest raster) are read. */
 static uint8_t *read_all(FILE *f, size_t *len, tern_err *err) {
-    long n;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        tern_errf(err, TERN_ERR_IO, "cannot seek (not a regular file?)");
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        tern_errf(err, TERN_ERR_IO, "not a regular file");
         return NULL;
     }
-    uint8_t *buf = malloc((size_t)n + 1);
+    if (sb.st_size < 0 || (uint64_t)sb.st_size > TERN_PNM_MAX_BYTES + 65536u) {
+        tern_errf(err, TERN_ERR_UNSUPPORTED, "pnm: file too large (%lld bytes)",
+                  (long long)sb.st_size);
+        return NULL;
+    }
+    size_t n = (size_t)sb.st_size;
+    uint8_t *buf = malloc(n + 1);
     if (!buf) {
         tern_errf(err, TERN_ERR_NOMEM, "out of memory reading the file");
         return NULL;
     }
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    if (fread(buf, 1, n, f) != n) {
         free(buf);
         tern_errf(err, TERN_ERR_IO, "read error");
         return NULL;
     }
-    *len = (size_t)n;
+    *len = n;
     return buf;
 }
 

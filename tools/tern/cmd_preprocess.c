@@ -76,7 +76,11 @@ int cmd_preprocess(int argc, char **argv) {
     prep_image img = {pnm.width, pnm.height, pnm.channels, pnm.data}, px;
     int r = prep_pixels(&img, preset, p.h, p.w, p.c, &px);
     tern_pnm_free(&pnm);
-    if (r != 0) return cli_fail("cannot preprocess the image (%s)", p.image);
+    if (r != 0)
+        return cli_fail("%s (%s)",
+                        r == PREP_ERR_CROP ? "the preset's crop does not fit this size"
+                                           : "out of memory preprocessing the image",
+                        p.image);
     int64_t dims[4] = {1, p.nchw ? p.c : p.h, p.nchw ? p.h : p.w, p.nchw ? p.w : p.c};
     size_t n = (size_t)p.h * (size_t)p.w * (size_t)p.c;
     void *data = malloc(n * (p.pixels ? 1 : sizeof(float)));

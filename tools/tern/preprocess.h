@@ -38,7 +38,10 @@ int prep_crop(const prep_image *in, int left, int top, int w, int h, prep_image 
 int prep_to_channels(const prep_image *in, int c, prep_image *out);
 
 /* The uint8 H x W x C image the preset produces from img (crop and resize
- * only). -1 on OOM or when the crop does not fit. */
+ * only). 0, PREP_ERR_NOMEM or PREP_ERR_CROP (the crop does not fit, e.g.
+ * torchvision's crop of a very non-square size). */
+#define PREP_ERR_NOMEM (-1)
+#define PREP_ERR_CROP (-2)
 int prep_pixels(const prep_image *img, prep_preset p, int out_h, int out_w, int out_c,
                 prep_image *out);
 /* The preset's float value of pixel p in channel ch. */
