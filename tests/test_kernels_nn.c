@@ -852,15 +852,18 @@ static void test_activations(th_ctx *t) {
 
 /* ---- PRelu ------------------------------------------------------------------ */
 
-static void prelu_one(th_ctx *t, int sr, const int64_t *sdims, int lin, int lout) {
+/* Before opset 7 a 1-D slope of size C is per channel (axis 1). */
+static void prelu_one(th_ctx *t, int64_t opset, int sr, const int64_t *sdims, int lin, int lout) {
     char name[160];
-    snprintf(name, sizeof name, "PRelu slope rank %d [%lld..] (%s -> %s)", sr,
-             (long long)(sr ? sdims[0] : 0), layout_name(lin), layout_name(lout));
+    snprintf(name, sizeof name, "PRelu opset %lld slope rank %d [%lld..] (%s -> %s)",
+             (long long)opset, sr, (long long)(sr ? sdims[0] : 0), layout_name(lin),
+             layout_name(lout));
+    int legacy = opset < 7 && sr == 1 && sdims[0] == 3;
     int64_t dims[4] = {2, 3, 4, 5}, ne = 120, sn = 1;
     for (int i = 0; i < sr; i++) sn *= sdims[i];
     float *x = rand_buf(ne), *s = rand_buf(sn);
     tcase c;
-    tc_init(&c, 16);
+    tc_init(&c, opset);
     int ins[2] = {tc_tensor(&c, "x", 4, dims, NULL), tc_tensor(&c, "slope", sr, sdims, s)};
     tc_node(&c, "PRelu", ins, 2, 1);
     tern_status st = tc_infer(&c);
@@ -879,6 +882,7 @@ static void prelu_one(th_ctx *t, int sr, const int64_t *sdims, int lin, int lout
                 int64_t sd = sdims[d];
                 si = si * sd + (sd == 1 ? 0 : idx[4 - sr + d]);
             }
+            if (legacy) si = idx[1];
             want[i] = x[i] >= 0 ? x[i] : (double)s[si] * x[i];
         }
         check_close(t, name, got, want, ne);
@@ -891,12 +895,15 @@ static void prelu_one(th_ctx *t, int sr, const int64_t *sdims, int lin, int lout
 }
 
 static void test_prelu(th_ctx *t) {
-    static const int64_t s_c11[] = {3, 1, 1}, s_one[] = {1}, s_w[] = {5}, s_full[] = {3, 4, 5};
+    static const int64_t s_c11[] = {3, 1, 1}, s_one[] = {1}, s_w[] = {5}, s_full[] = {3, 4, 5},
+                         s_c[] = {3};
     for (int l = 0; l < 4; l++) {
-        prelu_one(t, 3, s_c11, l & 1, l >> 1);
-        prelu_one(t, 1, s_one, l & 1, l >> 1);
-        prelu_one(t, 1, s_w, l & 1, l >> 1);
-        prelu_one(t, 3, s_full, l & 1, l >> 1);
+        prelu_one(t, 16, 3, s_c11, l & 1, l >> 1);
+        prelu_one(t, 16, 1, s_one, l & 1, l >> 1);
+        prelu_one(t, 16, 1, s_w, l & 1, l >> 1);
+        prelu_one(t, 16, 3, s_full, l & 1, l >> 1);
+        prelu_one(t, 6, 1, s_c, l & 1, l >> 1);
+        prelu_one(t, 6, 1, s_w, l & 1, l >> 1);
     }
 }
 

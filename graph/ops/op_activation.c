@@ -101,13 +101,27 @@ static tern_status act_run(const tern_graph *g, const tern_node *n, const void *
     return TERN_OK;
 }
 
-/* PRelu: slope broadcasts one way to X's shape. */
+/* PRelu: slope broadcasts one way to X's shape. Before opset 7 a 1-D slope
+ * of size C held one value per channel (axis 1) instead. */
+typedef struct prelu_params {
+    int per_channel;
+} prelu_params;
+
 static tern_status prelu_infer(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 2, 2, 1, 1, err);
     if (st || (st = tern_require_f32(g, n, 0, "input X", err)) ||
         (st = tern_require_f32(g, n, 1, "slope", err)))
         return st;
     const tern_tensor *x = tern_in(g, n, 0), *s = tern_in(g, n, 1);
+    prelu_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    n->params = p;
+    p->per_channel = tern_graph_opset(g) < 7 && x->rank >= 2 && s->rank == 1 &&
+                     s->dims[0] == x->dims[1] && s->dims[0] != 1;
+    if (p->per_channel) {
+        tern_set_out(g, n, 0, TERN_FLOAT, x->rank, x->dims);
+        return TERN_OK;
+    }
     if (s->rank > x->rank)
         return tern_errf(err, TERN_ERR_SHAPE, "slope has rank %d, more than X (%d)", s->rank,
                          x->rank);
@@ -129,9 +143,11 @@ static tern_status prelu_run(const tern_graph *g, const tern_node *n, const void
     tern_tensor_strides(x, xs);
     tern_tensor_strides(tern_out(g, n, 0), ys);
     tern_tensor_strides(s, st);
+    const prelu_params *p = n->params;
     for (int i = 0; i < x->rank; i++) {
         int j = i - (x->rank - s->rank);
         ss[i] = j >= 0 && s->dims[j] != 1 ? st[j] : 0;
+        if (p->per_channel) ss[i] = i == 1 ? st[0] : 0;
     }
     tern_prelu_f32(x->rank, x->dims, in[0], xs, in[1], ss, out[0], ys);
     return TERN_OK;
