@@ -33,6 +33,32 @@ static tern_status bind_inputs(tern_graph *g, int batch, tern_err *err) {
     return TERN_OK;
 }
 
+/* Turn the named graph inputs into constants holding the caller's data. */
+static tern_status bind_constants(tern_graph *g, const tern_binding *b, int nb, tern_err *err) {
+    for (int i = 0; i < nb; i++) {
+        int k = 0;
+        while (k < g->n_inputs && (!b[i].name || strcmp(g->tensors[g->inputs[k]].name, b[i].name)))
+            k++;
+        if (k == g->n_inputs)
+            return tern_errf(err, TERN_ERR_INVALID_ARG, "constant binding: no graph input '%s'",
+                             b[i].name ? b[i].name : "(null)");
+        tern_tensor *t = &g->tensors[g->inputs[k]];
+        size_t need = tern_tensor_bytes(t);
+        if (tern_tensor_numel(t) < 0 || !b[i].data || b[i].bytes != need)
+            return tern_errf(err, TERN_ERR_INVALID_ARG,
+                             "constant binding '%s': %zu bytes given, the input takes %zu",
+                             t->name, b[i].bytes, need);
+        void *copy = tern_pool_alloc(&g->pool, need ? need : 1);
+        if (!copy) return tern_errf(err, TERN_ERR_NOMEM, "out of memory binding constants");
+        memcpy(copy, b[i].data, need);
+        t->data = copy;
+        t->is_input = 0;
+        memmove(&g->inputs[k], &g->inputs[k + 1], sizeof(int) * (size_t)(g->n_inputs - k - 1));
+        g->n_inputs--;
+    }
+    return TERN_OK;
+}
+
 typedef tern_status (*pass_fn)(tern_graph *, tern_pass_report *, tern_err *);
 
 static tern_status run_pass(tern_compiled *c, pass_fn fn, tern_err *err) {
@@ -60,11 +86,18 @@ static tern_status check_outputs(const tern_graph *g, tern_err *err) {
 
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
                          tern_err *err) {
+    return tern_compile_bound(model, batch, flags, NULL, 0, c, err);
+}
+
+tern_status tern_compile_bound(const tern_graph *model, int batch, unsigned flags,
+                               const tern_binding *constants, int n_constants, tern_compiled *c,
+                               tern_err *err) {
     memset(c, 0, sizeof *c);
     if (batch <= 0) batch = 1;
     tern_status st = tern_graph_clone(&c->g, model, err);
     if (st != TERN_OK) return st;
     st = bind_inputs(&c->g, batch, err);
+    if (st == TERN_OK) st = bind_constants(&c->g, constants, n_constants, err);
     if (st == TERN_OK) st = run_pass(c, tern_pass_infer_fold, err);
     if (!(flags & TERN_COMPILE_NO_FUSE)) {
         static const pass_fn rewrites[] = {tern_pass_remove_identity, tern_pass_matmul_add,

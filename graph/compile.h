@@ -22,6 +22,10 @@ typedef struct tern_compiled {
 
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,
                          tern_err *err);
+/* Same, with some graph inputs fixed to constant values first. */
+tern_status tern_compile_bound(const tern_graph *model, int batch, unsigned flags,
+                               const tern_binding *constants, int n_constants, tern_compiled *out,
+                               tern_err *err);
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be
  * filled there first). */
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);

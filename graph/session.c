@@ -35,7 +35,10 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
     s->model = m;
     unsigned cflags = 0;
     if ((o.flags & TERN_SESSION_NO_FUSE) || env_no_fuse()) cflags |= TERN_COMPILE_NO_FUSE;
-    tern_status st = tern_compile(&m->graph, o.batch ? o.batch : 1, cflags, &s->c, &err);
+    if (o.n_constants < 0 || (o.n_constants > 0 && !o.constants))
+        return fail(s, tern_errf(&err, TERN_ERR_INVALID_ARG, "bad constant bindings"), &err);
+    tern_status st = tern_compile_bound(&m->graph, o.batch ? o.batch : 1, cflags, o.constants,
+                                        o.n_constants, &s->c, &err);
     if (st != TERN_OK) return fail(s, st, &err);
     s->compiled = 1;
     if (o.arena) {

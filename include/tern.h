@@ -82,12 +82,23 @@ const char *tern_model_error(const tern_model *m);
 #define TERN_SESSION_NO_FUSE 1u     /* skip the fusion passes (checks fusion) */
 #define TERN_SESSION_DEFER_ARENA 2u /* do not allocate: caller calls set_arena */
 
+/* A graph input given a fixed value when the session is created: it becomes
+ * a constant (so shapes or axes fed as inputs become static) and is no longer
+ * one of the session's inputs. */
+typedef struct tern_binding {
+    const char *name;
+    const void *data; /* copied; dtype and size must match the input */
+    size_t bytes;
+} tern_binding;
+
 typedef struct tern_session_options {
     int batch;      /* value for dynamic batch dims; 0 means 1 */
     int threads;    /* 0 means 1 */
     unsigned flags; /* TERN_SESSION_* */
     void *arena;    /* caller's memory, or NULL */
     size_t arena_size;
+    const tern_binding *constants; /* inputs fixed at creation, or NULL */
+    int n_constants;
 } tern_session_options;
 
 /* Compile the model for one batch size: shape inference, graph passes,
