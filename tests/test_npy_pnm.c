@@ -202,6 +202,11 @@ static void npy_files(th_ctx *t) {
     th_check(t, tern_npy_read_file("no/such/file.npy", &a, &err) == TERN_ERR_IO &&
                     strstr(err.msg, "no/such/file.npy"),
              "npy missing file", "got '%s'", err.msg);
+    th_check(t, tern_npy_read_file("tests", &a, &err) == TERN_ERR_IO,
+             "npy directory is an error", "got '%s'", err.msg);
+    tern_pnm img;
+    th_check(t, tern_pnm_read_file("tests", &img, &err) == TERN_ERR_IO,
+             "pnm directory is an error", "got '%s'", err.msg);
     char buf[512];
     const char *ref = th_shared_path(t, "refs/mobilenet_v2_fp32/input.npy", buf, sizeof buf,
                                      "npy shared reference input");
