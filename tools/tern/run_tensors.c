@@ -104,13 +104,17 @@ static int check_inputs(const run_args *a, run_state *st) {
     return 0;
 }
 
+/* Larger files run in batch-1 pieces rather than asking for an arena that
+ * holds every item at once. */
+#define RUN_AUTO_BATCH_MAX 256
+
 /* A dynamic batch takes the files' leading dimension: try a session with
  * that batch; keep it if every input then fits in one run. */
 static void try_bigger_batch(const run_args *a, run_state *st) {
     if (st->chunks == 1 || a->batch_given) return;
     int i = 0;
     while (!st->chunked[i]) i++;
-    if (st->npy[i].dims[0] > (1 << 20)) return;
+    if (st->npy[i].dims[0] > RUN_AUTO_BATCH_MAX) return;
     tern_session_options o = a->opts;
     o.batch = (int)st->npy[i].dims[0];
     tern_session *s2;
