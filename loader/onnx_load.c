@@ -10,6 +10,8 @@
 
 enum { M_IR_VERSION = 1, M_PRODUCER_NAME = 2, M_GRAPH = 7, M_OPSET_IMPORT = 8 };
 enum { G_NODE = 1, G_NAME = 2, G_INITIALIZER = 5, G_INPUT = 11, G_OUTPUT = 12, G_SPARSE_INIT = 15 };
+#define ONNX_MAX_NODE_ATTRS 1024
+
 enum { N_INPUT = 1, N_OUTPUT = 2, N_NAME = 3, N_OP_TYPE = 4, N_ATTRIBUTE = 5, N_DOMAIN = 7 };
 
 /* Called for each occurrence of one field; r is just past the key. */
@@ -235,7 +237,7 @@ static tern_status node_attr(onnx_ctx *c, tern_pb *r, int w, size_t at, tern_att
 
 /* Second pass over a node: resolve names, parse attributes. */
 static tern_status fill_node(onnx_ctx *c, const tern_pb *msg, int ni, tern_attr *attrs,
-                             const char *label) {
+                             int n_attrs, const char *label) {
     tern_status st;
     uint32_t f;
     int w;
@@ -245,13 +247,15 @@ static tern_status fill_node(onnx_ctx *c, const tern_pb *msg, int ni, tern_attr 
     ONNX_FOR_FIELDS(c, &r, at, f, w) {
         const char *name;
         tern_node *n = &c->g->nodes[ni];
-        if (f == N_INPUT) {
+        /* the first pass counted these same fields; the guards only make
+         * that visible */
+        if (f == N_INPUT && ki < n->n_inputs) {
             st = onnx_read_string(c, &r, w, "input", at, &name);
             if (!st) st = node_input(c, name, at, &n->inputs[ki++]);
-        } else if (f == N_OUTPUT) {
+        } else if (f == N_OUTPUT && ko < n->n_outputs) {
             st = onnx_read_string(c, &r, w, "output", at, &name);
             if (!st) st = node_output(c, name, at, &n->outputs[ko++]);
-        } else if (f == N_ATTRIBUTE) {
+        } else if (f == N_ATTRIBUTE && ka < n_attrs) {
             st = node_attr(c, &r, w, at, attrs, ka++, label);
         } else {
             st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
@@ -269,12 +273,16 @@ static tern_status visit_node(onnx_ctx *c, tern_pb *r, int w, size_t at, int i) 
     if (!st) st = scan_node(c, &m, &s);
     if (st) return st;
     if (!s.op_type[0]) return onnx_fail(c, at, TERN_ERR_PARSE, "node has no op_type");
+    /* real ops have a handful; the cap keeps the duplicate check cheap */
+    if (s.n_attr > ONNX_MAX_NODE_ATTRS)
+        return onnx_fail(c, at, TERN_ERR_UNSUPPORTED, "node has %d attributes (at most %d)",
+                         s.n_attr, ONNX_MAX_NODE_ATTRS);
     int ni = tern_graph_add_node(c->g, s.op_type, s.domain, s.name, s.n_in, s.n_out);
     tern_attr *attrs = tern_pool_alloc_array(c->pool, (size_t)s.n_attr + 1, sizeof *attrs);
     if (ni < 0 || !attrs) return onnx_fail(c, at, TERN_ERR_NOMEM, "out of memory adding a node");
     char label[160];
     tern_node_label(c->g, ni, label, sizeof label);
-    st = fill_node(c, &m, ni, attrs, label);
+    st = fill_node(c, &m, ni, attrs, s.n_attr, label);
     if (st) return st;
     c->g->nodes[ni].attrs = attrs;
     c->g->nodes[ni].n_attrs = s.n_attr;

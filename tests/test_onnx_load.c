@@ -576,6 +576,23 @@ static void test_attr_errors(th_ctx *t) {
                      WANT("graph.node[1].attribute[2]", "then_branch", "if0", kinds[i].kind,
                           "not supported", "(at byte "));
     }
+    /* the byte offset is where the attribute message starts: its first
+     * field, name = "then_branch", is 0x0a 0x0b "then_branch" */
+    {
+        pbw g = relu_graph();
+        pbw n = node("If", "if0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
+        add_attr_kind(&n, "then_branch", 5, 6);
+        pw_msg(&g, 1, &n);
+        add_output(&g, "Z");
+        pbw m = model_of(&g, 0);
+        size_t want = 0;
+        for (size_t i = 0; i + 13 <= m.n && !want; i++)
+            if (memcmp(m.b + i, "\x0a\x0bthen_branch", 13) == 0) want = i;
+        char at[48];
+        snprintf(at, sizeof at, "(at byte %zu)", want);
+        expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx error byte offset is exact",
+                     WANT("graph.node[1].attribute[0]", at));
+    }
     /* an attribute without `type` (old files): the value field says it */
     pbw g = relu_graph();
     pbw n = node("Foo", "foo0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
@@ -593,6 +610,19 @@ static void test_attr_errors(th_ctx *t) {
              "onnx attribute type inferred from its value", "st %d '%s'", st, err.msg);
     tern_graph_free(&gr);
     pw_free(&m);
+
+    g = relu_graph();
+    n = node("Foo", "foo0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
+    for (int i = 0; i < 1025; i++) {
+        char an[16];
+        snprintf(an, sizeof an, "a%d", i);
+        add_attr_int(&n, an, i);
+    }
+    pw_msg(&g, 1, &n);
+    add_output(&g, "Z");
+    m = model_of(&g, 0);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx too many attributes",
+                 WANT("graph.node[1]", "1025 attributes"));
 
     g = relu_graph();
     n = node("Foo", "foo0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
