@@ -124,9 +124,13 @@ tern_status onnx_parse_value_info(onnx_ctx *c, const tern_pb *msg, const char **
     memset(shape, 0, sizeof *shape);
     shape->rank = -1;
     shape->dtype = TERN_UNDEFINED;
+    size_t base = c->path_len;
     ONNX_FOR_FIELDS(c, &r, at, f, w) {
         if (f == 1) {
             st = onnx_read_string(c, &r, w, "name", at, name);
+            /* name the value in later messages (writers put it first) */
+            onnx_path_pop(c, base);
+            if (!st) onnx_path_push(c, " '%.80s'", *name);
         } else if (f == 2) {
             tern_pb ty;
             size_t old = onnx_path_push(c, ".type");
@@ -139,5 +143,6 @@ tern_status onnx_parse_value_info(onnx_ctx *c, const tern_pb *msg, const char **
         }
         if (st) return st;
     }
+    onnx_path_pop(c, base);
     return TERN_OK;
 }

@@ -753,7 +753,7 @@ static void test_graph_errors(th_ctx *t) {
     add_output(&g, "Y");
     m = model_of(&g, 0);
     expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx rank 9 graph input",
-                 WANT("graph.input[1].type.shape", "rank exceeds"));
+                 WANT("graph.input[1] 'D'.type.shape", "rank exceeds"));
 
     g = relu_graph();
     pbw u16 = value_info("U", 4, 1, (const int64_t[]){1}, NULL);
@@ -761,7 +761,7 @@ static void test_graph_errors(th_ctx *t) {
     add_output(&g, "Y");
     m = model_of(&g, 0);
     expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx unsupported input type",
-                 WANT("graph.input[1].type", "UINT16"));
+                 WANT("graph.input[1] 'U'.type", "UINT16"));
 
     g = relu_graph();
     pw_str(&g, 1, "junk"); /* a node that is not a message */
