@@ -971,6 +971,118 @@ static void test_softmax(th_ctx *t) {
         }
 }
 
+/* ---- 3-D Conv and pools -------------------------------------------------- */
+
+typedef struct win3_case {
+    const char *name;
+    int64_t n, c, m, group; /* m: conv output channels (0 for pools) */
+    int64_t in[3], k[3], s[3], d[3], pb[3], pe[3];
+    int pool; /* 0 conv, 1 max, 2 avg, 3 avg count_include_pad */
+} win3_case;
+
+/* Naive 3-D window op: conv (with bias) or pool, in NCDHW with double sums. */
+static void win3_ref(const win3_case *k, const float *x, const float *w, const float *b,
+                     const int64_t *o, double *y) {
+    int64_t m = k->pool ? k->c : k->m, cig = k->c / k->group, mpg = m / k->group;
+    const int64_t *in = k->in;
+    for (int64_t n = 0; n < k->n; n++)
+        for (int64_t co = 0; co < m; co++)
+            for (int64_t p = 0; p < o[0] * o[1] * o[2]; p++) {
+                int64_t op[3] = {p / (o[1] * o[2]), p / o[2] % o[1], p % o[2]};
+                double acc = k->pool == 1 ? -INFINITY : 0;
+                int64_t valid = 0, padded = 0;
+                for (int64_t ci = 0; ci < (k->pool ? 1 : cig); ci++)
+                    for (int64_t t = 0; t < k->k[0] * k->k[1] * k->k[2]; t++) {
+                        int64_t kt[3] = {t / (k->k[1] * k->k[2]), t / k->k[2] % k->k[1], t % k->k[2]};
+                        int64_t ip[3], inside = 1, inpad = 1;
+                        for (int a = 0; a < 3; a++) {
+                            ip[a] = op[a] * k->s[a] - k->pb[a] + kt[a] * k->d[a];
+                            inside &= ip[a] >= 0 && ip[a] < in[a];
+                            inpad &= ip[a] >= -k->pb[a] && ip[a] < in[a] + k->pe[a];
+                        }
+                        padded += inpad;
+                        if (!inside) continue;
+                        valid++;
+                        int64_t c = k->pool ? co : co / mpg * cig + ci;
+                        double v = x[(((n * k->c + c) * in[0] + ip[0]) * in[1] + ip[1]) * in[2] + ip[2]];
+                        if (k->pool == 1) acc = fmax(acc, v);
+                        else if (k->pool) acc += v;
+                        else acc += v * w[(((co * cig + ci) * k->k[0] + kt[0]) * k->k[1] + kt[1]) * k->k[2] + kt[2]];
+                    }
+                if (k->pool == 2) acc /= (double)valid;
+                if (k->pool == 3) acc /= (double)padded;
+                if (!k->pool) acc += b[co];
+                y[(n * m + co) * o[0] * o[1] * o[2] + p] = acc;
+            }
+}
+
+static void win3_one(th_ctx *t, const win3_case *k, int lin, int lout) {
+    static const char *kinds[] = {"Conv", "MaxPool", "AveragePool", "AveragePool"};
+    char name[160];
+    snprintf(name, sizeof name, "%s 3-D %s (%s -> %s)", kinds[k->pool], k->name, layout_name(lin),
+             layout_name(lout));
+    int64_t cig = k->c / k->group, m = k->pool ? k->c : k->m;
+    int64_t xd[5] = {k->n, k->c, k->in[0], k->in[1], k->in[2]};
+    int64_t wd[5] = {k->m, cig, k->k[0], k->k[1], k->k[2]}, bd[1] = {k->m};
+    int64_t nx = k->n * k->c * k->in[0] * k->in[1] * k->in[2];
+    float *x = rand_buf(nx), *w = rand_buf(k->m * cig * k->k[0] * k->k[1] * k->k[2] + 1);
+    float *b = rand_buf(k->m + 1);
+    tcase c;
+    tc_init(&c, 13);
+    int ins[3] = {tc_tensor(&c, "x", 5, xd, NULL), -1, -1};
+    if (!k->pool) {
+        ins[1] = tc_tensor(&c, "w", 5, wd, w);
+        ins[2] = tc_tensor(&c, "b", 1, bd, b);
+    }
+    tc_node(&c, kinds[k->pool], ins, k->pool ? 1 : 3, 1);
+    int64_t pads[6] = {k->pb[0], k->pb[1], k->pb[2], k->pe[0], k->pe[1], k->pe[2]};
+    tc_ints(&c, "pads", pads, 6);
+    tc_ints(&c, "strides", k->s, 3);
+    if (k->pool != 2 && k->pool != 3) tc_ints(&c, "dilations", k->d, 3);
+    if (k->pool) tc_ints(&c, "kernel_shape", k->k, 3);
+    if (k->pool == 3) tc_int(&c, "count_include_pad", 1);
+    if (!k->pool) tc_int(&c, "group", k->group);
+    tern_status st = tc_infer(&c);
+    int64_t o[3];
+    for (int a = 0; a < 3; a++)
+        o[a] = (k->in[a] + k->pb[a] + k->pe[a] - ((k->k[a] - 1) * k->d[a] + 1)) / k->s[a] + 1;
+    tern_tensor *y = tc_out(&c, 0);
+    int ok = st == TERN_OK && y->rank == 5 && y->dims[1] == m && y->dims[2] == o[0] &&
+             y->dims[3] == o[1] && y->dims[4] == o[2];
+    if (th_check(t, ok, name, "infer: %s", c.err.msg)) {
+        c.g.tensors[ins[0]].layout = lin;
+        y->layout = lout;
+        const float *in[3] = {x, w, b};
+        float *got = NULL;
+        st = tc_run(&c, in, &got);
+        int64_t ne = k->n * m * o[0] * o[1] * o[2];
+        double *want = malloc(sizeof(double) * (size_t)ne);
+        win3_ref(k, x, w, b, o, want);
+        check_close(t, name, got, want, ne);
+        free(want);
+        free(got);
+    }
+    tc_free(&c);
+    free(x);
+    free(w);
+    free(b);
+}
+
+static void test_3d(th_ctx *t) {
+    static const win3_case cases[] = {
+        {"3x3x3 pad", 1, 3, 5, 1, {4, 5, 6}, {3, 3, 3}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, 0},
+        {"2x3x1 s2 d2 asym", 2, 4, 6, 2, {5, 6, 4}, {2, 3, 1}, {2, 1, 2}, {2, 1, 1}, {0, 1, 0}, {1, 2, 0}, 0},
+        {"depthwise", 1, 5, 5, 5, {3, 4, 5}, {3, 2, 3}, {1, 2, 1}, {1, 1, 2}, {1, 0, 2}, {1, 1, 2}, 0},
+        {"2x2x2 s2", 1, 3, 0, 1, {4, 6, 5}, {2, 2, 2}, {2, 2, 2}, {1, 1, 1}, {0, 0, 0}, {0, 0, 1}, 1},
+        {"3x3x3 d2 pad", 1, 2, 0, 1, {6, 6, 5}, {3, 2, 3}, {1, 2, 1}, {2, 1, 1}, {1, 1, 1}, {1, 0, 2}, 1},
+        {"3x3x3 pad", 2, 3, 0, 1, {4, 5, 6}, {3, 3, 3}, {2, 1, 2}, {1, 1, 1}, {1, 1, 1}, {1, 0, 1}, 2},
+        {"3x3x3 pad count_include_pad", 2, 3, 0, 1, {4, 5, 6}, {3, 3, 3}, {2, 1, 2}, {1, 1, 1},
+         {1, 1, 1}, {1, 0, 1}, 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int l = 0; l < 4; l++) win3_one(t, &cases[i], l & 1, l >> 1);
+}
+
 /* ---- infer rejects bad nodes with a message ------------------------------- */
 
 static void expect_error(th_ctx *t, tcase *c, const char *name, tern_status want,
@@ -991,8 +1103,8 @@ static void conv_node(tcase *c, int xr, const int64_t *xd, int wr, const int64_t
 
 static void test_conv_errors(th_ctx *t) {
     static const int64_t x4[] = {1, 4, 5, 5}, w4[] = {6, 4, 3, 3}, w3[] = {6, 4, 3},
-                         wbig[] = {6, 4, 7, 7}, wg[] = {6, 2, 3, 3}, x5[] = {1, 4, 3, 3, 3},
-                         w5[] = {2, 4, 1, 1, 1};
+                         wbig[] = {6, 4, 7, 7}, wg[] = {6, 2, 3, 3}, x6[] = {1, 4, 3, 3, 3, 3},
+                         w6[] = {2, 4, 1, 1, 1, 1};
     tcase c;
     int64_t negp[4] = {1, -1, 1, 1}, s0[2] = {0, 1}, p3[3] = {1, 1, 1}, ks[2] = {3, 5};
     conv_node(&c, 4, x4, 4, w4);
@@ -1019,8 +1131,8 @@ static void test_conv_errors(th_ctx *t) {
     conv_node(&c, 4, x4, 4, w4);
     tc_ints(&c, "kernel_shape", ks, 2);
     expect_error(t, &c, "Conv rejects kernel_shape != W", TERN_ERR_SHAPE, "kernel_shape");
-    conv_node(&c, 5, x5, 5, w5);
-    expect_error(t, &c, "Conv rejects 3-D as unsupported", TERN_ERR_UNSUPPORTED, "3-D");
+    conv_node(&c, 6, x6, 6, w6);
+    expect_error(t, &c, "Conv rejects 4-D as unsupported", TERN_ERR_UNSUPPORTED, "rank 6");
     conv_node(&c, 4, x4, 4, w4);
     c.g.tensors[0].dtype = TERN_INT8;
     expect_error(t, &c, "Conv rejects int8 naming the dtype", TERN_ERR_UNSUPPORTED, "int8");
@@ -1134,6 +1246,7 @@ TH_SUITE(suite_kernels_nn) {
     test_activations(t);
     test_prelu(t);
     test_softmax(t);
+    test_3d(t);
     test_conv_errors(t);
     test_other_errors(t);
 }

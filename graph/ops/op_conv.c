@@ -1,4 +1,4 @@
-/* Conv: 1-D and 2-D convolution, any group count, optional bias, fused
+/* Conv: 1-D, 2-D and 3-D convolution, any group count, optional bias, fused
  * activation (n->act, set by the fusion pass). The math is
  * kernels/ref/conv_f32.c; this file checks the node and resolves the window
  * (auto_pad, pads, strides, dilations) once into a tern_conv_geom. */
@@ -14,10 +14,10 @@ static tern_status check_conv_inputs(const tern_graph *g, const tern_node *n,
         (st = tern_require_f32(g, n, 1, "weight W", err)) ||
         (st = tern_require_f32(g, n, 2, "bias B", err)))
         return st;
-    if (x->rank == 5)
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "3-D convolution is not supported");
-    if (x->rank != 3 && x->rank != 4)
-        return tern_errf(err, TERN_ERR_SHAPE, "input X must have rank 3 or 4, has %d", x->rank);
+    if (x->rank < 3 || x->rank > 2 + TERN_CONV_SP)
+        return tern_errf(err, x->rank > 2 ? TERN_ERR_UNSUPPORTED : TERN_ERR_SHAPE,
+                         "input X has rank %d; rank 3..%d (1-D to 3-D) is supported", x->rank,
+                         2 + TERN_CONV_SP);
     if (w->rank != x->rank)
         return tern_errf(err, TERN_ERR_SHAPE, "weight W must have rank %d like X, has %d",
                          x->rank, w->rank);
@@ -52,7 +52,7 @@ static tern_status conv_infer(tern_graph *g, tern_node *n, tern_err *err) {
     if ((st = check_conv_inputs(g, n, geom, err))) return st;
     const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1);
     int nsp = x->rank - 2;
-    int64_t kernel[2];
+    int64_t kernel[TERN_CONV_SP];
     if ((st = tern_window_ints(n, "kernel_shape", nsp, 1, 0, kernel, err))) return st;
     for (int i = 0; i < nsp; i++) {
         if (tern_node_attr(n, "kernel_shape") && kernel[i] != w->dims[2 + i])
@@ -61,8 +61,8 @@ static tern_status conv_infer(tern_graph *g, tern_node *n, tern_err *err) {
         kernel[i] = w->dims[2 + i];
     }
     if ((st = tern_window_resolve(n, nsp, x->dims + 2, kernel, 0, 1, geom, err))) return st;
-    int64_t dims[4] = {geom->n, geom->c_out, geom->out[0], geom->out[1]};
-    if (nsp == 1) dims[2] = geom->out[1];
+    int64_t dims[2 + TERN_CONV_SP];
+    tern_window_out_dims(geom, x->rank, geom->c_out, dims);
     tern_set_out(g, n, 0, TERN_FLOAT, x->rank, dims);
     n->params = geom;
     return TERN_OK;
@@ -72,10 +72,10 @@ static tern_status conv_run(const tern_graph *g, const tern_node *n, const void 
                             void *const *out, tern_err *err) {
     (void)err;
     const tern_conv_geom *geom = n->params;
-    int64_t xs[4], ws[4], ys[4];
-    tern_strides_nchw(tern_in(g, n, 0), xs);
-    tern_strides_nchw(tern_in(g, n, 1), ws);
-    tern_strides_nchw(tern_out(g, n, 0), ys);
+    int64_t xs[5], ws[5], ys[5];
+    tern_strides_ncdhw(tern_in(g, n, 0), xs);
+    tern_strides_ncdhw(tern_in(g, n, 1), ws);
+    tern_strides_ncdhw(tern_out(g, n, 0), ys);
     const float *bias = n->n_inputs > 2 ? in[2] : NULL;
     tern_conv_f32(geom, in[0], xs, in[1], ws, bias, out[0], ys, &n->act);
     return TERN_OK;

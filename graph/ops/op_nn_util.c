@@ -16,17 +16,19 @@ tern_status tern_require_f32(const tern_graph *g, const tern_node *n, int i, con
     return TERN_OK;
 }
 
-void tern_strides_nchw(const tern_tensor *t, int64_t s[4]) {
+void tern_strides_ncdhw(const tern_tensor *t, int64_t s[5]) {
     int64_t st[TERN_MAX_RANK];
     int r = tern_tensor_strides(t, st);
-    if (r == 3) {
-        s[0] = st[0];
-        s[1] = st[1];
-        s[2] = 0;
-        s[3] = st[2];
-    } else {
-        for (int i = 0; i < 4; i++) s[i] = i < r ? st[i] : 0;
-    }
+    int pad = 5 - r; /* missing leading spatial axes */
+    s[0] = st[0];
+    s[1] = st[1];
+    for (int i = 2; i < 5; i++) s[i] = i - pad >= 2 ? st[i - pad] : 0;
+}
+
+void tern_window_out_dims(const tern_conv_geom *g, int rank, int64_t c, int64_t *dims) {
+    dims[0] = g->n;
+    dims[1] = c;
+    for (int i = 2; i < rank; i++) dims[i] = g->out[TERN_CONV_SP - rank + i];
 }
 
 tern_status tern_window_ints(const tern_node *n, const char *name, int count, int64_t min,
@@ -97,15 +99,18 @@ static tern_status resolve_axis(int mode, int ceil_mode, int axis, int64_t in, i
 tern_status tern_window_resolve(const tern_node *n, int nsp, const int64_t *in_sp,
                                 const int64_t *kernel, int ceil_mode, int allow_dil,
                                 tern_conv_geom *geom, tern_err *err) {
-    int64_t strides[2], dil[2], pads[4];
+    int64_t strides[TERN_CONV_SP], dil[TERN_CONV_SP], pads[2 * TERN_CONV_SP];
     int mode = PAD_NOTSET;
     tern_status st;
+    if (nsp < 1 || nsp > TERN_CONV_SP)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "%d spatial axes; 1..%d are supported", nsp,
+                         TERN_CONV_SP);
     if ((st = tern_window_ints(n, "strides", nsp, 1, 1, strides, err)) ||
         (st = tern_window_ints(n, "dilations", nsp, 1, 1, dil, err)) ||
         (st = tern_window_ints(n, "pads", 2 * nsp, 0, 0, pads, err)) ||
         (st = read_auto_pad(n, &mode, err)))
         return st;
-    int off = 2 - nsp; /* a 1-D window is the width axis of a height-1 window */
+    int off = TERN_CONV_SP - nsp; /* the missing leading axes have size 1 */
     for (int i = 0; i < off; i++) {
         geom->in[i] = geom->out[i] = geom->kernel[i] = geom->stride[i] = geom->dil[i] = 1;
         geom->pad_begin[i] = geom->pad_end[i] = 0;

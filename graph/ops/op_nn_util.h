@@ -12,10 +12,11 @@
  * never overflow int64. */
 #define TERN_WINDOW_MAX ((int64_t)1 << 30)
 
-/* Resolve the window of a node whose input has nsp (1 or 2) spatial dims
+/* Resolve the window of a node whose input has nsp (1..3) spatial dims
  * in_sp and whose kernel is kernel (from W or kernel_shape). Fills
- * g->in/out/kernel/stride/dil/pad_begin/pad_end (a 1-D window becomes a
- * 2-D one of height 1). allow_dil: 0 rejects dilations other than 1. */
+ * g->in/out/kernel/stride/dil/pad_begin/pad_end (the geometry is 3-D: a 2-D
+ * window gets depth 1, a 1-D one depth and height 1). allow_dil: 0 rejects
+ * dilations other than 1. */
 tern_status tern_window_resolve(const tern_node *n, int nsp, const int64_t *in_sp,
                                 const int64_t *kernel, int ceil_mode, int allow_dil,
                                 tern_conv_geom *geom, tern_err *err);
@@ -32,8 +33,11 @@ int64_t tern_graph_opset(const tern_graph *g);
 tern_status tern_require_f32(const tern_graph *g, const tern_node *n, int i, const char *what,
                              tern_err *err);
 
-/* Fill s[4] with the (N, C, H, W) strides of a rank-3 or rank-4 tensor; a
- * rank-3 (1-D spatial) tensor gets a height axis of size 1 (stride 0). */
-void tern_strides_nchw(const tern_tensor *t, int64_t s[4]);
+/* Fill s[5] with the (N, C, D, H, W) strides of a rank-3..5 tensor; the
+ * missing leading spatial axes (size 1) get stride 0. */
+void tern_strides_ncdhw(const tern_tensor *t, int64_t s[5]);
+
+/* Output dims [N, C, out...] of a window op on a rank-r input. */
+void tern_window_out_dims(const tern_conv_geom *g, int rank, int64_t c, int64_t *dims);
 
 #endif

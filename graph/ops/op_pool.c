@@ -1,4 +1,4 @@
-/* MaxPool, AveragePool (1-D and 2-D windows), GlobalAveragePool and
+/* MaxPool, AveragePool (1-D to 3-D windows), GlobalAveragePool and
  * GlobalMaxPool (any number of spatial axes). The math is
  * kernels/ref/pool_f32.c. */
 #include "graph/ops/op_nn_util.h"
@@ -27,12 +27,12 @@ static tern_status check_pool_input(const tern_graph *g, const tern_node *n, int
 /* The part MaxPool and AveragePool share: window and output shape. */
 static tern_status window_pool_infer(tern_graph *g, tern_node *n, int is_max, tern_err *err) {
     tern_status st;
-    if ((st = check_pool_input(g, n, 3, 4, err))) return st;
+    if ((st = check_pool_input(g, n, 3, 2 + TERN_CONV_SP, err))) return st;
     const tern_tensor *x = tern_in(g, n, 0);
     int nsp = x->rank - 2;
     if (!tern_node_attr(n, "kernel_shape"))
         return tern_errf(err, TERN_ERR_SHAPE, "attribute kernel_shape is required");
-    int64_t kernel[2];
+    int64_t kernel[TERN_CONV_SP];
     if ((st = tern_window_ints(n, "kernel_shape", nsp, 1, 1, kernel, err))) return st;
     int64_t ceil_mode = tern_attr_int(n, "ceil_mode", 0);
     if (ceil_mode != 0 && ceil_mode != 1)
@@ -51,8 +51,8 @@ static tern_status window_pool_infer(tern_graph *g, tern_node *n, int is_max, te
         return tern_errf(err, TERN_ERR_SHAPE, "count_include_pad must be 0 or 1, is %lld",
                          (long long)cip);
     p->count_include_pad = (int)cip;
-    int64_t dims[4] = {x->dims[0], x->dims[1], p->geom.out[0], p->geom.out[1]};
-    if (nsp == 1) dims[2] = p->geom.out[1];
+    int64_t dims[2 + TERN_CONV_SP];
+    tern_window_out_dims(&p->geom, x->rank, x->dims[1], dims);
     tern_set_out(g, n, 0, TERN_FLOAT, x->rank, dims);
     n->params = p;
     return TERN_OK;
@@ -78,9 +78,9 @@ static tern_status maxpool_run(const tern_graph *g, const tern_node *n, const vo
                                void *const *out, tern_err *err) {
     (void)err;
     const pool_params *p = n->params;
-    int64_t xs[4], ys[4];
-    tern_strides_nchw(tern_in(g, n, 0), xs);
-    tern_strides_nchw(tern_out(g, n, 0), ys);
+    int64_t xs[5], ys[5];
+    tern_strides_ncdhw(tern_in(g, n, 0), xs);
+    tern_strides_ncdhw(tern_out(g, n, 0), ys);
     tern_maxpool_f32(&p->geom, in[0], xs, out[0], ys);
     return TERN_OK;
 }
@@ -89,9 +89,9 @@ static tern_status avgpool_run(const tern_graph *g, const tern_node *n, const vo
                                void *const *out, tern_err *err) {
     (void)err;
     const pool_params *p = n->params;
-    int64_t xs[4], ys[4];
-    tern_strides_nchw(tern_in(g, n, 0), xs);
-    tern_strides_nchw(tern_out(g, n, 0), ys);
+    int64_t xs[5], ys[5];
+    tern_strides_ncdhw(tern_in(g, n, 0), xs);
+    tern_strides_ncdhw(tern_out(g, n, 0), ys);
     tern_avgpool_f32(&p->geom, p->count_include_pad, in[0], xs, out[0], ys);
     return TERN_OK;
 }

@@ -9,80 +9,73 @@
 
 #include "kernels/ref/act.h"
 
-/* Where one output position reads: the valid taps and the input offset of the
- * first channel of group 0 for each tap. */
+/* Where one output position reads: per spatial axis the valid taps
+ * [k0, k1) and the input coordinate of tap 0 (may be negative). */
 typedef struct window {
-    int64_t ky0, ky1, kx0, kx1; /* valid tap ranges [ky0, ky1) x [kx0, kx1) */
-    int64_t iy0, ix0;           /* input coords of tap (0, 0), may be negative */
+    int64_t k0[TERN_CONV_SP], k1[TERN_CONV_SP], i0[TERN_CONV_SP];
 } window;
 
-/* First tap k in [0, K) with o + k*d >= 0, and one past the last with o + k*d < size. */
-static void tap_range(int64_t o, int64_t d, int64_t k, int64_t size, int64_t *k0, int64_t *k1) {
-    int64_t a = 0, b = k;
-    while (a < b && o + a * d < 0) a++;
-    while (b > a && o + (b - 1) * d >= size) b--;
-    *k0 = a;
-    *k1 = b;
-}
-
-static window make_window(const tern_conv_geom *g, int64_t oy, int64_t ox) {
+static window make_window(const tern_conv_geom *g, const int64_t o[TERN_CONV_SP]) {
     window w;
-    w.iy0 = oy * g->stride[0] - g->pad_begin[0];
-    w.ix0 = ox * g->stride[1] - g->pad_begin[1];
-    tap_range(w.iy0, g->dil[0], g->kernel[0], g->in[0], &w.ky0, &w.ky1);
-    tap_range(w.ix0, g->dil[1], g->kernel[1], g->in[1], &w.kx0, &w.kx1);
+    for (int a = 0; a < TERN_CONV_SP; a++) {
+        w.i0[a] = o[a] * g->stride[a] - g->pad_begin[a];
+        tern_window_taps(w.i0[a], g->dil[a], g->kernel[a], g->in[a], &w.k0[a], &w.k1[a]);
+    }
     return w;
 }
 
-/* Sum over the window of one output channel: taps in (ky, kx) order, input
- * channels ci innermost. xg points at channel 0 of the group at (n, iy0, ix0)
- * before offsets; wc at w[co, 0, 0, 0]. */
+/* Offsets of tap (kd, ky, kx) in x (from the window) and in w. */
+static int64_t x_tap(const window *win, const tern_conv_geom *g, const int64_t xs[5], int64_t kd,
+                     int64_t ky, int64_t kx) {
+    return (win->i0[0] + kd * g->dil[0]) * xs[2] + (win->i0[1] + ky * g->dil[1]) * xs[3] +
+           (win->i0[2] + kx * g->dil[2]) * xs[4];
+}
+
+/* Sum over the window of one output channel: taps in (kd, ky, kx) order,
+ * input channels ci innermost. xg points at channel 0 of the group (batch
+ * item n); wc at w[co, 0, 0, 0, 0]. */
 static float conv_one(const window *win, const tern_conv_geom *g, int64_t cig, const float *xg,
-                      const int64_t xs[4], const float *wc, const int64_t ws[4]) {
+                      const int64_t xs[5], const float *wc, const int64_t ws[5]) {
     float acc = 0.0f;
-    for (int64_t ky = win->ky0; ky < win->ky1; ky++) {
-        int64_t iy = win->iy0 + ky * g->dil[0];
-        for (int64_t kx = win->kx0; kx < win->kx1; kx++) {
-            int64_t ix = win->ix0 + kx * g->dil[1];
-            const float *xp = xg + iy * xs[2] + ix * xs[3];
-            const float *wp = wc + ky * ws[2] + kx * ws[3];
-            for (int64_t ci = 0; ci < cig; ci++) acc += xp[ci * xs[1]] * wp[ci * ws[1]];
-        }
-    }
+    for (int64_t kd = win->k0[0]; kd < win->k1[0]; kd++)
+        for (int64_t ky = win->k0[1]; ky < win->k1[1]; ky++)
+            for (int64_t kx = win->k0[2]; kx < win->k1[2]; kx++) {
+                const float *xp = xg + x_tap(win, g, xs, kd, ky, kx);
+                const float *wp = wc + kd * ws[2] + ky * ws[3] + kx * ws[4];
+                for (int64_t ci = 0; ci < cig; ci++) acc += xp[ci * xs[1]] * wp[ci * ws[1]];
+            }
     return acc;
 }
 
 /* The same for four consecutive output channels of one group at once. */
 static void conv_four(const window *win, const tern_conv_geom *g, int64_t cig, const float *xg,
-                      const int64_t xs[4], const float *wc, const int64_t ws[4], float out[4]) {
+                      const int64_t xs[5], const float *wc, const int64_t ws[5], float out[4]) {
     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-    for (int64_t ky = win->ky0; ky < win->ky1; ky++) {
-        int64_t iy = win->iy0 + ky * g->dil[0];
-        for (int64_t kx = win->kx0; kx < win->kx1; kx++) {
-            int64_t ix = win->ix0 + kx * g->dil[1];
-            const float *xp = xg + iy * xs[2] + ix * xs[3];
-            const float *w0 = wc + ky * ws[2] + kx * ws[3];
-            const float *w1 = w0 + ws[0], *w2 = w1 + ws[0], *w3 = w2 + ws[0];
-            for (int64_t ci = 0; ci < cig; ci++) {
-                float xv = xp[ci * xs[1]];
-                int64_t wo = ci * ws[1];
-                a0 += xv * w0[wo];
-                a1 += xv * w1[wo];
-                a2 += xv * w2[wo];
-                a3 += xv * w3[wo];
+    for (int64_t kd = win->k0[0]; kd < win->k1[0]; kd++)
+        for (int64_t ky = win->k0[1]; ky < win->k1[1]; ky++)
+            for (int64_t kx = win->k0[2]; kx < win->k1[2]; kx++) {
+                const float *xp = xg + x_tap(win, g, xs, kd, ky, kx);
+                const float *w0 = wc + kd * ws[2] + ky * ws[3] + kx * ws[4];
+                const float *w1 = w0 + ws[0], *w2 = w1 + ws[0], *w3 = w2 + ws[0];
+                for (int64_t ci = 0; ci < cig; ci++) {
+                    float xv = xp[ci * xs[1]];
+                    int64_t wo = ci * ws[1];
+                    a0 += xv * w0[wo];
+                    a1 += xv * w1[wo];
+                    a2 += xv * w2[wo];
+                    a3 += xv * w3[wo];
+                }
             }
-        }
-    }
     out[0] = a0;
     out[1] = a1;
     out[2] = a2;
     out[3] = a3;
 }
 
-/* All output channels at one output position (n, oy, ox). */
+/* All output channels at one output position. */
 static void conv_point(const tern_conv_geom *g, const window *win, const float *xn,
-                       const int64_t xs[4], const float *w, const int64_t ws[4],
-                       const float *bias, float *yp, const int64_t ys[4], const tern_act *act) {
+                       const int64_t xs[5], const float *w, const int64_t ws[5],
+                       const float *bias, float *yp, const int64_t ys[5], const tern_act *act) {
     int64_t cig = g->c_in / g->group, cog = g->c_out / g->group;
     for (int64_t grp = 0; grp < g->group; grp++) {
         const float *xg = xn + grp * cig * xs[1];
@@ -102,17 +95,16 @@ static void conv_point(const tern_conv_geom *g, const window *win, const float *
     }
 }
 
-void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[4], const float *w,
-                   const int64_t ws[4], const float *bias, float *y, const int64_t ys[4],
+void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[5], const float *w,
+                   const int64_t ws[5], const float *bias, float *y, const int64_t ys[5],
                    const tern_act *act) {
-    for (int64_t n = 0; n < g->n; n++) {
-        const float *xn = x + n * xs[0];
-        for (int64_t oy = 0; oy < g->out[0]; oy++) {
-            for (int64_t ox = 0; ox < g->out[1]; ox++) {
-                window win = make_window(g, oy, ox);
-                float *yp = y + n * ys[0] + oy * ys[2] + ox * ys[3];
-                conv_point(g, &win, xn, xs, w, ws, bias, yp, ys, act);
-            }
-        }
-    }
+    int64_t o[TERN_CONV_SP];
+    for (int64_t n = 0; n < g->n; n++)
+        for (o[0] = 0; o[0] < g->out[0]; o[0]++)
+            for (o[1] = 0; o[1] < g->out[1]; o[1]++)
+                for (o[2] = 0; o[2] < g->out[2]; o[2]++) {
+                    window win = make_window(g, o);
+                    float *yp = y + n * ys[0] + o[0] * ys[2] + o[1] * ys[3] + o[2] * ys[4];
+                    conv_point(g, &win, x + n * xs[0], xs, w, ws, bias, yp, ys, act);
+                }
 }

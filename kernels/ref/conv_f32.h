@@ -1,16 +1,18 @@
-/* Reference 2-D convolution (float32), the specification the optimized
- * kernels are tested against. 1-D convolution is the 2-D case with height 1.
+/* Reference convolution (float32), the specification the optimized kernels
+ * are tested against. The kernel is 3-D; 2-D convolution is depth 1 and
+ * 1-D convolution is depth and height 1.
  *
  * Every tensor is addressed through element strides per *logical* axis, so
- * the same code serves plain (NCHW) and channels-last (NHWC) data:
- *   x: [N, C_in, H, W]        strides xs[4]
- *   w: [C_out, C_in/G, KH, KW] strides ws[4] (plain weights: KH*KW*C_in/G, KH*KW, KW, 1)
- *   y: [N, C_out, OH, OW]     strides ys[4]
+ * the same code serves plain (NCDHW) and channels-last (NDHWC) data:
+ *   x: [N, C_in, D, H, W]          strides xs[5]
+ *   w: [C_out, C_in/G, KD, KH, KW] strides ws[5] (plain weights)
+ *   y: [N, C_out, OD, OH, OW]      strides ys[5]
+ * (a missing spatial axis has size 1 and any stride, e.g. 0).
  *
  * Accumulation order (fixed; faster kernels must match it within rounding):
  *   acc = 0
- *   for ky in 0..KH-1, for kx in 0..KW-1 (taps inside the padding skipped),
- *     for ci in 0..C_in/G-1:  acc += x[n, g*C_in/G + ci, iy, ix] * w[co, ci, ky, kx]
+ *   for kd, for ky, for kx (taps inside the padding skipped),
+ *     for ci in 0..C_in/G-1:  acc += x[n, g*C_in/G + ci, id, iy, ix] * w[co, ci, kd, ky, kx]
  *   y = act(acc + bias[co])        (bias 0 when absent)
  * in float, one output element at a time.
  */
@@ -21,17 +23,33 @@
 
 #include "graph/ir.h"
 
+#define TERN_CONV_SP 3 /* spatial axes of the geometry: depth, height, width */
+
 /* The geometry of one convolution or pooling window, resolved from the
- * attributes (auto_pad applied). Index 0 is height, 1 is width. */
+ * attributes (auto_pad applied). Spatial index 0 is depth, 1 height, 2
+ * width; unused leading axes have size, kernel, stride and dilation 1 and
+ * no padding. */
 typedef struct tern_conv_geom {
     int64_t n, c_in, c_out, group;
-    int64_t in[2], out[2];
-    int64_t kernel[2], stride[2], dil[2];
-    int64_t pad_begin[2], pad_end[2];
+    int64_t in[TERN_CONV_SP], out[TERN_CONV_SP];
+    int64_t kernel[TERN_CONV_SP], stride[TERN_CONV_SP], dil[TERN_CONV_SP];
+    int64_t pad_begin[TERN_CONV_SP], pad_end[TERN_CONV_SP];
 } tern_conv_geom;
 
-void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[4], const float *w,
-                   const int64_t ws[4], const float *bias, float *y, const int64_t ys[4],
+/* Valid taps of one window axis: the window starts at input coordinate o
+ * (may be negative), has k taps d apart over an input of size size; taps
+ * [*k0, *k1) land inside the input. */
+static inline void tern_window_taps(int64_t o, int64_t d, int64_t k, int64_t size, int64_t *k0,
+                                    int64_t *k1) {
+    int64_t a = 0, b = k;
+    while (a < b && o + a * d < 0) a++;
+    while (b > a && o + (b - 1) * d >= size) b--;
+    *k0 = a;
+    *k1 = b;
+}
+
+void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[5], const float *w,
+                   const int64_t ws[5], const float *bias, float *y, const int64_t ys[5],
                    const tern_act *act);
 
 #endif

@@ -3,37 +3,35 @@
 
 #include <math.h>
 
-/* Valid taps [k0, k1) of a window starting at input coordinate o. */
-static void taps(int64_t o, int64_t d, int64_t k, int64_t size, int64_t *k0, int64_t *k1) {
-    int64_t a = 0, b = k;
-    while (a < b && o + a * d < 0) a++;
-    while (b > a && o + (b - 1) * d >= size) b--;
-    *k0 = a;
-    *k1 = b;
+/* One output position: valid taps [k0, k1) per axis and the input
+ * coordinate of tap 0 (may be negative). */
+typedef struct window {
+    int64_t k0[TERN_CONV_SP], k1[TERN_CONV_SP], i0[TERN_CONV_SP];
+} window;
+
+static window make_window(const tern_conv_geom *g, const int64_t o[TERN_CONV_SP]) {
+    window w;
+    for (int a = 0; a < TERN_CONV_SP; a++) {
+        w.i0[a] = o[a] * g->stride[a] - g->pad_begin[a];
+        tern_window_taps(w.i0[a], g->dil[a], g->kernel[a], g->in[a], &w.k0[a], &w.k1[a]);
+    }
+    return w;
 }
 
-void tern_maxpool_f32(const tern_conv_geom *g, const float *x, const int64_t xs[4], float *y,
-                      const int64_t ys[4]) {
-    for (int64_t n = 0; n < g->n; n++)
-        for (int64_t oy = 0; oy < g->out[0]; oy++)
-            for (int64_t ox = 0; ox < g->out[1]; ox++) {
-                int64_t iy0 = oy * g->stride[0] - g->pad_begin[0];
-                int64_t ix0 = ox * g->stride[1] - g->pad_begin[1];
-                int64_t ky0, ky1, kx0, kx1;
-                taps(iy0, g->dil[0], g->kernel[0], g->in[0], &ky0, &ky1);
-                taps(ix0, g->dil[1], g->kernel[1], g->in[1], &kx0, &kx1);
-                for (int64_t c = 0; c < g->c_in; c++) {
-                    const float *xc = x + n * xs[0] + c * xs[1];
-                    float m = -INFINITY;
-                    for (int64_t ky = ky0; ky < ky1; ky++)
-                        for (int64_t kx = kx0; kx < kx1; kx++) {
-                            float v = xc[(iy0 + ky * g->dil[0]) * xs[2] +
-                                         (ix0 + kx * g->dil[1]) * xs[3]];
-                            if (v > m || isnan(v)) m = v;
-                        }
-                    y[n * ys[0] + c * ys[1] + oy * ys[2] + ox * ys[3]] = m;
-                }
+/* Max (is_max) or sum of one channel's window; xc points at (n, c). */
+static float reduce_window(const tern_conv_geom *g, const window *w, const float *xc,
+                           const int64_t xs[5], int is_max) {
+    float acc = is_max ? -INFINITY : 0.0f;
+    for (int64_t kd = w->k0[0]; kd < w->k1[0]; kd++)
+        for (int64_t ky = w->k0[1]; ky < w->k1[1]; ky++)
+            for (int64_t kx = w->k0[2]; kx < w->k1[2]; kx++) {
+                float v = xc[(w->i0[0] + kd * g->dil[0]) * xs[2] +
+                             (w->i0[1] + ky * g->dil[1]) * xs[3] +
+                             (w->i0[2] + kx * g->dil[2]) * xs[4]];
+                if (!is_max) acc += v;
+                else if (v > acc || isnan(v)) acc = v;
             }
+    return acc;
 }
 
 /* Window length along one axis counting the padding but not what a ceil_mode
@@ -43,30 +41,41 @@ static int64_t padded_len(int64_t o, int64_t k, int64_t size, int64_t pad_end) {
     return (end < lim ? end : lim) - o;
 }
 
-void tern_avgpool_f32(const tern_conv_geom *g, int count_include_pad, const float *x,
-                      const int64_t xs[4], float *y, const int64_t ys[4]) {
+/* The divisor of an average window. */
+static int64_t avg_count(const tern_conv_geom *g, const window *w, int count_include_pad) {
+    int64_t count = 1;
+    for (int a = 0; a < TERN_CONV_SP; a++)
+        count *= count_include_pad ? padded_len(w->i0[a], g->kernel[a], g->in[a], g->pad_end[a])
+                                   : w->k1[a] - w->k0[a];
+    return count;
+}
+
+static void window_pool(const tern_conv_geom *g, int is_max, int count_include_pad,
+                        const float *x, const int64_t xs[5], float *y, const int64_t ys[5]) {
+    int64_t o[TERN_CONV_SP];
     for (int64_t n = 0; n < g->n; n++)
-        for (int64_t oy = 0; oy < g->out[0]; oy++)
-            for (int64_t ox = 0; ox < g->out[1]; ox++) {
-                int64_t iy0 = oy * g->stride[0] - g->pad_begin[0];
-                int64_t ix0 = ox * g->stride[1] - g->pad_begin[1];
-                int64_t ky0, ky1, kx0, kx1;
-                taps(iy0, g->dil[0], g->kernel[0], g->in[0], &ky0, &ky1);
-                taps(ix0, g->dil[1], g->kernel[1], g->in[1], &kx0, &kx1);
-                int64_t count = (ky1 - ky0) * (kx1 - kx0);
-                if (count_include_pad)
-                    count = padded_len(iy0, g->kernel[0], g->in[0], g->pad_end[0]) *
-                            padded_len(ix0, g->kernel[1], g->in[1], g->pad_end[1]);
-                for (int64_t c = 0; c < g->c_in; c++) {
-                    const float *xc = x + n * xs[0] + c * xs[1];
-                    float s = 0.0f;
-                    for (int64_t ky = ky0; ky < ky1; ky++)
-                        for (int64_t kx = kx0; kx < kx1; kx++)
-                            s += xc[(iy0 + ky * g->dil[0]) * xs[2] + (ix0 + kx * g->dil[1]) * xs[3]];
-                    y[n * ys[0] + c * ys[1] + oy * ys[2] + ox * ys[3]] =
-                        count > 0 ? s / (float)count : 0.0f;
+        for (o[0] = 0; o[0] < g->out[0]; o[0]++)
+            for (o[1] = 0; o[1] < g->out[1]; o[1]++)
+                for (o[2] = 0; o[2] < g->out[2]; o[2]++) {
+                    window w = make_window(g, o);
+                    int64_t count = is_max ? 1 : avg_count(g, &w, count_include_pad);
+                    float *yp = y + n * ys[0] + o[0] * ys[2] + o[1] * ys[3] + o[2] * ys[4];
+                    for (int64_t c = 0; c < g->c_in; c++) {
+                        float r = reduce_window(g, &w, x + n * xs[0] + c * xs[1], xs, is_max);
+                        if (!is_max) r = count > 0 ? r / (float)count : 0.0f;
+                        yp[c * ys[1]] = r;
+                    }
                 }
-            }
+}
+
+void tern_maxpool_f32(const tern_conv_geom *g, const float *x, const int64_t xs[5], float *y,
+                      const int64_t ys[5]) {
+    window_pool(g, 1, 0, x, xs, y, ys);
+}
+
+void tern_avgpool_f32(const tern_conv_geom *g, int count_include_pad, const float *x,
+                      const int64_t xs[5], float *y, const int64_t ys[5]) {
+    window_pool(g, 0, count_include_pad, x, xs, y, ys);
 }
 
 /* Visit the spatial elements of one (n, c) plane in row-major order;
