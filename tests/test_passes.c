@@ -684,18 +684,25 @@ static void e2e_conv1d_bn(th_ctx *t) {
     tern_graph_free(&b.g);
 }
 
-/* Gemm(transB=1, beta=0.5, C [N]) -> BN over [M,N]. */
-static void e2e_gemm_bn(th_ctx *t) {
-    const char *name = "e2e fold BN into Gemm (transB, beta)";
+/* Gemm -> BN over [M,N]. c_rows: 0 no C, 1 C [N], 3 C [M,N]; transB with
+ * alpha 1.25 and beta 0.5, or the defaults. */
+static void e2e_gemm_bn(th_ctx *t, int c_rows, int transb) {
+    char name[120];
+    snprintf(name, sizeof name, "e2e fold BN into Gemm (C rows %d, transB %d)", c_rows, transb);
     gb b;
     gb_init(&b, 13);
-    int64_t ad[2] = {3, 7}, wd[2] = {5, 7}, cd[1] = {5};
+    int64_t ad[2] = {3, 7}, wd[2] = {transb ? 5 : 7, transb ? 7 : 5};
+    int64_t cd[2] = {c_rows, 5};
     int a = gb_in(&b, "a", 2, ad), y = gb_t(&b, "y", -1, NULL), z = gb_t(&b, "z", -1, NULL);
-    int gi[3] = {a, gb_rconst(&b, "w", 2, wd, -1, 1), gb_rconst(&b, "c", 1, cd, -1, 1)};
-    int gn = gb_node(&b, "Gemm", gi, 3, &y, 1);
-    gb_attr_i(&b, gn, "transB", 1);
-    gb_attr_f(&b, gn, "beta", 0.5f);
-    gb_attr_f(&b, gn, "alpha", 1.25f);
+    int gi[3] = {a, gb_rconst(&b, "w", 2, wd, -1, 1), -1};
+    if (c_rows == 1) gi[2] = gb_rconst(&b, "c", 1, &cd[1], -1, 1);
+    if (c_rows > 1) gi[2] = gb_rconst(&b, "c", 2, cd, -1, 1);
+    int gn = gb_node(&b, "Gemm", gi, c_rows ? 3 : 2, &y, 1);
+    if (transb) {
+        gb_attr_i(&b, gn, "transB", 1);
+        gb_attr_f(&b, gn, "beta", 0.5f);
+        gb_attr_f(&b, gn, "alpha", 1.25f);
+    }
     gb_bn(&b, y, z, 5, 1e-3f);
     gb_out(&b, z);
     tern_compiled c;
@@ -922,7 +929,9 @@ TH_SUITE(suite_passes) {
                 1e-3f, 0);
     e2e_conv_bn(t, "e2e fold BN (default eps) into depthwise Conv", 1, 4, -1, 0);
     e2e_conv1d_bn(t);
-    e2e_gemm_bn(t);
+    e2e_gemm_bn(t, 1, 1);
+    e2e_gemm_bn(t, 0, 0);
+    e2e_gemm_bn(t, 3, 1);
     for (int k = 0; k < T_N; k++) e2e_act(t, k, 0);
     e2e_act(t, T_RELU, 1);
     e2e_act(t, T_CLIP_IN, 1);
