@@ -9,6 +9,7 @@
     X(suite_kernels_tensor) \
     X(suite_pb) \
     X(suite_onnx_load) \
+    X(suite_passes) \
     X(suite_conformance) \
     X(suite_model_passes) \
     X(suite_models) \
