@@ -4,6 +4,7 @@
 #include "loader/pnm.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,9 @@ static tern_status parse_header(pnm_cursor *c, tern_pnm *img, long *maxval) {
     return TERN_OK;
 }
 
-/* Copy the raster, checking values against maxval and scaling to 0..255. */
+/* Copy the raster, checking values against maxval and scaling to 0..255
+ * as Pillow does: round(p / maxval * 255) in double, halves to even (the
+ * default rounding mode of nearbyint). */
 static tern_status copy_raster(const uint8_t *src, size_t bytes, long maxval, uint8_t *dst,
                                tern_err *err) {
     for (size_t k = 0; k < bytes; k++) {
@@ -92,9 +95,7 @@ static tern_status copy_raster(const uint8_t *src, size_t bytes, long maxval, ui
             return tern_errf(err, TERN_ERR_PARSE,
                              "pnm: sample %u at pixel byte %zu exceeds maxval %ld", src[k], k,
                              maxval);
-        dst[k] = maxval == 255 ? src[k]
-                               : (uint8_t)(((unsigned)src[k] * 255u + (unsigned)maxval / 2) /
-                                           (unsigned)maxval);
+        dst[k] = maxval == 255 ? src[k] : (uint8_t)nearbyint((double)src[k] / maxval * 255.0);
     }
     return TERN_OK;
 }

@@ -250,10 +250,16 @@ static void pnm_headers(th_ctx *t) {
                "bad character");
     tern_pnm img;
     tern_err err = {{0}};
-    if (tern_pnm_parse((const uint8_t *)"P5 1 1 15\n\x0f", 11, &img, &err) == TERN_OK) {
-        th_check(t, img.data[0] == 255, "pnm maxval scaling", "15/15 -> %d", img.data[0]);
-        tern_pnm_free(&img);
-    }
+    /* Pillow's values: round(p / maxval * 255), halves to even */
+    const uint8_t want2[3] = {0, 128, 255}, want6[7] = {0, 42, 85, 128, 170, 212, 255};
+    int ok = tern_pnm_parse((const uint8_t *)"P5 3 1 2\n\x00\x01\x02", 12, &img, &err) == TERN_OK &&
+             memcmp(img.data, want2, 3) == 0;
+    if (img.data) tern_pnm_free(&img);
+    ok = ok && tern_pnm_parse((const uint8_t *)"P5 7 1 6\n\x00\x01\x02\x03\x04\x05\x06", 16,
+                              &img, &err) == TERN_OK &&
+         memcmp(img.data, want6, 7) == 0;
+    if (img.data) tern_pnm_free(&img);
+    th_check(t, ok, "pnm maxval scaling as Pillow", "%s", err.msg);
 }
 
 static void pnm_prefixes_and_flips(th_ctx *t) {
