@@ -256,8 +256,10 @@ static tern_status infer_slice(tern_graph *g, tern_node *n, tern_err *err) {
         int a = (int)(v[2][k] < 0 ? v[2][k] + x->rank : v[2][k]);
         int64_t step = cnt[3] >= 0 ? v[3][k] : 1;
         if (step == 0) return tern_errf(err, TERN_ERR_SHAPE, "steps[%d] is 0", k);
-        p->step[a] = step;
         slice_axis(x->dims[a], v[0][k], v[1][k], step, &p->start[a], &dims[a]);
+        /* one element or none: the step is never taken (and a huge one would
+         * overflow step * stride in run) */
+        p->step[a] = dims[a] > 1 ? step : 1;
     }
     tern_set_out(g, n, 0, x->dtype, x->rank, dims);
     n->params = p;
