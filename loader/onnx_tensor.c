@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "loader/onnx_priv.h"
@@ -243,9 +244,11 @@ static tern_status io_fail(onnx_ctx *c, size_t at, const char *what, const char 
     return onnx_fail(c, at, TERN_ERR_IO, "external data: cannot %s '%s': %s", what, path, why);
 }
 
-/* Read bytes [offset, offset+bytes) of an open file into dst. */
+/* Read bytes [offset, offset+bytes) of an open file into new pool memory
+ * (*dst), allocated only once the file is known to hold them: a hostile
+ * model must not make us allocate what its shape claims. */
 static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const external_ref *x,
-                             size_t bytes, void *dst, size_t at) {
+                             size_t bytes, void **dst, size_t at) {
     uint64_t off = 0, len = 0;
     if (x->offset && !parse_u64(x->offset, &off))
         return onnx_fail(c, at, TERN_ERR_PARSE, "external data offset '%s' is not a number",
@@ -253,11 +256,14 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
     if (x->length && !parse_u64(x->length, &len))
         return onnx_fail(c, at, TERN_ERR_PARSE, "external data length '%s' is not a number",
                          x->length);
+    /* only a regular file has a size to trust (a folder or device may
+     * report anything) */
+    struct stat sb;
     errno = 0;
-    if (fseeko(f, 0, SEEK_END) != 0) return io_fail(c, at, "seek in", path);
-    off_t end = ftello(f);
-    if (end < 0) return io_fail(c, at, "seek in", path);
-    uint64_t size = (uint64_t)end;
+    if (fstat(fileno(f), &sb) != 0) return io_fail(c, at, "stat", path);
+    if (!S_ISREG(sb.st_mode) || sb.st_size < 0)
+        return onnx_fail(c, at, TERN_ERR_IO, "external data: '%s' is not a regular file", path);
+    uint64_t size = (uint64_t)sb.st_size;
     if (off > size)
         return onnx_fail(c, at, TERN_ERR_PARSE, "external data offset %llu is past the end of '%s' (%llu bytes)",
                          (unsigned long long)off, path, (unsigned long long)size);
@@ -270,13 +276,15 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
     if (len != bytes)
         return onnx_fail(c, at, TERN_ERR_PARSE, "external data has %llu bytes, the tensor needs %zu",
                          (unsigned long long)len, bytes);
+    *dst = tern_pool_alloc(c->pool, bytes);
+    if (!*dst) return onnx_fail(c, at, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
     if (off > (uint64_t)INT64_MAX || fseeko(f, (off_t)off, SEEK_SET) != 0)
         return io_fail(c, at, "seek in", path);
-    if (bytes && fread(dst, 1, bytes, f) != bytes) return io_fail(c, at, "read", path);
+    if (bytes && fread(*dst, 1, bytes, f) != bytes) return io_fail(c, at, "read", path);
     return TERN_OK;
 }
 
-static tern_status read_external(onnx_ctx *c, const tern_pb *msg, size_t bytes, void *dst) {
+static tern_status read_external(onnx_ctx *c, const tern_pb *msg, size_t bytes, void **dst) {
     external_ref x;
     tern_status st = read_external_refs(c, msg, &x);
     if (st) return st;
@@ -348,11 +356,19 @@ static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan 
         return onnx_fail(c, msg->start, TERN_ERR_PARSE,
                          "%s has %zu values, the shape needs %zu", field_for(t->dtype)->name,
                          typed, numel);
-    void *data = tern_pool_alloc(c->pool, bytes);
-    if (!data) return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
-    if (s->location == 1) st = read_external(c, msg, bytes, data);
-    else if (s->has_raw && bytes) memcpy(data, s->raw, bytes); /* file is little-endian, as is tern's host */
-    else if (typed) st = read_typed(c, msg, t->dtype, data, numel);
+    /* every size is now checked against bytes that exist (external: in
+     * read_span), so the allocation is bounded by the input */
+    void *data = NULL;
+    if (s->location == 1) {
+        st = read_external(c, msg, bytes, &data);
+    } else {
+        data = tern_pool_alloc(c->pool, bytes);
+        if (!data)
+            return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
+        /* ONNX data is little-endian, as are the hosts tern supports */
+        if (s->has_raw && bytes) memcpy(data, s->raw, bytes);
+        else if (typed) st = read_typed(c, msg, t->dtype, data, numel);
+    }
     if (st) return st;
     if (t->dtype == TERN_BOOL) {
         unsigned char *b = data; /* any nonzero byte means true */
@@ -393,10 +409,7 @@ tern_status tern_onnx_parse_tensor(const uint8_t *buf, size_t len, tern_pool *po
     tern_pb_init(&r, buf, len);
     const char *name;
     tern_status st = onnx_parse_tensor_msg(&c, &r, out, &name);
-    if (!st) {
-        out->name = name;
-        out->rank = out->rank < 0 ? 0 : out->rank;
-    }
+    if (!st) out->name = name;
     onnx_ctx_free(&c);
     return st;
 }

@@ -869,6 +869,8 @@ static void test_external(th_ctx *t) {
     expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data bad offset", WANT("not a number"));
     m = external_model("missing.bin", NULL, NULL);
     expect_error(t, &m, dir, TERN_ERR_IO, "onnx external data missing file", WANT("missing.bin"));
+    m = external_model("sub", "0", "16");
+    expect_error(t, &m, dir, TERN_ERR_IO, "onnx external data in a folder", WANT("regular file"));
     m = external_model(NULL, NULL, NULL);
     expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data without location",
                  WANT("no location"));
