@@ -33,7 +33,7 @@ static void tc_free(tcase *c) {
 }
 
 /* A float tensor; data (plain, logical order) makes it a constant. */
-static int tc_tensor(tcase *c, const char *name, int rank, const int64_t *dims, const float *data) {
+static int tc_tensor(tcase *c, const char *name, int rank, const int64_t *dims, const void *data) {
     int i = tern_graph_add_tensor(&c->g, name);
     tern_tensor *t = &c->g.tensors[i];
     t->dtype = TERN_FLOAT;
@@ -850,6 +850,91 @@ static void test_activations(th_ctx *t) {
         for (int l = 0; l < 4; l++) act_one(t, &cases[i], l & 1, l >> 1);
 }
 
+/* ---- integer Relu / Clip --------------------------------------------------- */
+
+/* Values are kept as int64 in the test and stored in the tensor's type. */
+static void int_store(tern_dtype dt, void *p, int64_t i, int64_t v) {
+    switch (dt) {
+    case TERN_INT8: ((int8_t *)p)[i] = (int8_t)v; break;
+    case TERN_UINT8: ((uint8_t *)p)[i] = (uint8_t)v; break;
+    case TERN_INT32: ((int32_t *)p)[i] = (int32_t)v; break;
+    default: ((int64_t *)p)[i] = v; break;
+    }
+}
+
+static int64_t int_load(tern_dtype dt, const void *p, int64_t i) {
+    switch (dt) {
+    case TERN_INT8: return ((const int8_t *)p)[i];
+    case TERN_UINT8: return ((const uint8_t *)p)[i];
+    case TERN_INT32: return ((const int32_t *)p)[i];
+    default: return ((const int64_t *)p)[i];
+    }
+}
+
+/* op on a [2,3,4,5] tensor of type dt; Clip bounds lo/hi as constants
+ * (has_lo/has_hi), hi optionally fed as a graph input instead. */
+static void int_act_one(th_ctx *t, const char *op, tern_dtype dt, int has_lo, int64_t lo,
+                        int has_hi, int64_t hi, int hi_input, int layout) {
+    char name[160];
+    snprintf(name, sizeof name, "%s %s lo %s hi %s%s (%s)", op, tern_dtype_name(dt),
+             has_lo ? "set" : "-", has_hi ? "set" : "-", hi_input ? " (input)" : "",
+             layout_name(layout));
+    int64_t dims[4] = {2, 3, 4, 5}, ne = 120, one[1] = {1};
+    int64_t tlo = dt == TERN_UINT8 ? 0 : dt == TERN_INT8 ? -128 : -100000;
+    int64_t thi = dt == TERN_UINT8 ? 255 : dt == TERN_INT8 ? 127 : 100000;
+    int64_t lo_v[1], hi_v[1], vals[120];
+    int64_t x[120], y[120], lob[1], hib[1]; /* int64 storage: room for any type */
+    for (int64_t i = 0; i < ne; i++) vals[i] = tlo + (int64_t)((frand() + 1) / 2 * (double)(thi - tlo));
+    lo_v[0] = lo;
+    hi_v[0] = hi;
+    int_store(dt, lob, 0, lo);
+    int_store(dt, hib, 0, hi);
+    tcase c;
+    tc_init(&c, 13);
+    int ins[3] = {tc_tensor(&c, "x", 4, dims, NULL), -1, -1};
+    int nin = 1;
+    if (strcmp(op, "Clip") == 0) {
+        ins[1] = has_lo ? tc_tensor(&c, "lo", 0, one, lob) : -1;
+        ins[2] = has_hi ? tc_tensor(&c, "hi", 0, one, hi_input ? NULL : hib) : -1;
+        nin = 3;
+    }
+    for (int i = 0; i < 3; i++)
+        if (ins[i] >= 0) c.g.tensors[ins[i]].dtype = dt;
+    tc_node(&c, op, ins, nin, 1);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK && tc_out(&c, 0)->dtype == dt, name, "infer: %s", c.err.msg)) {
+        tern_tensor *xt = &c.g.tensors[ins[0]], *yt = tc_out(&c, 0);
+        xt->layout = yt->layout = layout;
+        for (int64_t i = 0; i < ne; i++) int_store(dt, x, phys_offset(xt, i), vals[i]);
+        const void *in[3] = {x, NULL, hib};
+        void *out[1] = {y};
+        tern_node *n = tc_n(&c);
+        st = n->op->run(&c.g, n, in, out, &c.err);
+        int64_t bad = -1, want = 0;
+        for (int64_t i = 0; i < ne && bad < 0; i++) {
+            int64_t l = strcmp(op, "Relu") == 0 ? 0 : has_lo ? lo_v[0] : INT64_MIN;
+            int64_t h = has_hi ? hi_v[0] : INT64_MAX;
+            want = vals[i] < l ? l : vals[i] > h ? h : vals[i];
+            if (int_load(dt, y, phys_offset(yt, i)) != want) bad = i;
+        }
+        th_check(t, st == TERN_OK && bad < 0, name, "element %lld: got %lld, want %lld",
+                 (long long)bad, (long long)(bad >= 0 ? int_load(dt, y, phys_offset(yt, bad)) : 0),
+                 (long long)want);
+    }
+    tc_free(&c);
+}
+
+static void test_int_activations(th_ctx *t) {
+    for (int l = 0; l < 2; l++) {
+        int_act_one(t, "Relu", TERN_INT8, 0, 0, 0, 0, 0, l);
+        int_act_one(t, "Relu", TERN_INT64, 0, 0, 0, 0, 0, l);
+        int_act_one(t, "Clip", TERN_INT8, 1, -20, 1, 50, 0, l);
+        int_act_one(t, "Clip", TERN_UINT8, 1, 30, 0, 0, 0, l);
+        int_act_one(t, "Clip", TERN_INT32, 0, 0, 1, 777, 1, l);
+        int_act_one(t, "Clip", TERN_INT64, 1, -5000, 1, 5000, 1, l);
+    }
+}
+
 /* ---- PRelu ------------------------------------------------------------------ */
 
 /* Before opset 7 a 1-D slope of size C is per channel (axis 1). */
@@ -1244,6 +1329,7 @@ TH_SUITE(suite_kernels_nn) {
     test_gemm(t);
     test_matmul(t);
     test_activations(t);
+    test_int_activations(t);
     test_prelu(t);
     test_softmax(t);
     test_3d(t);

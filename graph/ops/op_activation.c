@@ -1,19 +1,56 @@
 /* Unary activations (Relu, Clip, HardSigmoid, HardSwish, Sigmoid, Tanh,
  * LeakyRelu), PRelu, Softmax and LogSoftmax. Each unary activation is a
  * tern_act (graph/ir.h) evaluated by kernels/ref/act.h, the same code that
- * evaluates activations fused into Conv/Gemm. Any layout works: every
- * kernel here indexes through tern_tensor_strides. */
+ * evaluates activations fused into Conv/Gemm. Relu and Clip also take
+ * integer tensors (kernels/ref/clip_int.c). Any layout works: every kernel
+ * here indexes through tern_tensor_strides. */
 #include <math.h>
 #include <string.h>
 
 #include "graph/ops/op_nn_util.h"
 #include "kernels/ref/act_f32.h"
+#include "kernels/ref/clip_int.h"
 #include "kernels/ref/softmax_f32.h"
 
 typedef struct act_params {
     tern_act act;
     int clip_min_input, clip_max_input; /* Clip >= 11 with non-constant min/max */
+    int64_t ilo, ihi;                   /* bounds of an integer Clip/Relu */
 } act_params;
+
+/* An integer scalar of type dt (one tern_clip_int_supports) at p. */
+static int64_t int_scalar(tern_dtype dt, const void *p) {
+    switch (dt) {
+    case TERN_INT8: { int8_t v; memcpy(&v, p, 1); return v; }
+    case TERN_UINT8: { uint8_t v; memcpy(&v, p, 1); return v; }
+    case TERN_INT32: { int32_t v; memcpy(&v, p, 4); return v; }
+    default: { int64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+/* Integer Relu (0..max) or Clip (min/max inputs of X's type, optional;
+ * a constant one is read now, any other at run time). */
+static tern_status int_bounds(const tern_graph *g, const tern_node *n, int clip, act_params *p,
+                              tern_err *err) {
+    tern_dtype dt = tern_in(g, n, 0)->dtype;
+    tern_int_range(dt, &p->ilo, &p->ihi);
+    if (!clip) {
+        p->ilo = 0;
+        return TERN_OK;
+    }
+    if (tern_graph_opset(g) < 11)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "integer Clip needs opset >= 11");
+    for (int i = 1; i <= 2; i++) {
+        const tern_tensor *t = tern_in(g, n, i);
+        if (!t) continue;
+        if (t->dtype != dt || tern_tensor_numel(t) != 1)
+            return tern_errf(err, TERN_ERR_SHAPE, "%s ('%s') must be a %s scalar like X",
+                             i == 1 ? "min" : "max", t->name, tern_dtype_name(dt));
+        if (!t->data) *(i == 1 ? &p->clip_min_input : &p->clip_max_input) = 1;
+        else *(i == 1 ? &p->ilo : &p->ihi) = int_scalar(dt, t->data);
+    }
+    return TERN_OK;
+}
 
 /* Clip bounds: attributes before opset 11, optional scalar inputs after. A
  * constant input is read now; any other is read at run time. */
@@ -74,14 +111,16 @@ static tern_status act_of_node(const tern_graph *g, const tern_node *n, act_para
 }
 
 static tern_status act_infer(tern_graph *g, tern_node *n, tern_err *err) {
-    int clip = strcmp(n->op_type, "Clip") == 0;
+    int clip = strcmp(n->op_type, "Clip") == 0, relu = strcmp(n->op_type, "Relu") == 0;
     tern_status st = tern_check_arity(g, n, 1, clip ? 3 : 1, 1, 1, err);
-    if (st || (st = tern_require_f32(g, n, 0, "input X", err))) return st;
+    if (st) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
+    int is_int = (clip || relu) && tern_clip_int_supports(x->dtype);
+    if (!is_int && (st = tern_require_f32(g, n, 0, "input X", err))) return st;
     act_params *p = tern_pool_alloc(&g->pool, sizeof *p);
     if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
-    if ((st = act_of_node(g, n, p, err))) return st;
-    const tern_tensor *x = tern_in(g, n, 0);
-    tern_set_out(g, n, 0, TERN_FLOAT, x->rank, x->dims);
+    if ((st = is_int ? int_bounds(g, n, clip, p, err) : act_of_node(g, n, p, err))) return st;
+    tern_set_out(g, n, 0, x->dtype, x->rank, x->dims);
     n->params = p;
     return TERN_OK;
 }
@@ -90,13 +129,19 @@ static tern_status act_run(const tern_graph *g, const tern_node *n, const void *
                            void *const *out, tern_err *err) {
     (void)err;
     const act_params *p = n->params;
-    tern_act act = p->act;
-    if (p->clip_min_input) memcpy(&act.a, in[1], sizeof(float));
-    if (p->clip_max_input) memcpy(&act.b, in[2], sizeof(float));
     const tern_tensor *x = tern_in(g, n, 0);
     int64_t xs[TERN_MAX_RANK], ys[TERN_MAX_RANK];
     tern_tensor_strides(x, xs);
     tern_tensor_strides(tern_out(g, n, 0), ys);
+    if (x->dtype != TERN_FLOAT) {
+        int64_t lo = p->clip_min_input ? int_scalar(x->dtype, in[1]) : p->ilo;
+        int64_t hi = p->clip_max_input ? int_scalar(x->dtype, in[2]) : p->ihi;
+        tern_clip_int(x->dtype, x->rank, x->dims, in[0], xs, out[0], ys, lo, hi);
+        return TERN_OK;
+    }
+    tern_act act = p->act;
+    if (p->clip_min_input) memcpy(&act.a, in[1], sizeof(float));
+    if (p->clip_max_input) memcpy(&act.b, in[2], sizeof(float));
     tern_act_f32(&act, x->rank, x->dims, in[0], xs, out[0], ys);
     return TERN_OK;
 }
