@@ -21,9 +21,8 @@ typedef struct {
 } npy_type;
 
 static const npy_type NPY_TYPES[] = {
-    {"f4", TERN_FLOAT, 4},  {"f8", TERN_DOUBLE, 8}, {"f2", TERN_FLOAT16, 2},
-    {"u1", TERN_UINT8, 1},  {"i1", TERN_INT8, 1},   {"i4", TERN_INT32, 4},
-    {"i8", TERN_INT64, 8},  {"b1", TERN_BOOL, 1},
+    {"f4", TERN_FLOAT, 4}, {"f8", TERN_DOUBLE, 8}, {"f2", TERN_FLOAT16, 2}, {"u1", TERN_UINT8, 1},
+    {"i1", TERN_INT8, 1},  {"i4", TERN_INT32, 4},  {"i8", TERN_INT64, 8},   {"b1", TERN_BOOL, 1},
 };
 #define N_NPY_TYPES (sizeof NPY_TYPES / sizeof NPY_TYPES[0])
 
@@ -50,8 +49,8 @@ typedef struct {
 } hdr_cursor;
 
 static void hdr_skip_ws(hdr_cursor *c) {
-    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' ||
-                           c->s[c->i] == '\r'))
+    while (c->i < c->n &&
+           (c->s[c->i] == ' ' || c->s[c->i] == '\t' || c->s[c->i] == '\n' || c->s[c->i] == '\r'))
         c->i++;
 }
 
@@ -149,7 +148,8 @@ static tern_status hdr_descr(hdr_cursor *c, tern_npy *out, size_t *elsize) {
     }
     return tern_errf(c->err, TERN_ERR_UNSUPPORTED,
                      "npy header: dtype '%s' is not supported (float32/64/16, uint8, int8, "
-                     "int32, int64, bool, little-endian)", d);
+                     "int32, int64, bool, little-endian)",
+                     d);
 }
 
 static tern_status hdr_parse(hdr_cursor *c, tern_npy *out, size_t *elsize) {
@@ -316,15 +316,14 @@ void tern_npy_free(tern_npy *n) {
 
 /* The dict text, padded with spaces and a final '\n' so that the data starts
  * at a multiple of 64 bytes (as numpy does). */
-static tern_status build_header(tern_dtype dt, int rank, const int64_t *dims, int version,
-                                char *h, size_t cap, size_t *hlen, size_t *count,
-                                tern_err *err) {
+static tern_status build_header(tern_dtype dt, int rank, const int64_t *dims, int version, char *h,
+                                size_t cap, size_t *hlen, size_t *count, tern_err *err) {
     const char *descr = tern_npy_descr(dt);
     if (!descr) return tern_errf(err, TERN_ERR_INVALID_ARG, "npy: cannot write dtype %d", (int)dt);
     if (rank < 0 || rank > TERN_MAX_RANK || (rank > 0 && !dims))
         return tern_errf(err, TERN_ERR_INVALID_ARG, "npy: bad rank %d", rank);
-    size_t n = (size_t)snprintf(h, cap, "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                                descr);
+    size_t n =
+        (size_t)snprintf(h, cap, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     *count = 1;
     for (int k = 0; k < rank; k++) {
         if (dims[k] < 0 || !tern_mul_size(*count, (size_t)dims[k], count))
@@ -350,8 +349,8 @@ tern_status tern_npy_serialize(tern_dtype dt, int rank, const int64_t *dims, con
     *len = 0;
     if (version < 0 || version > 2)
         return tern_errf(err, TERN_ERR_INVALID_ARG, "npy: cannot write format version %d", version);
-    tern_status st = build_header(dt, rank, dims, version == 2 ? 2 : 1, h, sizeof h, &hlen,
-                                  &count, err);
+    tern_status st =
+        build_header(dt, rank, dims, version == 2 ? 2 : 1, h, sizeof h, &hlen, &count, err);
     if (st) return st;
     size_t pre = version == 2 ? 12 : 10;
     if (!tern_mul_size(count, tern_dtype_size(dt), &bytes) ||

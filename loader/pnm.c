@@ -48,8 +48,7 @@ static tern_status header_number(pnm_cursor *c, const char *what, long max, long
         c->i++;
     }
     if (c->i == start)
-        return tern_errf(c->err, TERN_ERR_PARSE, "pnm: expected the %s (at byte %zu)", what,
-                         start);
+        return tern_errf(c->err, TERN_ERR_PARSE, "pnm: expected the %s (at byte %zu)", what, start);
     if (v < 1) return tern_errf(c->err, TERN_ERR_PARSE, "pnm: %s is 0 (at byte %zu)", what, start);
     if (c->i < c->n && !is_ws(c->b[c->i]) && c->b[c->i] != '#')
         return tern_errf(c->err, TERN_ERR_PARSE, "pnm: bad character after the %s (at byte %zu)",
@@ -114,8 +113,8 @@ tern_status tern_pnm_parse(const uint8_t *buf, size_t len, tern_pnm *out, tern_e
                          img.height);
     if (len - c.i < bytes)
         return tern_errf(err, TERN_ERR_PARSE,
-                         "pnm: truncated: %dx%dx%d needs %zu pixel bytes, file has %zu",
-                         img.width, img.height, img.channels, bytes, len - c.i);
+                         "pnm: truncated: %dx%dx%d needs %zu pixel bytes, file has %zu", img.width,
+                         img.height, img.channels, bytes, len - c.i);
     img.data = malloc(bytes);
     if (!img.data) return tern_errf(err, TERN_ERR_NOMEM, "pnm: out of memory");
     st = copy_raster(buf + c.i, bytes, maxval, img.data, err);

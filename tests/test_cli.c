@@ -18,9 +18,9 @@
 
 typedef struct {
     th_ctx *t;
-    char dir[512];  /* scratch folder next to the CLI binary */
-    char out[600];  /* captured stdout file */
-    char err[600];  /* captured stderr file */
+    char dir[512];   /* scratch folder next to the CLI binary */
+    char out[600];   /* captured stdout file */
+    char err[600];   /* captured stderr file */
     char text[8192]; /* stdout + stderr of the last run */
 } cli_env;
 
@@ -107,7 +107,8 @@ static void usage_and_arguments(cli_env *e) {
     expect_error(e, "cli bad flag", "--bogus", "run tools/demo/digits.onnx --bogus");
     expect_error(e, "cli bad --top", "--top", "run tools/demo/digits.onnx a.pgm --top zero");
     expect_error(e, "cli bad --batch", "--batch", "info tools/demo/digits.onnx --batch -3");
-    expect_error(e, "cli option without value", "needs a value", "run tools/demo/digits.onnx --input");
+    expect_error(e, "cli option without value", "needs a value",
+                 "run tools/demo/digits.onnx --input");
     expect_error(e, "cli nothing to run", "nothing to run", "run tools/demo/digits.onnx");
     expect_error(e, "cli images and tensors", "not both",
                  "run tools/demo/digits.onnx a.pgm --input b.npy");
@@ -133,12 +134,13 @@ static void preprocess_refs(cli_env *e) {
         if (sscanf(line, "%127s %31s %31s %d %15s %15s %127s", image, preset, size, &ch, layout,
                    kind, expected) != 7)
             continue;
-        snprintf(name, sizeof name, "cli preprocess %s %s %s %dch %s %s (%s)", image, preset,
-                 size, ch, layout, kind, expected);
-        int st = cli_run(e, "preprocess tests/data/prep/%s --preset %s --size %s --channels %d "
-                            "--layout %s %s --output '%s'",
-                         image, preset, size, ch, layout, strcmp(kind, "pixels") ? "" : "--pixels",
-                         out);
+        snprintf(name, sizeof name, "cli preprocess %s %s %s %dch %s %s (%s)", image, preset, size,
+                 ch, layout, kind, expected);
+        int st =
+            cli_run(e,
+                    "preprocess tests/data/prep/%s --preset %s --size %s --channels %d "
+                    "--layout %s %s --output '%s'",
+                    image, preset, size, ch, layout, strcmp(kind, "pixels") ? "" : "--pixels", out);
         char exp_path[300];
         snprintf(exp_path, sizeof exp_path, "tests/data/prep/%s", expected);
         tern_npy a = {0}, b = {0};
@@ -150,8 +152,7 @@ static void preprocess_refs(cli_env *e) {
              memcmp(a.dims, b.dims, sizeof a.dims) == 0;
         for (size_t k = 0; ok && k < a.bytes; k++)
             diff += ((unsigned char *)a.data)[k] != ((unsigned char *)b.data)[k];
-        th_check(e->t, ok && diff == 0, name, "exit %d, %zu bytes differ, '%s'", st, diff,
-                 e->text);
+        th_check(e->t, ok && diff == 0, name, "exit %d, %zu bytes differ, '%s'", st, diff, e->text);
         tern_npy_free(&a);
         tern_npy_free(&b);
         n++;
@@ -170,8 +171,9 @@ static double npy_max_diff(const char *pa, const char *pb) {
     tern_npy a = {0}, b = {0};
     tern_err err;
     double m = -1;
-    if (tern_npy_read_file(pa, &a, &err) == TERN_OK && tern_npy_read_file(pb, &b, &err) == TERN_OK &&
-        a.dtype == TERN_FLOAT && b.dtype == TERN_FLOAT && a.rank == b.rank && a.bytes == b.bytes &&
+    if (tern_npy_read_file(pa, &a, &err) == TERN_OK &&
+        tern_npy_read_file(pb, &b, &err) == TERN_OK && a.dtype == TERN_FLOAT &&
+        b.dtype == TERN_FLOAT && a.rank == b.rank && a.bytes == b.bytes &&
         memcmp(a.dims, b.dims, sizeof a.dims) == 0) {
         m = 0;
         for (size_t k = 0; k < a.bytes / 4; k++) {
@@ -212,8 +214,8 @@ static void tensor_errors(cli_env *e) {
     expect_error(e, "cli missing npy", "missing_file.npy", args);
     /* a Fortran-order file made by hand */
     const char hdr[] = "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 2, 5, 5), }";
-    unsigned char buf[10 + sizeof hdr + 200] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                                (unsigned char)(sizeof hdr - 1), 0};
+    unsigned char buf[10 + sizeof hdr + 200] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(sizeof hdr - 1), 0};
     memcpy(buf + 10, hdr, sizeof hdr - 1);
     scratch(e, "fortran.npy", q, sizeof q);
     write_bytes(q, buf, 10 + sizeof hdr - 1 + 200);
@@ -230,8 +232,9 @@ static void tensor_errors(cli_env *e) {
     write_bytes(q, "P6 8 8 255\n\x01\x02", 13);
     snprintf(args, sizeof args, "run tools/demo/digits.onnx '%s'", q);
     expect_error(e, "cli truncated image", "truncated", args);
-    snprintf(args, sizeof args, "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm "
-                                "--labels no/such/labels.txt");
+    snprintf(args, sizeof args,
+             "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm "
+             "--labels no/such/labels.txt");
     expect_error(e, "cli missing labels file", "no/such/labels.txt", args);
 }
 
@@ -244,14 +247,18 @@ static void tensor_runs(cli_env *e) {
     }
     char a[700], dir[700], b[700];
     scratch(e, "sum.npy", a, sizeof a);
-    int st = cli_run(e, "run %s --input skip=tests/models/two_inputs.input1.npy "
-                        "--input x=tests/models/two_inputs.input0.npy --output sum='%s'", m, a);
+    int st = cli_run(e,
+                     "run %s --input skip=tests/models/two_inputs.input1.npy "
+                     "--input x=tests/models/two_inputs.input0.npy --output sum='%s'",
+                     m, a);
     double d = npy_max_diff(a, "tests/models/two_inputs.output0.npy");
     th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli run by input and output names",
              "exit %d, max diff %g, '%s'", st, d, e->text);
     scratch(e, "outdir/", dir, sizeof dir);
-    st = cli_run(e, "run %s --input x=tests/models/two_inputs.input0.npy "
-                    "--input skip=tests/models/two_inputs.input1.npy --output '%s'", m, dir);
+    st = cli_run(e,
+                 "run %s --input x=tests/models/two_inputs.input0.npy "
+                 "--input skip=tests/models/two_inputs.input1.npy --output '%s'",
+                 m, dir);
     scratch(e, "outdir/act.npy", b, sizeof b);
     d = npy_max_diff(b, "tests/models/two_inputs.output1.npy");
     th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli run --output DIR/",

@@ -33,7 +33,7 @@ static uint8_t *npy_by_hand(int major, const char *dict, const void *data, size_
 
 static void npy_round_trips(th_ctx *t) {
     const tern_dtype types[] = {TERN_FLOAT, TERN_DOUBLE, TERN_UINT8, TERN_INT8,
-                                TERN_INT32, TERN_INT64, TERN_BOOL, TERN_FLOAT16};
+                                TERN_INT32, TERN_INT64,  TERN_BOOL,  TERN_FLOAT16};
     const int64_t shapes[][3] = {{2, 3, 5}, {7, 0, 0}, {0, 0, 0}};
     const int ranks[] = {3, 1, 0};
     for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
@@ -69,8 +69,8 @@ static void npy_round_trips(th_ctx *t) {
     }
 }
 
-static void npy_expect_error(th_ctx *t, const char *name, int major, const char *dict,
-                             size_t bytes, const char *needle) {
+static void npy_expect_error(th_ctx *t, const char *name, int major, const char *dict, size_t bytes,
+                             const char *needle) {
     static uint8_t zeros[4096];
     size_t len;
     uint8_t *b = npy_by_hand(major, dict, zeros, bytes, &len);
@@ -114,8 +114,8 @@ static void npy_header_variants(th_ctx *t) {
                      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}\n", 8,
                      "unknown");
     npy_expect_error(t, "npy repeated key", 1,
-                     "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}",
-                     8, "repeated");
+                     "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", 8,
+                     "repeated");
     npy_expect_error(t, "npy missing key", 1, "{'descr': '<f4', 'shape': (2,)}", 8, "needs");
     npy_expect_error(t, "npy 1-tuple without comma", 1,
                      "{'descr': '<f4', 'fortran_order': False, 'shape': (2)}", 8, "not a tuple");
@@ -123,7 +123,8 @@ static void npy_header_variants(th_ctx *t) {
                      "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,)}", 8, "integer");
     npy_expect_error(t, "npy huge dims", 1,
                      "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387903, "
-                     "4611686018427387903)}", 8, "too many");
+                     "4611686018427387903)}",
+                     8, "too many");
     npy_expect_error(t, "npy rank 9", 1,
                      "{'descr': '|u1', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1)}", 1,
                      "8 dimensions");
@@ -199,14 +200,15 @@ static void npy_files(th_ctx *t) {
              "npy file round trip", "%s", err.msg);
     if (ok) tern_npy_free(&a);
     remove(path);
-    th_check(t, tern_npy_read_file("no/such/file.npy", &a, &err) == TERN_ERR_IO &&
-                    strstr(err.msg, "no/such/file.npy"),
+    th_check(t,
+             tern_npy_read_file("no/such/file.npy", &a, &err) == TERN_ERR_IO &&
+                 strstr(err.msg, "no/such/file.npy"),
              "npy missing file", "got '%s'", err.msg);
-    th_check(t, tern_npy_read_file("tests", &a, &err) == TERN_ERR_IO,
-             "npy directory is an error", "got '%s'", err.msg);
+    th_check(t, tern_npy_read_file("tests", &a, &err) == TERN_ERR_IO, "npy directory is an error",
+             "got '%s'", err.msg);
     tern_pnm img;
-    th_check(t, tern_pnm_read_file("tests", &img, &err) == TERN_ERR_IO,
-             "pnm directory is an error", "got '%s'", err.msg);
+    th_check(t, tern_pnm_read_file("tests", &img, &err) == TERN_ERR_IO, "pnm directory is an error",
+             "got '%s'", err.msg);
     char buf[512];
     const char *ref = th_shared_path(t, "refs/mobilenet_v2_fp32/input.npy", buf, sizeof buf,
                                      "npy shared reference input");
@@ -225,8 +227,8 @@ static void pnm_expect(th_ctx *t, const char *name, const char *text, size_t len
     tern_err err = {{0}};
     tern_status st = tern_pnm_parse((const uint8_t *)text, len, &img, &err);
     if (want_ok) {
-        th_check(t, st == TERN_OK && img.width == w && img.height == h && img.channels == ch,
-                 name, "%s", err.msg);
+        th_check(t, st == TERN_OK && img.width == w && img.height == h && img.channels == ch, name,
+                 "%s", err.msg);
     } else {
         th_check(t, st != TERN_OK && strstr(err.msg, needle), name, "status %d, '%s'", (int)st,
                  err.msg);
@@ -236,8 +238,8 @@ static void pnm_expect(th_ctx *t, const char *name, const char *text, size_t len
 
 static void pnm_headers(th_ctx *t) {
     pnm_expect(t, "pnm P5", "P5 2 1 255 \x01\x02", 13, 1, 2, 1, 1, "");
-    pnm_expect(t, "pnm P6 comments", "P6#c\n# more\n1#x\n 1\n#m\n255\n\x01\x02\x03", 29, 1, 1,
-               1, 3, "");
+    pnm_expect(t, "pnm P6 comments", "P6#c\n# more\n1#x\n 1\n#m\n255\n\x01\x02\x03", 29, 1, 1, 1, 3,
+               "");
     pnm_expect(t, "pnm maxval 15 scales", "P5 1 1 15\n\x0f", 11, 1, 1, 1, 1, "");
     pnm_expect(t, "pnm bad magic", "P3 1 1 255\n1 2 3", 16, 0, 0, 0, 0, "P5 or P6");
     pnm_expect(t, "pnm 16-bit", "P5 1 1 65535\n\x00\x01", 15, 0, 0, 0, 0, "16-bit");
@@ -255,8 +257,9 @@ static void pnm_headers(th_ctx *t) {
     int ok = tern_pnm_parse((const uint8_t *)"P5 3 1 2\n\x00\x01\x02", 12, &img, &err) == TERN_OK &&
              memcmp(img.data, want2, 3) == 0;
     if (img.data) tern_pnm_free(&img);
-    ok = ok && tern_pnm_parse((const uint8_t *)"P5 7 1 6\n\x00\x01\x02\x03\x04\x05\x06", 16,
-                              &img, &err) == TERN_OK &&
+    ok = ok &&
+         tern_pnm_parse((const uint8_t *)"P5 7 1 6\n\x00\x01\x02\x03\x04\x05\x06", 16, &img,
+                        &err) == TERN_OK &&
          memcmp(img.data, want6, 7) == 0;
     if (img.data) tern_pnm_free(&img);
     th_check(t, ok, "pnm maxval scaling as Pillow", "%s", err.msg);

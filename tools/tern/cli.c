@@ -44,8 +44,7 @@ int cli_int(const char *s, int lo, int hi, const char *option, int *out) {
     return 0;
 }
 
-int cli_open(const char *path, const tern_session_options *opts, tern_model **m,
-             tern_session **s) {
+int cli_open(const char *path, const tern_session_options *opts, tern_model **m, tern_session **s) {
     *m = NULL;
     *s = NULL;
     if (tern_model_load_file(path, m) != TERN_OK) {

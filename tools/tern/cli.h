@@ -25,8 +25,7 @@ int cli_int(const char *s, int lo, int hi, const char *option, int *out);
 
 /* Load a model and compile a session; on failure print the library's
  * message and return CLI_EXIT_ERROR (nothing to free then). */
-int cli_open(const char *path, const tern_session_options *opts, tern_model **m,
-             tern_session **s);
+int cli_open(const char *path, const tern_session_options *opts, tern_model **m, tern_session **s);
 void cli_close(tern_model *m, tern_session *s);
 /* "[1,224,224,3]" into buf. */
 const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap);

@@ -227,8 +227,8 @@ static int torchvision_pixels(const prep_image *img, int out_h, int out_w, prep_
     if (nw < out_w || nh < out_h) return PREP_ERR_CROP;
     prep_image r;
     if (prep_resize_bilinear(img, nw, nh, &r) != 0) return PREP_ERR_NOMEM;
-    int rc = prep_crop(&r, round_half_even_div2(nw - out_w), round_half_even_div2(nh - out_h), out_w,
-                       out_h, out);
+    int rc = prep_crop(&r, round_half_even_div2(nw - out_w), round_half_even_div2(nh - out_h),
+                       out_w, out_h, out);
     free(r.px);
     return rc;
 }

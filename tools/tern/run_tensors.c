@@ -50,8 +50,7 @@ static int bind_inputs(const run_args *a, run_state *st) {
             return cli_fail("the model has %d inputs (%s): give --input NAME=FILE.npy for each",
                             st->n_in, names);
         }
-        if (st->npy[idx].data)
-            return cli_fail("input %d fed twice (--input %s)", idx, io->path);
+        if (st->npy[idx].data) return cli_fail("input %d fed twice (--input %s)", idx, io->path);
         tern_err err;
         if (tern_npy_read_file(io->path, &st->npy[idx], &err) != TERN_OK)
             return cli_fail("%s (--input)", err.msg);
@@ -79,25 +78,28 @@ static void shape_fit(const tern_npy *n, const tern_tensor_info *info, long *k) 
 }
 
 /* Check dtype and shape of every input against the session and work out
- * the number of chunks; 0 or an error. */
-static int check_inputs(const run_args *a, run_state *st) {
+ * the number of chunks; 0 or an error (printed unless quiet). */
+static int check_inputs(const run_args *a, run_state *st, int quiet) {
     st->chunks = 1;
     for (int i = 0; i < st->n_in; i++) {
         tern_tensor_info info;
         char want[128], got[128];
         if (tern_session_input_info(st->s, i, &info) != TERN_OK)
-            return cli_fail("%s (%s)", tern_session_error(st->s), a->model);
+            return quiet ? CLI_EXIT_ERROR
+                         : cli_fail("%s (%s)", tern_session_error(st->s), a->model);
         const tern_npy *n = &st->npy[i];
         if (n->dtype != info.dtype)
-            return cli_fail("input '%s' wants %s but the .npy holds %s", info.name,
-                            tern_dtype_name(info.dtype), tern_dtype_name(n->dtype));
+            return quiet ? CLI_EXIT_ERROR
+                         : cli_fail("input '%s' wants %s but the .npy holds %s", info.name,
+                                    tern_dtype_name(info.dtype), tern_dtype_name(n->dtype));
         long k;
         shape_fit(n, &info, &k);
         if (k == 0 || (k > 1 && st->chunks > 1 && k != st->chunks))
-            return cli_fail("input '%s' wants shape %s but the .npy is %s%s", info.name,
-                            cli_dims(info.dims, info.rank, want, sizeof want),
-                            cli_dims(n->dims, n->rank, got, sizeof got),
-                            k ? " (a different number of batches than another input)" : "");
+            return quiet ? CLI_EXIT_ERROR
+                         : cli_fail("input '%s' wants shape %s but the .npy is %s%s", info.name,
+                                    cli_dims(info.dims, info.rank, want, sizeof want),
+                                    cli_dims(n->dims, n->rank, got, sizeof got),
+                                    k ? " (a different number of batches than another input)" : "");
         st->chunked[i] = k > 1;
         if (k > 1) st->chunks = k;
     }
@@ -124,13 +126,13 @@ static void try_bigger_batch(const run_args *a, run_state *st) {
     }
     tern_session *old = st->s;
     st->s = s2;
-    if (check_inputs(a, st) == 0 && st->chunks == 1) {
+    if (check_inputs(a, st, 1) == 0 && st->chunks == 1) {
         tern_session_free(old);
         return;
     }
     st->s = old;
     tern_session_free(s2);
-    check_inputs(a, st); /* restore chunk info for the old session */
+    check_inputs(a, st, 1); /* restore chunk info for the old session */
 }
 
 static int run_chunks(const run_args *a, run_state *st) {
@@ -155,7 +157,8 @@ static int run_chunks(const run_args *a, run_state *st) {
             return cli_fail("run failed: %s (%s)", tern_session_error(st->s), a->model);
         for (int o = 0; o < st->n_out; o++) {
             tern_session_output_info(st->s, o, &info);
-            if (tern_session_get_output(st->s, o, (unsigned char *)st->out[o] + (size_t)c * info.bytes,
+            if (tern_session_get_output(st->s, o,
+                                        (unsigned char *)st->out[o] + (size_t)c * info.bytes,
                                         info.bytes) != TERN_OK)
                 return cli_fail("%s (output '%s')", tern_session_error(st->s), info.name);
         }
@@ -266,7 +269,7 @@ int run_tensors(const run_args *a) {
             rc = cli_fail("the model has too many inputs/outputs (%s)", a->model);
     }
     if (rc == 0) rc = bind_inputs(a, st);
-    if (rc == 0) rc = check_inputs(a, st);
+    if (rc == 0) rc = check_inputs(a, st, 0);
     if (rc == 0) try_bigger_batch(a, st);
     if (rc == 0) rc = run_chunks(a, st);
     if (rc == 0) rc = write_outputs(a, st);
@@ -286,10 +289,30 @@ void run_print_values(const char *what, const tern_tensor_info *info, const void
     printf("%s", what);
     for (size_t k = 0; k < n && k < 8; k++, p += es) {
         switch (info->dtype) {
-        case TERN_FLOAT: { float v; memcpy(&v, p, 4); printf(" %.6g", v); break; }
-        case TERN_DOUBLE: { double v; memcpy(&v, p, 8); printf(" %.6g", v); break; }
-        case TERN_INT64: { int64_t v; memcpy(&v, p, 8); printf(" %lld", (long long)v); break; }
-        case TERN_INT32: { int32_t v; memcpy(&v, p, 4); printf(" %d", v); break; }
+        case TERN_FLOAT: {
+            float v;
+            memcpy(&v, p, 4);
+            printf(" %.6g", v);
+            break;
+        }
+        case TERN_DOUBLE: {
+            double v;
+            memcpy(&v, p, 8);
+            printf(" %.6g", v);
+            break;
+        }
+        case TERN_INT64: {
+            int64_t v;
+            memcpy(&v, p, 8);
+            printf(" %lld", (long long)v);
+            break;
+        }
+        case TERN_INT32: {
+            int32_t v;
+            memcpy(&v, p, 4);
+            printf(" %d", v);
+            break;
+        }
         case TERN_INT8: printf(" %d", (int)(int8_t)*p); break;
         default: printf(" %u", (unsigned)*p); break;
         }
