@@ -1321,6 +1321,86 @@ static void test_other_errors(th_ctx *t) {
     }
 }
 
+/* ---- random attributes: infer never crashes, and what it accepts runs -------- */
+
+static int64_t rnd(int64_t lo, int64_t hi) {
+    return lo + (int64_t)((frand() + 1) / 2 * (double)(hi - lo + 1)) % (hi - lo + 1);
+}
+
+/* A random window op (Conv, MaxPool, AveragePool) with random, often bad,
+ * attributes. Infer must either fail with a message or give a shape that
+ * runs cleanly (the sanitizer build checks every access). */
+static int random_window_node(th_ctx *t, int iter) {
+    static const char *ops[] = {"Conv", "MaxPool", "AveragePool"};
+    static const char *pads_modes[] = {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID", "BAD"};
+    const char *op = ops[rnd(0, 2)];
+    int nsp = (int)rnd(1, 3), rank = nsp + 2;
+    int64_t xd[5], wd[5], c = rnd(1, 6), group = rnd(0, 3);
+    xd[0] = rnd(1, 2);
+    xd[1] = c;
+    wd[0] = rnd(1, 6);
+    wd[1] = rnd(1, 6);
+    for (int i = 2; i < rank; i++) xd[i] = rnd(1, 7), wd[i] = rnd(1, 4);
+    int64_t v[6];
+    tcase cs;
+    tc_init(&cs, 17);
+    int conv = strcmp(op, "Conv") == 0;
+    int ins[2] = {tc_tensor(&cs, "x", rank, xd, NULL), conv ? tc_tensor(&cs, "w", rnd(0, 5) ? rank : rank - 1, wd, NULL) : -1};
+    tc_node(&cs, op, ins, conv ? 2 : 1, 1);
+    if (rnd(0, 3)) {
+        for (int i = 0; i < 2 * nsp; i++) v[i] = rnd(-1, 3);
+        tc_ints(&cs, "pads", v, rnd(0, 5) ? 2 * nsp : nsp);
+    }
+    if (rnd(0, 1)) {
+        for (int i = 0; i < nsp; i++) v[i] = rnd(0, 3);
+        tc_ints(&cs, "strides", v, nsp);
+    }
+    if (rnd(0, 1)) {
+        for (int i = 0; i < nsp; i++) v[i] = rnd(0, 3);
+        tc_ints(&cs, "dilations", v, nsp);
+    }
+    if (!conv || rnd(0, 1)) {
+        for (int i = 0; i < nsp; i++) v[i] = conv && rnd(0, 1) ? wd[2 + i] : rnd(0, 4);
+        tc_ints(&cs, "kernel_shape", v, nsp);
+    }
+    if (rnd(0, 1)) tc_str(&cs, "auto_pad", pads_modes[rnd(0, 4)]);
+    if (rnd(0, 1)) tc_int(&cs, conv ? "group" : "ceil_mode", conv ? group : rnd(0, 1));
+    if (!conv && rnd(0, 1)) tc_int(&cs, "count_include_pad", rnd(0, 1));
+    tern_status st = tc_infer(&cs);
+    int ok = 1;
+    if (st != TERN_OK) {
+        ok = cs.err.msg[0] != 0;
+    } else {
+        tern_tensor *y = tc_out(&cs, 0);
+        int64_t ne = tern_tensor_numel(y);
+        ok = ne >= 0 && ne < 100000;
+        if (ok) {
+            cs.g.tensors[ins[0]].layout = (int)rnd(0, 1);
+            y->layout = (int)rnd(0, 1);
+            int64_t nx = tern_tensor_numel(&cs.g.tensors[ins[0]]);
+            int64_t nw = conv ? tern_tensor_numel(&cs.g.tensors[ins[1]]) : 1;
+            float *x = rand_buf(nx), *w = rand_buf(nw), *got = NULL;
+            const float *in[2] = {x, w};
+            ok = tc_run(&cs, in, &got) == TERN_OK;
+            free(x);
+            free(w);
+            free(got);
+        }
+    }
+    if (!ok) th_fail(t, "random window nodes", "iteration %d (%s): status %d '%s'", iter, op,
+                     (int)st, cs.err.msg);
+    tc_free(&cs);
+    return st == TERN_OK;
+}
+
+static void test_random_nodes(th_ctx *t) {
+    int accepted = 0, failed_before = t->failed;
+    for (int i = 0; i < 600; i++) accepted += random_window_node(t, i);
+    if (t->failed == failed_before)
+        th_check(t, accepted > 50 && accepted < 550, "random window nodes",
+                 "only %d of 600 accepted: the generator is off", accepted);
+}
+
 TH_SUITE(suite_kernels_nn) {
     test_conv(t);
     test_pool(t);
@@ -1335,4 +1415,5 @@ TH_SUITE(suite_kernels_nn) {
     test_3d(t);
     test_conv_errors(t);
     test_other_errors(t);
+    test_random_nodes(t);
 }
