@@ -458,6 +458,59 @@ static void test_compare_where(th_ctx *t) {
     }
 }
 
+/* Max, Min, Sum, Mean with 1..3 inputs of different broadcast shapes */
+static void test_variadic(th_ctx *t) {
+    static const char *const OPS[] = {"Max", "Min", "Sum", "Mean"};
+    static const int RANKS[3] = {4, 3, 1};
+    static const int64_t DIMS[3][4] = {{2, 3, 4, 5}, {3, 1, 1}, {5}};
+    int64_t od[4] = {2, 3, 4, 5};
+    float *xs[3];
+    for (int i = 0; i < 3; i++) xs[i] = rand_f32(numel(RANKS[i], DIMS[i]));
+    for (int o = 0; o < 4; o++)
+        for (int k = 1; k <= 3; k++)
+            for (int lay = 0; lay < 2; lay++) {
+                tc c;
+                tc_init(&c, 13);
+                int ins[3];
+                /* k == 1 takes the [3,1,1] input alone: the output is that shape */
+                int first = k == 1 ? 1 : 0;
+                for (int i = 0; i < k; i++)
+                    ins[i] = tc_t(&c, TERN_FLOAT, RANKS[first + i], DIMS[first + i], NULL);
+                tc_node(&c, OPS[o], ins, k, 1);
+                char name[64];
+                snprintf(name, sizeof name, "%s of %d inputs, %s", OPS[o], k, lname(lay));
+                if (!th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+                    tc_free(&c);
+                    continue;
+                }
+                const tern_tensor *y = tc_out(&c, 0);
+                int64_t ny = tern_tensor_numel(y);
+                if (k > 1) check_dims(t, name, y, 4, od);
+                double *want = malloc(sizeof(double) * (size_t)ny);
+                for (int64_t e = 0; e < ny; e++) {
+                    double acc = 0;
+                    for (int i = 0; i < k; i++) {
+                        int j = first + i;
+                        double v = xs[j][bcast_src(e, y->rank, y->dims, RANKS[j], DIMS[j])];
+                        if (i == 0) acc = v;
+                        else if (o == 0) acc = v > acc ? v : acc;
+                        else if (o == 1) acc = v < acc ? v : acc;
+                        else acc += v;
+                    }
+                    want[e] = o == 3 ? acc / k : acc;
+                }
+                for (int i = 0; i < 3; i++) c.layout_in[i] = lay;
+                c.layout_out[0] = lay;
+                const void *in[3] = {xs[first], xs[first + 1], k > 2 ? xs[2] : NULL};
+                void *out[1];
+                th_check(t, tc_run(&c, in, out) == TERN_OK, name, "%s", c.err.msg);
+                check_f32(t, name, out[0], want, ny, 1e-6);
+                free(out[0]), free(want);
+                tc_free(&c);
+            }
+    for (int i = 0; i < 3; i++) free(xs[i]);
+}
+
 static void test_binary_errors(th_ctx *t) {
     tc c;
     int64_t d23[2] = {2, 3}, d4 = 4, d3 = 3;
@@ -1654,6 +1707,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_binary_f32(t);
     test_binary_int(t);
     test_compare_where(t);
+    test_variadic(t);
     test_binary_errors(t);
     test_unary(t);
     test_reduce(t);

@@ -1,7 +1,7 @@
 /* Elementwise arithmetic, reductions, shape and data-movement ops:
  * OP(Name) for each `tern_op_Name` (graph/ops/registry.c). */
 /* op_binary.c */
-OP(Add) OP(Sub) OP(Mul) OP(Div) OP(Pow) OP(Max) OP(Min)
+OP(Add) OP(Sub) OP(Mul) OP(Div) OP(Pow) OP(Max) OP(Min) OP(Sum) OP(Mean)
 OP(Equal) OP(Less) OP(LessOrEqual) OP(Greater) OP(GreaterOrEqual)
 OP(And) OP(Or) OP(Xor) OP(Where)
 /* op_unary.c */

@@ -1,5 +1,5 @@
-/* Elementwise ops of two inputs with numpy broadcasting: Add, Sub, Mul,
- * Div, Pow, Max, Min (two inputs), the comparisons Equal, Less,
+/* Elementwise ops with numpy broadcasting: Add, Sub, Mul, Div, Pow, the
+ * variadic Max, Min, Sum, Mean (one or more inputs), the comparisons Equal, Less,
  * LessOrEqual, Greater, GreaterOrEqual, the logic ops And, Or, Xor, and
  * Where (three inputs). float32 for activations; int64/int32 because
  * exporters compute shapes with them. Any layout: run indexes every operand
@@ -9,6 +9,7 @@
 #include "graph/op.h"
 #include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/elementwise.h"
+#include "kernels/ref/walk.h"
 
 typedef struct binary_params {
     tern_binop op;
@@ -81,6 +82,20 @@ static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
     return TERN_OK;
 }
 
+/* The typed kernel for dtype dt (the inputs' type). */
+static tern_status dispatch(tern_binop op, tern_dtype dt, int rank, const int64_t *dims, void *out,
+                            const int64_t *so, const void *a, const int64_t *sa, const void *b,
+                            const int64_t *sb, tern_err *err) {
+    switch (dt) {
+    case TERN_FLOAT: tern_ref_binary_f32(op, rank, dims, out, so, a, sa, b, sb); break;
+    case TERN_INT64: tern_ref_binary_i64(op, rank, dims, out, so, a, sa, b, sb); break;
+    case TERN_INT32: tern_ref_binary_i32(op, rank, dims, out, so, a, sa, b, sb); break;
+    case TERN_BOOL: tern_ref_binary_bool(op, rank, dims, out, so, a, sa, b, sb); break;
+    default: return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s", tern_dtype_name(dt));
+    }
+    return TERN_OK;
+}
+
 static tern_status run_binary(const tern_graph *g, const tern_node *n, const void *const *in,
                               void *const *out, tern_err *err) {
     const binary_params *p = n->params;
@@ -93,22 +108,7 @@ static tern_status run_binary(const tern_graph *g, const tern_node *n, const voi
         tern_ref_pow_f32_i64(o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
         return TERN_OK;
     }
-    switch (a->dtype) {
-    case TERN_FLOAT:
-        tern_ref_binary_f32(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
-        break;
-    case TERN_INT64:
-        tern_ref_binary_i64(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
-        break;
-    case TERN_INT32:
-        tern_ref_binary_i32(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
-        break;
-    case TERN_BOOL:
-        tern_ref_binary_bool(p->op, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
-        break;
-    default: return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s", tern_dtype_name(a->dtype));
-    }
-    return TERN_OK;
+    return dispatch(p->op, a->dtype, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb, err);
 }
 
 #define BINARY_OP(NAME)                                                                           \
@@ -118,8 +118,6 @@ BINARY_OP(Sub)
 BINARY_OP(Mul)
 BINARY_OP(Div)
 BINARY_OP(Pow)
-BINARY_OP(Max)
-BINARY_OP(Min)
 BINARY_OP(Equal)
 BINARY_OP(Less)
 BINARY_OP(LessOrEqual)
@@ -167,3 +165,72 @@ static tern_status run_where(const tern_graph *g, const tern_node *n, const void
 }
 
 const tern_op tern_op_Where = {"Where", "", TERN_OP_ANY_LAYOUT, infer_where, run_where};
+
+/* ---- Max, Min, Sum, Mean: any number of inputs, folded pairwise ----
+ * out = in0 op in1, then out = out op in_i: each step reads and writes the
+ * same output position, so folding in place is safe. Mean divides at the end. */
+
+static tern_status infer_variadic(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 1 << 16, 1, 1, err);
+    if (st != TERN_OK) return st;
+    binary_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    p->op = strcmp(n->op_type, "Max") == 0   ? TERN_BIN_MAX
+            : strcmp(n->op_type, "Min") == 0 ? TERN_BIN_MIN
+                                             : TERN_BIN_ADD;
+    const tern_tensor *x0 = tern_in(g, n, 0);
+    int mean = strcmp(n->op_type, "Mean") == 0;
+    if (!tern_is_numeric(x0->dtype) || (mean && x0->dtype != TERN_FLOAT))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (%s)",
+                         tern_dtype_name(x0->dtype), mean ? "float32" : "float32, int32, int64");
+    int r = 0;
+    int64_t dims[TERN_MAX_RANK] = {0};
+    for (int i = 0; i < n->n_inputs; i++) {
+        const tern_tensor *x = tern_in(g, n, i);
+        if (!x) return tern_errf(err, TERN_ERR_SHAPE, "input %d is missing", i);
+        if (x->dtype != x0->dtype)
+            return tern_errf(err, TERN_ERR_SHAPE, "input %d is %s, input 0 %s", i,
+                             tern_dtype_name(x->dtype), tern_dtype_name(x0->dtype));
+        if ((st = tern_need_static(g, n, i, err)) != TERN_OK) return st;
+        int64_t prev[TERN_MAX_RANK]; /* tern_broadcast_shape must not write its input */
+        memcpy(prev, dims, sizeof prev);
+        if ((st = tern_broadcast_shape(r, prev, x->rank, x->dims, &r, dims, err)) != TERN_OK)
+            return st;
+    }
+    tern_set_out(g, n, 0, x0->dtype, r, dims);
+    n->params = p;
+    return TERN_OK;
+}
+
+static tern_status run_variadic(const tern_graph *g, const tern_node *n, const void *const *in,
+                                void *const *out, tern_err *err) {
+    const binary_params *p = n->params;
+    const tern_tensor *o = tern_out(g, n, 0), *x0 = tern_in(g, n, 0);
+    int64_t so[TERN_MAX_RANK], sa[TERN_MAX_RANK], sb[TERN_MAX_RANK];
+    tern_tensor_strides(o, so);
+    tern_bcast_strides(x0, o->rank, sa);
+    if (n->n_inputs == 1) {
+        tern_ref_copy_strided(tern_dtype_size(o->dtype), o->rank, o->dims, out[0], so, in[0], sa);
+        return TERN_OK;
+    }
+    tern_bcast_strides(tern_in(g, n, 1), o->rank, sb);
+    tern_status st =
+        dispatch(p->op, o->dtype, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb, err);
+    for (int i = 2; i < n->n_inputs && st == TERN_OK; i++) {
+        tern_bcast_strides(tern_in(g, n, i), o->rank, sb);
+        st = dispatch(p->op, o->dtype, o->rank, o->dims, out[0], so, out[0], so, in[i], sb, err);
+    }
+    if (st == TERN_OK && strcmp(n->op_type, "Mean") == 0) {
+        float k = (float)n->n_inputs;
+        static const int64_t zero[TERN_MAX_RANK];
+        tern_ref_binary_f32(TERN_BIN_DIV, o->rank, o->dims, out[0], so, out[0], so, &k, zero);
+    }
+    return st;
+}
+
+#define VARIADIC_OP(NAME)                                                                         \
+    const tern_op tern_op_##NAME = {#NAME, "", TERN_OP_ANY_LAYOUT, infer_variadic, run_variadic};
+VARIADIC_OP(Max)
+VARIADIC_OP(Min)
+VARIADIC_OP(Sum)
+VARIADIC_OP(Mean)
