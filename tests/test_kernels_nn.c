@@ -495,9 +495,67 @@ static const pool_case POOL_CASES[] = {
      NULL},
 };
 
+static void maxpool_int8_one(th_ctx *t, tern_dtype dt, int lin, int lout);
+
 static void test_pool(th_ctx *t) {
     for (size_t i = 0; i < sizeof POOL_CASES / sizeof POOL_CASES[0]; i++)
         for (int l = 0; l < 4; l++) pool_one(t, &POOL_CASES[i], l & 1, (l >> 1) & 1);
+    for (int l = 0; l < 4; l++) {
+        maxpool_int8_one(t, TERN_UINT8, l & 1, l >> 1);
+        maxpool_int8_one(t, TERN_INT8, l & 1, l >> 1);
+    }
+}
+
+/* MaxPool on uint8/int8: 3x3 stride 2 pad 1 (ceil) against a naive max. */
+static void maxpool_int8_one(th_ctx *t, tern_dtype dt, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "MaxPool %s 3x3 s2 pad1 ceil (%s -> %s)", tern_dtype_name(dt),
+             layout_name(lin), layout_name(lout));
+    int64_t dims[4] = {2, 3, 7, 6}, ne = 2 * 3 * 7 * 6;
+    int64_t vals[252];
+    uint8_t x[252], y[252];
+    for (int64_t i = 0; i < ne; i++)
+        vals[i] = (int64_t)((frand() + 1) * 127.5) + (dt == TERN_INT8 ? -128 : 0);
+    tcase c;
+    tc_init(&c, 12);
+    int ins[1] = {tc_tensor(&c, "x", 4, dims, NULL)};
+    c.g.tensors[ins[0]].dtype = dt;
+    tc_node(&c, "MaxPool", ins, 1, 1);
+    int64_t k[2] = {3, 3}, s2[2] = {2, 2}, p4[4] = {1, 1, 1, 1};
+    tc_ints(&c, "kernel_shape", k, 2);
+    tc_ints(&c, "strides", s2, 2);
+    tc_ints(&c, "pads", p4, 4);
+    tc_int(&c, "ceil_mode", 1);
+    tern_status st = tc_infer(&c);
+    tern_tensor *xt = &c.g.tensors[ins[0]], *yt = tc_out(&c, 0);
+    /* (7 + 2 - 3) / 2 ceil + 1 = 4 rows; (6 + 2 - 3) / 2 ceil + 1 = 4 columns */
+    int ok = st == TERN_OK && yt->dtype == dt && yt->dims[2] == 4 && yt->dims[3] == 4;
+    if (th_check(t, ok, name, "infer: %s", c.err.msg)) {
+        xt->layout = lin;
+        yt->layout = lout;
+        for (int64_t i = 0; i < ne; i++) x[phys_offset(xt, i)] = (uint8_t)(vals[i] & 0xff);
+        const void *in[1] = {x};
+        void *out[1] = {y};
+        tern_node *n = tc_n(&c);
+        st = n->op->run(&c.g, n, in, out, &c.err);
+        int64_t bad = -1, want = 0, got = 0;
+        for (int64_t i = 0; i < 2 * 3 * 16 && bad < 0; i++) {
+            int64_t nc = i / 16, oy = i / 4 % 4, ox = i % 4;
+            want = -1000;
+            for (int64_t ky = 0; ky < 3; ky++)
+                for (int64_t kx = 0; kx < 3; kx++) {
+                    int64_t iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx;
+                    if (iy >= 0 && iy < 7 && ix >= 0 && ix < 6 && vals[(nc * 7 + iy) * 6 + ix] > want)
+                        want = vals[(nc * 7 + iy) * 6 + ix];
+                }
+            uint8_t raw = y[phys_offset(yt, i)];
+            got = dt == TERN_INT8 ? (int64_t)(int8_t)raw : (int64_t)raw;
+            if (got != want) bad = i;
+        }
+        th_check(t, st == TERN_OK && bad < 0, name, "element %lld: got %lld, want %lld",
+                 (long long)bad, (long long)got, (long long)want);
+    }
+    tc_free(&c);
 }
 
 /* ---- GlobalAveragePool / GlobalMaxPool ------------------------------------ */

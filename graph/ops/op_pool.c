@@ -2,6 +2,7 @@
  * GlobalMaxPool (any number of spatial axes). The math is
  * kernels/ref/pool_f32.c. */
 #include "graph/ops/op_nn_util.h"
+#include "kernels/ref/maxpool_int8.h"
 #include "kernels/ref/pool_f32.h"
 
 typedef struct pool_params {
@@ -9,10 +10,12 @@ typedef struct pool_params {
     int count_include_pad;
 } pool_params;
 
+/* MaxPool also takes 8-bit integers (allow_int8). */
 static tern_status check_pool_input(const tern_graph *g, const tern_node *n, int min_rank,
-                                    int max_rank, tern_err *err) {
+                                    int max_rank, int allow_int8, tern_err *err) {
     const tern_tensor *x = tern_in(g, n, 0);
-    tern_status st = tern_require_f32(g, n, 0, "input X", err);
+    int int8 = allow_int8 && (x->dtype == TERN_UINT8 || x->dtype == TERN_INT8);
+    tern_status st = int8 ? TERN_OK : tern_require_f32(g, n, 0, "input X", err);
     if (st) return st;
     if (x->rank < min_rank || x->rank > max_rank)
         return tern_errf(err, x->rank > max_rank ? TERN_ERR_UNSUPPORTED : TERN_ERR_SHAPE,
@@ -27,7 +30,7 @@ static tern_status check_pool_input(const tern_graph *g, const tern_node *n, int
 /* The part MaxPool and AveragePool share: window and output shape. */
 static tern_status window_pool_infer(tern_graph *g, tern_node *n, int is_max, tern_err *err) {
     tern_status st;
-    if ((st = check_pool_input(g, n, 3, 2 + TERN_CONV_SP, err))) return st;
+    if ((st = check_pool_input(g, n, 3, 2 + TERN_CONV_SP, is_max, err))) return st;
     const tern_tensor *x = tern_in(g, n, 0);
     int nsp = x->rank - 2;
     if (!tern_node_attr(n, "kernel_shape"))
@@ -53,7 +56,7 @@ static tern_status window_pool_infer(tern_graph *g, tern_node *n, int is_max, te
     p->count_include_pad = (int)cip;
     int64_t dims[2 + TERN_CONV_SP];
     tern_window_out_dims(&p->geom, x->rank, x->dims[1], dims);
-    tern_set_out(g, n, 0, TERN_FLOAT, x->rank, dims);
+    tern_set_out(g, n, 0, x->dtype, x->rank, dims);
     n->params = p;
     return TERN_OK;
 }
@@ -81,7 +84,11 @@ static tern_status maxpool_run(const tern_graph *g, const tern_node *n, const vo
     int64_t xs[5], ys[5];
     tern_strides_ncdhw(tern_in(g, n, 0), xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    tern_maxpool_f32(&p->geom, in[0], xs, out[0], ys);
+    switch (tern_in(g, n, 0)->dtype) {
+    case TERN_UINT8: tern_maxpool_u8(&p->geom, in[0], xs, out[0], ys); break;
+    case TERN_INT8: tern_maxpool_s8(&p->geom, in[0], xs, out[0], ys); break;
+    default: tern_maxpool_f32(&p->geom, in[0], xs, out[0], ys); break;
+    }
     return TERN_OK;
 }
 
@@ -98,7 +105,7 @@ static tern_status avgpool_run(const tern_graph *g, const tern_node *n, const vo
 
 static tern_status global_pool_infer(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
-    if (st || (st = check_pool_input(g, n, 3, TERN_MAX_RANK, err))) return st;
+    if (st || (st = check_pool_input(g, n, 3, TERN_MAX_RANK, 0, err))) return st;
     const tern_tensor *x = tern_in(g, n, 0);
     int64_t dims[TERN_MAX_RANK];
     for (int i = 0; i < x->rank; i++) dims[i] = i < 2 ? x->dims[i] : 1;

@@ -9,38 +9,17 @@
 
 #include "kernels/ref/act.h"
 
-/* Where one output position reads: per spatial axis the valid taps
- * [k0, k1) and the input coordinate of tap 0 (may be negative). */
-typedef struct window {
-    int64_t k0[TERN_CONV_SP], k1[TERN_CONV_SP], i0[TERN_CONV_SP];
-} window;
-
-static window make_window(const tern_conv_geom *g, const int64_t o[TERN_CONV_SP]) {
-    window w;
-    for (int a = 0; a < TERN_CONV_SP; a++) {
-        w.i0[a] = o[a] * g->stride[a] - g->pad_begin[a];
-        tern_window_taps(w.i0[a], g->dil[a], g->kernel[a], g->in[a], &w.k0[a], &w.k1[a]);
-    }
-    return w;
-}
-
-/* Offsets of tap (kd, ky, kx) in x (from the window) and in w. */
-static int64_t x_tap(const window *win, const tern_conv_geom *g, const int64_t xs[5], int64_t kd,
-                     int64_t ky, int64_t kx) {
-    return (win->i0[0] + kd * g->dil[0]) * xs[2] + (win->i0[1] + ky * g->dil[1]) * xs[3] +
-           (win->i0[2] + kx * g->dil[2]) * xs[4];
-}
-
 /* Sum over the window of one output channel: taps in (kd, ky, kx) order,
  * input channels ci innermost. xg points at channel 0 of the group (batch
  * item n); wc at w[co, 0, 0, 0, 0]. */
-static float conv_one(const window *win, const tern_conv_geom *g, int64_t cig, const float *xg,
-                      const int64_t xs[5], const float *wc, const int64_t ws[5]) {
+static float conv_one(const tern_window *win, const tern_conv_geom *g, int64_t cig,
+                      const float *xg, const int64_t xs[5], const float *wc,
+                      const int64_t ws[5]) {
     float acc = 0.0f;
     for (int64_t kd = win->k0[0]; kd < win->k1[0]; kd++)
         for (int64_t ky = win->k0[1]; ky < win->k1[1]; ky++)
             for (int64_t kx = win->k0[2]; kx < win->k1[2]; kx++) {
-                const float *xp = xg + x_tap(win, g, xs, kd, ky, kx);
+                const float *xp = xg + tern_window_offset(g, win, xs, kd, ky, kx);
                 const float *wp = wc + kd * ws[2] + ky * ws[3] + kx * ws[4];
                 for (int64_t ci = 0; ci < cig; ci++) acc += xp[ci * xs[1]] * wp[ci * ws[1]];
             }
@@ -48,13 +27,14 @@ static float conv_one(const window *win, const tern_conv_geom *g, int64_t cig, c
 }
 
 /* The same for four consecutive output channels of one group at once. */
-static void conv_four(const window *win, const tern_conv_geom *g, int64_t cig, const float *xg,
-                      const int64_t xs[5], const float *wc, const int64_t ws[5], float out[4]) {
+static void conv_four(const tern_window *win, const tern_conv_geom *g, int64_t cig,
+                      const float *xg, const int64_t xs[5], const float *wc,
+                      const int64_t ws[5], float out[4]) {
     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
     for (int64_t kd = win->k0[0]; kd < win->k1[0]; kd++)
         for (int64_t ky = win->k0[1]; ky < win->k1[1]; ky++)
             for (int64_t kx = win->k0[2]; kx < win->k1[2]; kx++) {
-                const float *xp = xg + x_tap(win, g, xs, kd, ky, kx);
+                const float *xp = xg + tern_window_offset(g, win, xs, kd, ky, kx);
                 const float *w0 = wc + kd * ws[2] + ky * ws[3] + kx * ws[4];
                 const float *w1 = w0 + ws[0], *w2 = w1 + ws[0], *w3 = w2 + ws[0];
                 for (int64_t ci = 0; ci < cig; ci++) {
@@ -73,7 +53,7 @@ static void conv_four(const window *win, const tern_conv_geom *g, int64_t cig, c
 }
 
 /* All output channels at one output position. */
-static void conv_point(const tern_conv_geom *g, const window *win, const float *xn,
+static void conv_point(const tern_conv_geom *g, const tern_window *win, const float *xn,
                        const int64_t xs[5], const float *w, const int64_t ws[5],
                        const float *bias, float *yp, const int64_t ys[5], const tern_act *act) {
     int64_t cig = g->c_in / g->group, cog = g->c_out / g->group;
@@ -103,7 +83,7 @@ void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[5],
         for (o[0] = 0; o[0] < g->out[0]; o[0]++)
             for (o[1] = 0; o[1] < g->out[1]; o[1]++)
                 for (o[2] = 0; o[2] < g->out[2]; o[2]++) {
-                    window win = make_window(g, o);
+                    tern_window win = tern_window_at(g, o);
                     float *yp = y + n * ys[0] + o[0] * ys[2] + o[1] * ys[3] + o[2] * ys[4];
                     conv_point(g, &win, x + n * xs[0], xs, w, ws, bias, yp, ys, act);
                 }

@@ -48,6 +48,30 @@ static inline void tern_window_taps(int64_t o, int64_t d, int64_t k, int64_t siz
     *k1 = b;
 }
 
+/* Where the window of one output position reads: per spatial axis the
+ * valid taps [k0, k1) and the input coordinate i0 of tap 0 (may be
+ * negative). o is the output position (depth, height, width). */
+typedef struct tern_window {
+    int64_t k0[TERN_CONV_SP], k1[TERN_CONV_SP], i0[TERN_CONV_SP];
+} tern_window;
+
+static inline tern_window tern_window_at(const tern_conv_geom *g, const int64_t o[TERN_CONV_SP]) {
+    tern_window w;
+    for (int a = 0; a < TERN_CONV_SP; a++) {
+        w.i0[a] = o[a] * g->stride[a] - g->pad_begin[a];
+        tern_window_taps(w.i0[a], g->dil[a], g->kernel[a], g->in[a], &w.k0[a], &w.k1[a]);
+    }
+    return w;
+}
+
+/* Element offset in x (strides xs) of tap (kd, ky, kx) of window w. */
+static inline int64_t tern_window_offset(const tern_conv_geom *g, const tern_window *w,
+                                         const int64_t xs[5], int64_t kd, int64_t ky,
+                                         int64_t kx) {
+    return (w->i0[0] + kd * g->dil[0]) * xs[2] + (w->i0[1] + ky * g->dil[1]) * xs[3] +
+           (w->i0[2] + kx * g->dil[2]) * xs[4];
+}
+
 void tern_conv_f32(const tern_conv_geom *g, const float *x, const int64_t xs[5], const float *w,
                    const int64_t ws[5], const float *bias, float *y, const int64_t ys[5],
                    const tern_act *act);

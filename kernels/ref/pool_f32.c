@@ -3,31 +3,14 @@
 
 #include <math.h>
 
-/* One output position: valid taps [k0, k1) per axis and the input
- * coordinate of tap 0 (may be negative). */
-typedef struct window {
-    int64_t k0[TERN_CONV_SP], k1[TERN_CONV_SP], i0[TERN_CONV_SP];
-} window;
-
-static window make_window(const tern_conv_geom *g, const int64_t o[TERN_CONV_SP]) {
-    window w;
-    for (int a = 0; a < TERN_CONV_SP; a++) {
-        w.i0[a] = o[a] * g->stride[a] - g->pad_begin[a];
-        tern_window_taps(w.i0[a], g->dil[a], g->kernel[a], g->in[a], &w.k0[a], &w.k1[a]);
-    }
-    return w;
-}
-
 /* Max (is_max) or sum of one channel's window; xc points at (n, c). */
-static float reduce_window(const tern_conv_geom *g, const window *w, const float *xc,
+static float reduce_window(const tern_conv_geom *g, const tern_window *w, const float *xc,
                            const int64_t xs[5], int is_max) {
     float acc = is_max ? -INFINITY : 0.0f;
     for (int64_t kd = w->k0[0]; kd < w->k1[0]; kd++)
         for (int64_t ky = w->k0[1]; ky < w->k1[1]; ky++)
             for (int64_t kx = w->k0[2]; kx < w->k1[2]; kx++) {
-                float v = xc[(w->i0[0] + kd * g->dil[0]) * xs[2] +
-                             (w->i0[1] + ky * g->dil[1]) * xs[3] +
-                             (w->i0[2] + kx * g->dil[2]) * xs[4]];
+                float v = xc[tern_window_offset(g, w, xs, kd, ky, kx)];
                 if (!is_max) acc += v;
                 else if (v > acc || isnan(v)) acc = v;
             }
@@ -42,7 +25,8 @@ static int64_t padded_len(int64_t o, int64_t k, int64_t size, int64_t pad_end) {
 }
 
 /* The divisor of an average window. */
-static int64_t avg_count(const tern_conv_geom *g, const window *w, int count_include_pad) {
+static int64_t avg_count(const tern_conv_geom *g, const tern_window *w,
+                         int count_include_pad) {
     int64_t count = 1;
     for (int a = 0; a < TERN_CONV_SP; a++)
         count *= count_include_pad ? padded_len(w->i0[a], g->kernel[a], g->in[a], g->pad_end[a])
@@ -57,7 +41,7 @@ static void window_pool(const tern_conv_geom *g, int is_max, int count_include_p
         for (o[0] = 0; o[0] < g->out[0]; o[0]++)
             for (o[1] = 0; o[1] < g->out[1]; o[1]++)
                 for (o[2] = 0; o[2] < g->out[2]; o[2]++) {
-                    window w = make_window(g, o);
+                    tern_window w = tern_window_at(g, o);
                     int64_t count = is_max ? 1 : avg_count(g, &w, count_include_pad);
                     float *yp = y + n * ys[0] + o[0] * ys[2] + o[1] * ys[3] + o[2] * ys[4];
                     for (int64_t c = 0; c < g->c_in; c++) {
