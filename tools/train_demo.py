@@ -7,6 +7,7 @@ Writes (relative to the repo root, whatever the current directory):
   tools/demo/digits_test.npy           uint8 [360,8,8], raw pixels 0..16 (the test split)
   tools/demo/digits_test_labels.npy    int64 [360]
   tools/demo/digit_<i>_<label>.pgm     a few test images for `tern run` (0..16 -> 0..255)
+  tools/demo/labels.txt                class names, one a line, for `tern run --labels`
 
 Input mapping: the model takes x = pixel / 16 (float32, 0..1), NCHW, one channel.
 A PGM sample holds round(pixel * 255 / 16), so x = pgm_value / 255.
@@ -207,6 +208,8 @@ def main():
 
     np.save(os.path.join(OUT, "digits_test.npy"), te_img)
     np.save(os.path.join(OUT, "digits_test_labels.npy"), te_lab)
+    with open(os.path.join(OUT, "labels.txt"), "w") as f:  # class names for `tern run --labels`
+        f.write("zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n")
     for i in (0, 1, 2, 3):
         write_pgm(os.path.join(OUT, f"digit_{i}_{te_lab[i]}.pgm"), te_img[i])
 
