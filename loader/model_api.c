@@ -72,9 +72,12 @@ static tern_status read_file(const char *path, unsigned char **buf, size_t *len,
     } else {
         size_t n = (size_t)sb.st_size;
         *buf = malloc(n ? n : 1);
-        if (!*buf) st = tern_errf(err, TERN_ERR_NOMEM, "out of memory reading '%s' (%zu bytes)", path, n);
-        else if (fread(*buf, 1, n, f) != n) st = io_error(err, "read", path);
-        else *len = n;
+        if (!*buf)
+            st = tern_errf(err, TERN_ERR_NOMEM, "out of memory reading '%s' (%zu bytes)", path, n);
+        else if (fread(*buf, 1, n, f) != n)
+            st = io_error(err, "read", path);
+        else
+            *len = n;
     }
     fclose(f);
     if (st) {
@@ -103,7 +106,8 @@ tern_status tern_model_load_file(const char *path, tern_model **out) {
     if (!path) {
         tern_model *m = new_model();
         if (!m) return TERN_ERR_NOMEM;
-        tern_status st = tern_errf(&err, TERN_ERR_INVALID_ARG, "tern_model_load_file: path is NULL");
+        tern_status st =
+            tern_errf(&err, TERN_ERR_INVALID_ARG, "tern_model_load_file: path is NULL");
         return finish(m, st, &err, out);
     }
     unsigned char *buf;
@@ -124,7 +128,7 @@ tern_status tern_model_load_file(const char *path, tern_model **out) {
         /* say which file the problem is in */
         char msg[TERN_ERR_LEN];
         snprintf(msg, sizeof msg, "%s", (*out)->error);
-        snprintf((*out)->error, sizeof (*out)->error, "%s: %s", path, msg);
+        snprintf((*out)->error, sizeof(*out)->error, "%s: %s", path, msg);
     }
     return st;
 }

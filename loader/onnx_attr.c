@@ -28,19 +28,27 @@ enum {
 
 static const char *attr_type_name(uint64_t t) {
     static const char *const names[] = {
-        "UNDEFINED", "FLOAT", "INT",     "STRING",        "TENSOR",         "GRAPH",
-        "FLOATS",    "INTS",  "STRINGS", "TENSORS",       "GRAPHS",         "SPARSE_TENSOR",
+        "UNDEFINED",      "FLOAT",      "INT",        "STRING",  "TENSOR", "GRAPH",
+        "FLOATS",         "INTS",       "STRINGS",    "TENSORS", "GRAPHS", "SPARSE_TENSOR",
         "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
     return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
 /* Old files leave `type` out; the field that holds the value says it. */
-static const uint8_t TYPE_OF_FIELD[24] = {
-    [A_F] = TERN_ATTR_FLOAT,  [A_I] = TERN_ATTR_INT,       [A_S] = TERN_ATTR_STRING,
-    [A_T] = TERN_ATTR_TENSOR, [A_G] = 5,                   [A_FLOATS] = TERN_ATTR_FLOATS,
-    [A_INTS] = TERN_ATTR_INTS, [A_STRINGS] = TERN_ATTR_STRINGS, [A_TENSORS] = 9,
-    [A_GRAPHS] = 10,          [A_SPARSE_TENSOR] = 11,      [A_SPARSE_TENSORS] = 12,
-    [A_TP] = 13,              [A_TYPE_PROTOS] = 14};
+static const uint8_t TYPE_OF_FIELD[24] = {[A_F] = TERN_ATTR_FLOAT,
+                                          [A_I] = TERN_ATTR_INT,
+                                          [A_S] = TERN_ATTR_STRING,
+                                          [A_T] = TERN_ATTR_TENSOR,
+                                          [A_G] = 5,
+                                          [A_FLOATS] = TERN_ATTR_FLOATS,
+                                          [A_INTS] = TERN_ATTR_INTS,
+                                          [A_STRINGS] = TERN_ATTR_STRINGS,
+                                          [A_TENSORS] = 9,
+                                          [A_GRAPHS] = 10,
+                                          [A_SPARSE_TENSOR] = 11,
+                                          [A_SPARSE_TENSORS] = 12,
+                                          [A_TP] = 13,
+                                          [A_TYPE_PROTOS] = 14};
 
 typedef struct attr_scan {
     const char *name;
@@ -55,8 +63,7 @@ typedef struct attr_scan {
     size_t n_strings;
 } attr_scan;
 
-static tern_status scan_value(onnx_ctx *c, tern_pb *r, uint32_t f, int w, size_t at,
-                              attr_scan *a) {
+static tern_status scan_value(onnx_ctx *c, tern_pb *r, uint32_t f, int w, size_t at, attr_scan *a) {
     tern_status st;
     switch (f) {
     case A_F:
@@ -123,8 +130,10 @@ static tern_status read_numbers(onnx_ctx *c, const tern_pb *msg, tern_attr *a) {
     if (!out) return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory");
     st = tern_pb_read_repeated(msg, field, kind, out, elem, n, c->err);
     if (st) return onnx_wrap(c, st);
-    if (floats) a->floats = out;
-    else a->ints = out;
+    if (floats)
+        a->floats = out;
+    else
+        a->ints = out;
     a->count = n;
     return TERN_OK;
 }
@@ -139,8 +148,10 @@ static tern_status read_strings(onnx_ctx *c, const tern_pb *msg, size_t n, tern_
     r.pos = r.start;
     size_t k = 0;
     ONNX_FOR_FIELDS(c, &r, at, f, w) {
-        if (f == A_STRINGS && k < n) st = onnx_read_string(c, &r, w, "strings", at, &list[k++]);
-        else st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
+        if (f == A_STRINGS && k < n)
+            st = onnx_read_string(c, &r, w, "strings", at, &list[k++]);
+        else
+            st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
         if (st) return st;
     }
     a->strings = list;
@@ -148,8 +159,7 @@ static tern_status read_strings(onnx_ctx *c, const tern_pb *msg, size_t n, tern_
     return TERN_OK;
 }
 
-tern_status onnx_parse_attr(onnx_ctx *c, const tern_pb *msg, tern_attr *a,
-                            const char *node_label) {
+tern_status onnx_parse_attr(onnx_ctx *c, const tern_pb *msg, tern_attr *a, const char *node_label) {
     attr_scan s;
     tern_status st = scan_attr(c, msg, &s);
     if (st) return st;
@@ -170,8 +180,8 @@ tern_status onnx_parse_attr(onnx_ctx *c, const tern_pb *msg, tern_attr *a,
     case TERN_ATTR_INTS: return read_numbers(c, msg, a);
     case TERN_ATTR_STRINGS: return read_strings(c, msg, s.n_strings, a);
     case 0:
-        return onnx_fail(c, msg->start, TERN_ERR_PARSE, "attribute '%s' of %s has no type and no value",
-                         s.name, node_label);
+        return onnx_fail(c, msg->start, TERN_ERR_PARSE,
+                         "attribute '%s' of %s has no type and no value", s.name, node_label);
     default:
         return onnx_fail(c, msg->start, TERN_ERR_UNSUPPORTED,
                          "attribute '%s' of %s has type %s (%llu), which is not supported", s.name,

@@ -52,8 +52,7 @@ tern_status onnx_fail(onnx_ctx *c, size_t at, tern_status code, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (c->path_len)
-        return tern_errf(c->err, code, "%s: %s (at byte %zu)", c->path, msg, at);
+    if (c->path_len) return tern_errf(c->err, code, "%s: %s (at byte %zu)", c->path, msg, at);
     return tern_errf(c->err, code, "%s (at byte %zu)", msg, at);
 }
 
@@ -88,8 +87,7 @@ tern_status onnx_read_string(onnx_ctx *c, tern_pb *r, int wire, const char *fiel
     size_t n;
     st = tern_pb_bytes(r, &p, &n, c->err);
     if (st) return onnx_wrap(c, st);
-    if (memchr(p, 0, n))
-        return onnx_fail(c, at, TERN_ERR_PARSE, "%s contains a NUL byte", field);
+    if (memchr(p, 0, n)) return onnx_fail(c, at, TERN_ERR_PARSE, "%s contains a NUL byte", field);
     char *s = tern_pool_strndup(c->pool, (const char *)p, n);
     if (!s) return onnx_fail(c, at, TERN_ERR_NOMEM, "out of memory copying %s", field);
     *out = s;
@@ -200,10 +198,10 @@ void onnx_set_flag(onnx_ctx *c, int t, unsigned flag) {
 
 const char *onnx_dtype_name(uint64_t dt) {
     static const char *const names[] = {
-        "UNDEFINED", "FLOAT",         "UINT8",     "INT8",           "UINT16",      "INT16",
-        "INT32",     "INT64",         "STRING",    "BOOL",           "FLOAT16",     "DOUBLE",
-        "UINT32",    "UINT64",        "COMPLEX64", "COMPLEX128",     "BFLOAT16",    "FLOAT8E4M3FN",
-        "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",  "INT4",        "FLOAT4E2M1"};
+        "UNDEFINED",      "FLOAT",      "UINT8",          "INT8",       "UINT16",   "INT16",
+        "INT32",          "INT64",      "STRING",         "BOOL",       "FLOAT16",  "DOUBLE",
+        "UINT32",         "UINT64",     "COMPLEX64",      "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN",
+        "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4",     "FLOAT4E2M1"};
     return dt < sizeof names / sizeof names[0] ? names[dt] : "unknown";
 }
 

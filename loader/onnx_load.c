@@ -26,8 +26,10 @@ static tern_status each_field(onnx_ctx *c, const tern_pb *msg, uint32_t field, f
     r.pos = r.start;
     int index = 0;
     ONNX_FOR_FIELDS(c, &r, at, f, w) {
-        if (f == field) st = fn(c, &r, w, at, index++);
-        else st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
+        if (f == field)
+            st = fn(c, &r, w, at, index++);
+        else
+            st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
         if (st) return st;
         if (index == INT_MAX / 2) return onnx_fail(c, at, TERN_ERR_PARSE, "too many fields");
     }
@@ -236,8 +238,8 @@ static tern_status node_attr(onnx_ctx *c, tern_pb *r, int w, size_t at, tern_att
 }
 
 /* Second pass over a node: resolve names, parse attributes. */
-static tern_status fill_node(onnx_ctx *c, const tern_pb *msg, int ni, tern_attr *attrs,
-                             int n_attrs, const char *label) {
+static tern_status fill_node(onnx_ctx *c, const tern_pb *msg, int ni, tern_attr *attrs, int n_attrs,
+                             const char *label) {
     tern_status st;
     uint32_t f;
     int w;
@@ -343,9 +345,12 @@ static tern_status parse_opset(onnx_ctx *c, tern_pb *r, model_scan *ms) {
     uint64_t version = 0;
     size_t start = r->start;
     ONNX_FOR_FIELDS(c, r, at, f, w) {
-        if (f == 1) st = onnx_read_string(c, r, w, "domain", at, &domain);
-        else if (f == 2) st = onnx_read_varint(c, r, w, "version", at, &version);
-        else st = onnx_wrap(c, tern_pb_skip(r, w, c->err));
+        if (f == 1)
+            st = onnx_read_string(c, r, w, "domain", at, &domain);
+        else if (f == 2)
+            st = onnx_read_varint(c, r, w, "version", at, &version);
+        else
+            st = onnx_wrap(c, tern_pb_skip(r, w, c->err));
         if (st) return st;
     }
     int *seen = NULL;
@@ -360,7 +365,8 @@ static tern_status parse_opset(onnx_ctx *c, tern_pb *r, model_scan *ms) {
         return TERN_OK; /* other domains: their nodes fail later, by op name */
     }
     if (*seen)
-        return onnx_fail(c, start, TERN_ERR_PARSE, "opset of domain '%s' is imported twice", domain);
+        return onnx_fail(c, start, TERN_ERR_PARSE, "opset of domain '%s' is imported twice",
+                         domain);
     if (version == 0 || version > INT32_MAX)
         return onnx_fail(c, start, TERN_ERR_PARSE, "opset version %llu of domain '%s' is invalid",
                          (unsigned long long)version, domain);

@@ -39,10 +39,10 @@ typedef struct onnx_ctx {
  * field number and wire type and `at` its first byte; a bad key returns the
  * error (with the path) from the enclosing function, which must declare
  * `tern_status st`. The body reads or skips the field's value. */
-#define ONNX_FOR_FIELDS(c, r, at, f, w)                                              \
-    for (size_t at = (r)->pos; !tern_pb_done(r); at = (r)->pos)                      \
-        if ((st = onnx_wrap((c), tern_pb_tag((r), &(f), &(w), (c)->err))) != TERN_OK) \
-            return st;                                                               \
+#define ONNX_FOR_FIELDS(c, r, at, f, w)                                                            \
+    for (size_t at = (r)->pos; !tern_pb_done(r); at = (r)->pos)                                    \
+        if ((st = onnx_wrap((c), tern_pb_tag((r), &(f), &(w), (c)->err))) != TERN_OK)              \
+            return st;                                                                             \
         else
 
 /* ---- onnx_ctx.c ---- */

@@ -85,8 +85,8 @@ static tern_status read_dims(onnx_ctx *c, const tern_pb *msg, tern_tensor *t, si
     tern_status st = tern_pb_count_repeated(msg, F_DIMS, TERN_PB_KIND_VARINT, &n, c->err);
     if (st) return onnx_wrap(c, st);
     if (n > TERN_MAX_RANK)
-        return onnx_fail(c, msg->start, TERN_ERR_UNSUPPORTED, "rank %zu exceeds the maximum %d",
-                         n, TERN_MAX_RANK);
+        return onnx_fail(c, msg->start, TERN_ERR_UNSUPPORTED, "rank %zu exceeds the maximum %d", n,
+                         TERN_MAX_RANK);
     st = tern_pb_read_repeated(msg, F_DIMS, TERN_PB_KIND_VARINT, t->dims, 8, n, c->err);
     if (st) return onnx_wrap(c, st);
     t->rank = (int)n;
@@ -151,8 +151,8 @@ static tern_status count_typed(onnx_ctx *c, const tern_pb *msg, tern_dtype dt, s
 static tern_status read_typed(onnx_ctx *c, const tern_pb *msg, tern_dtype dt, void *out,
                               size_t numel) {
     const typed_field *tf = field_for(dt);
-    tern_status st = tern_pb_read_repeated(msg, tf->field, tf->kind, out, tern_dtype_size(dt),
-                                           numel, c->err);
+    tern_status st =
+        tern_pb_read_repeated(msg, tf->field, tf->kind, out, tern_dtype_size(dt), numel, c->err);
     return onnx_wrap(c, st);
 }
 
@@ -171,15 +171,21 @@ static tern_status read_entry(onnx_ctx *c, tern_pb *e, external_ref *x) {
         int w;
         tern_status st = tern_pb_tag(e, &f, &w, c->err);
         if (st) return onnx_wrap(c, st);
-        if (f == 1) st = onnx_read_string(c, e, w, "key", at, &key);
-        else if (f == 2) st = onnx_read_string(c, e, w, "value", at, &value);
-        else st = onnx_wrap(c, tern_pb_skip(e, w, c->err));
+        if (f == 1)
+            st = onnx_read_string(c, e, w, "key", at, &key);
+        else if (f == 2)
+            st = onnx_read_string(c, e, w, "value", at, &value);
+        else
+            st = onnx_wrap(c, tern_pb_skip(e, w, c->err));
         if (st) return st;
     }
     if (!key) return onnx_fail(c, e->start, TERN_ERR_PARSE, "entry has no key");
-    if (strcmp(key, "location") == 0) x->location = value;
-    else if (strcmp(key, "offset") == 0) x->offset = value;
-    else if (strcmp(key, "length") == 0) x->length = value;
+    if (strcmp(key, "location") == 0)
+        x->location = value;
+    else if (strcmp(key, "offset") == 0)
+        x->offset = value;
+    else if (strcmp(key, "length") == 0)
+        x->length = value;
     return TERN_OK; /* checksum and unknown keys are ignored */
 }
 
@@ -240,7 +246,8 @@ static int safe_location(const char *p) {
 
 static tern_status io_fail(onnx_ctx *c, size_t at, const char *what, const char *path) {
     char why[128] = "unknown error";
-    if (errno && strerror_r(errno, why, sizeof why) != 0) snprintf(why, sizeof why, "errno %d", errno);
+    if (errno && strerror_r(errno, why, sizeof why) != 0)
+        snprintf(why, sizeof why, "errno %d", errno);
     return onnx_fail(c, at, TERN_ERR_IO, "external data: cannot %s '%s': %s", what, path, why);
 }
 
@@ -265,7 +272,8 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
         return onnx_fail(c, at, TERN_ERR_IO, "external data: '%s' is not a regular file", path);
     uint64_t size = (uint64_t)sb.st_size;
     if (off > size)
-        return onnx_fail(c, at, TERN_ERR_PARSE, "external data offset %llu is past the end of '%s' (%llu bytes)",
+        return onnx_fail(c, at, TERN_ERR_PARSE,
+                         "external data offset %llu is past the end of '%s' (%llu bytes)",
                          (unsigned long long)off, path, (unsigned long long)size);
     if (!x->length) len = size - off;
     if (len > size - off)
@@ -274,7 +282,8 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
                          (unsigned long long)off, (unsigned long long)len, path,
                          (unsigned long long)size);
     if (len != bytes)
-        return onnx_fail(c, at, TERN_ERR_PARSE, "external data has %llu bytes, the tensor needs %zu",
+        return onnx_fail(c, at, TERN_ERR_PARSE,
+                         "external data has %llu bytes, the tensor needs %zu",
                          (unsigned long long)len, bytes);
     *dst = tern_pool_alloc(c->pool, bytes);
     if (!*dst) return onnx_fail(c, at, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
@@ -336,26 +345,26 @@ static tern_status check_dtype(onnx_ctx *c, const tensor_scan *s, size_t at) {
 }
 
 /* Copy the data in, from wherever the file keeps it. */
-static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan *s,
-                             tern_tensor *t, size_t bytes) {
+static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan *s, tern_tensor *t,
+                             size_t bytes) {
     size_t numel = bytes / tern_dtype_size(t->dtype), typed = 0;
     tern_status st = count_typed(c, msg, t->dtype, &typed);
     if (st) return st;
     int sources = (s->location == 1) + s->has_raw + (typed > 0);
     if (sources > 1)
-        return onnx_fail(c, msg->start, TERN_ERR_PARSE,
-                         "tensor has data in more than one of raw_data, typed fields, external file");
+        return onnx_fail(
+            c, msg->start, TERN_ERR_PARSE,
+            "tensor has data in more than one of raw_data, typed fields, external file");
     if (s->has_raw && s->raw_len != bytes)
         return onnx_fail(c, s->raw_at, TERN_ERR_PARSE,
-                         "raw_data has %zu bytes, %s tensor of %zu elements needs %zu",
-                         s->raw_len, onnx_dtype_name(t->dtype), numel, bytes);
+                         "raw_data has %zu bytes, %s tensor of %zu elements needs %zu", s->raw_len,
+                         onnx_dtype_name(t->dtype), numel, bytes);
     if (sources == 0 && bytes && s->location != 1)
         return onnx_fail(c, msg->start, TERN_ERR_PARSE, "tensor of %zu elements has no data",
                          numel);
     if (typed && typed != numel)
-        return onnx_fail(c, msg->start, TERN_ERR_PARSE,
-                         "%s has %zu values, the shape needs %zu", field_for(t->dtype)->name,
-                         typed, numel);
+        return onnx_fail(c, msg->start, TERN_ERR_PARSE, "%s has %zu values, the shape needs %zu",
+                         field_for(t->dtype)->name, typed, numel);
     /* every size is now checked against bytes that exist (external: in
      * read_span), so the allocation is bounded by the input */
     void *data = NULL;
@@ -366,8 +375,10 @@ static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan 
         if (!data)
             return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
         /* ONNX data is little-endian, as are the hosts tern supports */
-        if (s->has_raw && bytes) memcpy(data, s->raw, bytes);
-        else if (typed) st = read_typed(c, msg, t->dtype, data, numel);
+        if (s->has_raw && bytes)
+            memcpy(data, s->raw, bytes);
+        else if (typed)
+            st = read_typed(c, msg, t->dtype, data, numel);
     }
     if (st) return st;
     if (t->dtype == TERN_BOOL) {

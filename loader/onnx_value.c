@@ -84,8 +84,9 @@ static tern_status parse_tensor_type(onnx_ctx *c, tern_pb *tt, tern_tensor *t) {
         if (st) return st;
     }
     if (!onnx_dtype_supported(elem))
-        return onnx_fail(c, elem_at, TERN_ERR_UNSUPPORTED, "element type %s (%llu) is not supported",
-                         onnx_dtype_name(elem), (unsigned long long)elem);
+        return onnx_fail(c, elem_at, TERN_ERR_UNSUPPORTED,
+                         "element type %s (%llu) is not supported", onnx_dtype_name(elem),
+                         (unsigned long long)elem);
     t->dtype = (tern_dtype)elem;
     return TERN_OK;
 }
@@ -101,8 +102,8 @@ static tern_status parse_type(onnx_ctx *c, tern_pb *ty, tern_tensor *t) {
             st = onnx_read_sub(c, ty, w, "tensor_type", at, &tt);
             if (!st) st = parse_tensor_type(c, &tt, t);
         } else if (f == 4 || f == 5 || f == 8 || f == 9) {
-            static const char *const kinds[] = {[4] = "sequence", [5] = "map", [8] = "sparse tensor",
-                                                [9] = "optional"};
+            static const char *const kinds[] = {
+                [4] = "sequence", [5] = "map", [8] = "sparse tensor", [9] = "optional"};
             st = onnx_fail(c, at, TERN_ERR_UNSUPPORTED, "%s types are not supported", kinds[f]);
         } else {
             st = onnx_wrap(c, tern_pb_skip(ty, w, c->err));

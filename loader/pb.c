@@ -135,7 +135,7 @@ tern_status tern_pb_skip(tern_pb *r, int wire, tern_err *err) {
 /* ---- repeated scalars ---- */
 
 static int kind_wire(tern_pb_kind k) {
-    return k == TERN_PB_KIND_VARINT ? TERN_PB_VARINT
+    return k == TERN_PB_KIND_VARINT    ? TERN_PB_VARINT
            : k == TERN_PB_KIND_FIXED32 ? TERN_PB_FIXED32
                                        : TERN_PB_FIXED64;
 }
@@ -228,15 +228,16 @@ tern_status tern_pb_count_repeated(const tern_pb *msg, uint32_t field, tern_pb_k
     return walk_repeated(msg, field, kind, NULL, 0, 0, count, err);
 }
 
-tern_status tern_pb_read_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind,
-                                  void *out, size_t elem_size, size_t count, tern_err *err) {
+tern_status tern_pb_read_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind, void *out,
+                                  size_t elem_size, size_t count, tern_err *err) {
     if (elem_size != 1 && elem_size != 2 && elem_size != 4 && elem_size != 8)
         return tern_errf(err, TERN_ERR_INVALID_ARG, "bad element size %zu", elem_size);
     size_t n = 0;
     tern_status st = walk_repeated(msg, field, kind, out, elem_size, count, &n, err);
     if (st) return st;
     if (n != count)
-        return tern_errf(err, TERN_ERR_PARSE, "field %u has %zu elements, expected %zu (at byte %zu)",
-                         (unsigned)field, n, count, msg->start);
+        return tern_errf(err, TERN_ERR_PARSE,
+                         "field %u has %zu elements, expected %zu (at byte %zu)", (unsigned)field,
+                         n, count, msg->start);
     return TERN_OK;
 }

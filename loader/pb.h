@@ -71,7 +71,7 @@ tern_status tern_pb_count_repeated(const tern_pb *msg, uint32_t field, tern_pb_k
 /* Read exactly `count` elements of the field (as counted) into out, each
  * stored as an unsigned integer of elem_size bytes (1, 2, 4 or 8; varints
  * are truncated to that width, fixed32 bits need 4, fixed64 bits need 8). */
-tern_status tern_pb_read_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind,
-                                  void *out, size_t elem_size, size_t count, tern_err *err);
+tern_status tern_pb_read_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind, void *out,
+                                  size_t elem_size, size_t count, tern_err *err);
 
 #endif

@@ -87,8 +87,18 @@ static void pw_msg(pbw *w, uint32_t field, pbw *sub) {
 
 /* ---- ONNX message builders ---- */
 
-enum { T_FLOAT = 1, T_UINT8 = 2, T_INT8 = 3, T_INT32 = 6, T_INT64 = 7, T_STRING = 8, T_BOOL = 9,
-       T_FLOAT16 = 10, T_DOUBLE = 11, T_BFLOAT16 = 16 };
+enum {
+    T_FLOAT = 1,
+    T_UINT8 = 2,
+    T_INT8 = 3,
+    T_INT32 = 6,
+    T_INT64 = 7,
+    T_STRING = 8,
+    T_BOOL = 9,
+    T_FLOAT16 = 10,
+    T_DOUBLE = 11,
+    T_BFLOAT16 = 16
+};
 
 /* TensorProto name, data type and dims (packed or one key per dim). */
 static pbw tensor_head(const char *name, int dtype, int rank, const int64_t *dims, int packed) {
@@ -105,15 +115,15 @@ static pbw tensor_head(const char *name, int dtype, int rank, const int64_t *dim
     return t;
 }
 
-static pbw tensor_raw(const char *name, int dtype, int rank, const int64_t *dims,
-                      const void *data, size_t bytes) {
+static pbw tensor_raw(const char *name, int dtype, int rank, const int64_t *dims, const void *data,
+                      size_t bytes) {
     pbw t = tensor_head(name, dtype, rank, dims, 0);
     pw_bytes(&t, 9, data, bytes);
     return t;
 }
 
-static pbw tensor_floats(const char *name, int rank, const int64_t *dims, const float *v,
-                         size_t n, int packed) {
+static pbw tensor_floats(const char *name, int rank, const int64_t *dims, const float *v, size_t n,
+                         int packed) {
     pbw t = tensor_head(name, T_FLOAT, rank, dims, packed);
     if (packed) {
         pbw p = {0};
@@ -136,13 +146,17 @@ static pbw value_info(const char *name, int elem, int rank, const int64_t *dims,
     pbw shape = {0}, tt = {0}, ty = {0}, vi = {0};
     for (int i = 0; i < rank; i++) {
         pbw d = {0};
-        if (dims[i] >= 0) pw_int(&d, 1, dims[i]);
-        else if (params && params[i]) pw_str(&d, 2, params[i]);
+        if (dims[i] >= 0)
+            pw_int(&d, 1, dims[i]);
+        else if (params && params[i])
+            pw_str(&d, 2, params[i]);
         pw_msg(&shape, 1, &d);
     }
     pw_int(&tt, 1, elem);
-    if (rank >= 0) pw_msg(&tt, 2, &shape);
-    else pw_free(&shape);
+    if (rank >= 0)
+        pw_msg(&tt, 2, &shape);
+    else
+        pw_free(&shape);
     pw_msg(&ty, 1, &tt);
     pw_str(&vi, 1, name);
     pw_msg(&vi, 2, &ty);
@@ -279,9 +293,11 @@ static pbw build_test_model(void) {
     t = value_info("W", T_FLOAT, 4, wdims, NULL);
     pw_msg(&g, 11, &t);
 
-    n = node("Reshape", "reshape0", (const char *const[]){"Z2", "S"}, 2, (const char *const[]){"R"}, 1);
+    n = node("Reshape", "reshape0", (const char *const[]){"Z2", "S"}, 2, (const char *const[]){"R"},
+             1);
     pw_msg(&g, 1, &n);
-    n = node("Conv", "conv0", (const char *const[]){"X", "W", "B"}, 3, (const char *const[]){"Y"}, 1);
+    n = node("Conv", "conv0", (const char *const[]){"X", "W", "B"}, 3, (const char *const[]){"Y"},
+             1);
     add_attr_ints(&n, "kernel_shape", (const int64_t[]){1, 1}, 2, 1);
     add_attr_ints(&n, "pads", (const int64_t[]){0, 0, 0, 0}, 4, 0);
     add_attr_ints(&n, "strides", (const int64_t[]){1, -1}, 2, 0);
@@ -291,7 +307,8 @@ static pbw build_test_model(void) {
     n = node("LeakyRelu", "lrelu0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
     add_attr_float(&n, "alpha", 0.125f);
     pw_msg(&g, 1, &n);
-    n = node("Clip", "clip0", (const char *const[]){"Z", "", "M"}, 3, (const char *const[]){"Z2"}, 1);
+    n = node("Clip", "clip0", (const char *const[]){"Z", "", "M"}, 3, (const char *const[]){"Z2"},
+             1);
     pw_msg(&g, 1, &n);
     n = node("Constant", "const0", NULL, 0, (const char *const[]){"C"}, 1);
     t = tensor_floats(NULL, 1, two, C_VALS, 2, 0);
@@ -318,8 +335,9 @@ static int find_node(const tern_graph *g, const char *name) {
 }
 
 static void check_test_model_graph(th_ctx *t, const tern_graph *g) {
-    th_check(t, g->ir_version == 8 && g->opset == 13 && g->opset_ms == 1 &&
-                    strcmp(g->producer, "tern-test") == 0 && strcmp(g->name, "test_graph") == 0,
+    th_check(t,
+             g->ir_version == 8 && g->opset == 13 && g->opset_ms == 1 &&
+                 strcmp(g->producer, "tern-test") == 0 && strcmp(g->name, "test_graph") == 0,
              "onnx header fields", "ir %lld opset %lld ms %lld", (long long)g->ir_version,
              (long long)g->opset, (long long)g->opset_ms);
     static const char *const order[] = {"conv0", "lrelu0", "clip0", "reshape0", "const0", "add0"};
@@ -329,25 +347,30 @@ static void check_test_model_graph(th_ctx *t, const tern_graph *g) {
     th_check(t, g->n_inputs == 1 && tensor_is(g, g->inputs[0], "X"),
              "onnx initializer listed as input is a constant", "n_inputs %d", g->n_inputs);
     const tern_tensor *x = &g->tensors[g->inputs[0]];
-    th_check(t, x->is_input && x->dtype == TERN_FLOAT && x->rank == 4 && x->dims[0] == -1 &&
-                    x->dim_param[0] && strcmp(x->dim_param[0], "N") == 0 && x->dims[1] == 3 &&
-                    x->dims[3] == 4 && !x->dim_param[1],
-             "onnx input shape with dim_param", "rank %d dims0 %lld", x->rank, (long long)x->dims[0]);
-    th_check(t, g->n_outputs == 1 && tensor_is(g, g->outputs[0], "out") &&
-                    g->tensors[g->outputs[0]].is_output,
+    th_check(t,
+             x->is_input && x->dtype == TERN_FLOAT && x->rank == 4 && x->dims[0] == -1 &&
+                 x->dim_param[0] && strcmp(x->dim_param[0], "N") == 0 && x->dims[1] == 3 &&
+                 x->dims[3] == 4 && !x->dim_param[1],
+             "onnx input shape with dim_param", "rank %d dims0 %lld", x->rank,
+             (long long)x->dims[0]);
+    th_check(t,
+             g->n_outputs == 1 && tensor_is(g, g->outputs[0], "out") &&
+                 g->tensors[g->outputs[0]].is_output,
              "onnx graph output", "n_outputs %d", g->n_outputs);
 
     int conv = find_node(g, "conv0");
     const tern_node *c = conv >= 0 ? &g->nodes[conv] : NULL;
     int w = c ? c->inputs[1] : -1;
-    th_check(t, c && c->n_inputs == 3 && tensor_is(g, c->inputs[0], "X") && tensor_is(g, w, "W") &&
-                    tensor_is(g, c->inputs[2], "B") && c->n_outputs == 1 &&
-                    tensor_is(g, c->outputs[0], "Y") && strcmp(c->op_type, "Conv") == 0 &&
-                    strcmp(c->domain, "") == 0,
+    th_check(t,
+             c && c->n_inputs == 3 && tensor_is(g, c->inputs[0], "X") && tensor_is(g, w, "W") &&
+                 tensor_is(g, c->inputs[2], "B") && c->n_outputs == 1 &&
+                 tensor_is(g, c->outputs[0], "Y") && strcmp(c->op_type, "Conv") == 0 &&
+                 strcmp(c->domain, "") == 0,
              "onnx node inputs and outputs", "conv %d", conv);
     const tern_tensor *wt = w >= 0 ? &g->tensors[w] : NULL;
-    th_check(t, wt && wt->data && !wt->is_input && wt->rank == 4 && wt->dims[0] == 2 &&
-                    ((uintptr_t)wt->data % 64) == 0 && memcmp(wt->data, W_VALS, sizeof W_VALS) == 0,
+    th_check(t,
+             wt && wt->data && !wt->is_input && wt->rank == 4 && wt->dims[0] == 2 &&
+                 ((uintptr_t)wt->data % 64) == 0 && memcmp(wt->data, W_VALS, sizeof W_VALS) == 0,
              "onnx raw float initializer", "bad W");
     int b = c ? c->inputs[2] : -1;
     th_check(t, b >= 0 && g->tensors[b].data && memcmp(g->tensors[b].data, B_VALS, 8) == 0,
@@ -356,43 +379,50 @@ static void check_test_model_graph(th_ctx *t, const tern_graph *g) {
     const tern_attr *ks = c ? tern_node_attr(c, "kernel_shape") : NULL;
     const tern_attr *pads = c ? tern_node_attr(c, "pads") : NULL;
     const tern_attr *st = c ? tern_node_attr(c, "strides") : NULL;
-    th_check(t, ks && ks->type == TERN_ATTR_INTS && ks->count == 2 && ks->ints[0] == 1 &&
-                    pads && pads->count == 4 && pads->ints[3] == 0 && st && st->ints[1] == -1,
+    th_check(t,
+             ks && ks->type == TERN_ATTR_INTS && ks->count == 2 && ks->ints[0] == 1 && pads &&
+                 pads->count == 4 && pads->ints[3] == 0 && st && st->ints[1] == -1,
              "onnx INTS attributes packed and unpacked", "bad ints");
-    th_check(t, c && strcmp(tern_attr_string(c, "auto_pad", "?"), "NOTSET") == 0 &&
-                    tern_attr_int(c, "group", 0) == 1,
+    th_check(t,
+             c && strcmp(tern_attr_string(c, "auto_pad", "?"), "NOTSET") == 0 &&
+                 tern_attr_int(c, "group", 0) == 1,
              "onnx STRING and INT attributes", "bad");
     int lr = find_node(g, "lrelu0");
     th_check(t, lr >= 0 && tern_attr_float(&g->nodes[lr], "alpha", 0) == 0.125f,
              "onnx FLOAT attribute", "bad alpha");
     int cl = find_node(g, "clip0");
-    th_check(t, cl >= 0 && g->nodes[cl].n_inputs == 3 && g->nodes[cl].inputs[1] == -1 &&
-                    tensor_is(g, g->nodes[cl].inputs[2], "M") &&
-                    g->tensors[g->nodes[cl].inputs[2]].rank == 0 &&
-                    *(const float *)g->tensors[g->nodes[cl].inputs[2]].data == 6,
+    th_check(t,
+             cl >= 0 && g->nodes[cl].n_inputs == 3 && g->nodes[cl].inputs[1] == -1 &&
+                 tensor_is(g, g->nodes[cl].inputs[2], "M") &&
+                 g->tensors[g->nodes[cl].inputs[2]].rank == 0 &&
+                 *(const float *)g->tensors[g->nodes[cl].inputs[2]].data == 6,
              "onnx empty input name is an absent input", "bad clip");
     int k = find_node(g, "const0");
     const tern_attr *val = k >= 0 ? tern_node_attr(&g->nodes[k], "value") : NULL;
-    th_check(t, val && val->type == TERN_ATTR_TENSOR && val->t && val->t->dtype == TERN_FLOAT &&
-                    val->t->rank == 1 && val->t->dims[0] == 2 && val->t->data &&
-                    memcmp(val->t->data, C_VALS, 8) == 0,
+    th_check(t,
+             val && val->type == TERN_ATTR_TENSOR && val->t && val->t->dtype == TERN_FLOAT &&
+                 val->t->rank == 1 && val->t->dims[0] == 2 && val->t->data &&
+                 memcmp(val->t->data, C_VALS, 8) == 0,
              "onnx TENSOR attribute", "bad value");
     int a = find_node(g, "add0");
     const tern_attr *fl = a >= 0 ? tern_node_attr(&g->nodes[a], "fl") : NULL;
     const tern_attr *nm = a >= 0 ? tern_node_attr(&g->nodes[a], "names") : NULL;
-    th_check(t, fl && fl->type == TERN_ATTR_FLOATS && fl->count == 2 && fl->floats[1] == 4 && nm &&
-                    nm->type == TERN_ATTR_STRINGS && nm->count == 3 &&
-                    strcmp(nm->strings[1], "bc") == 0 && strcmp(nm->strings[2], "") == 0,
+    th_check(t,
+             fl && fl->type == TERN_ATTR_FLOATS && fl->count == 2 && fl->floats[1] == 4 && nm &&
+                 nm->type == TERN_ATTR_STRINGS && nm->count == 3 &&
+                 strcmp(nm->strings[1], "bc") == 0 && strcmp(nm->strings[2], "") == 0,
              "onnx FLOATS and STRINGS attributes", "bad");
     int r = find_node(g, "reshape0");
     int s = r >= 0 ? g->nodes[r].inputs[1] : -1;
-    th_check(t, s >= 0 && g->tensors[s].dtype == TERN_INT64 && g->tensors[s].data &&
-                    ((const int64_t *)g->tensors[s].data)[0] == -1 &&
-                    ((const int64_t *)g->tensors[s].data)[1] == 32,
+    th_check(t,
+             s >= 0 && g->tensors[s].dtype == TERN_INT64 && g->tensors[s].data &&
+                 ((const int64_t *)g->tensors[s].data)[0] == -1 &&
+                 ((const int64_t *)g->tensors[s].data)[1] == 32,
              "onnx unpacked int64_data initializer", "bad S");
     const tern_tensor *o = &g->tensors[g->outputs[0]];
-    th_check(t, o->rank == 2 && o->dims[0] == -1 && o->dim_param[0] &&
-                    strcmp(o->dim_param[0], "N") == 0 && o->dims[1] == 32,
+    th_check(t,
+             o->rank == 2 && o->dims[0] == -1 && o->dim_param[0] &&
+                 strcmp(o->dim_param[0], "N") == 0 && o->dims[1] == 32,
              "onnx output shape from the file", "rank %d", o->rank);
 }
 
@@ -408,8 +438,9 @@ static void test_model(th_ctx *t) {
     /* the same through the public API */
     tern_model *mod = NULL;
     st = tern_model_load_buffer(m.b, m.n, NULL, &mod);
-    th_check(t, st == TERN_OK && mod && mod->ok && strcmp(tern_model_error(mod), "") == 0 &&
-                    mod->graph.n_nodes == 6,
+    th_check(t,
+             st == TERN_OK && mod && mod->ok && strcmp(tern_model_error(mod), "") == 0 &&
+                 mod->graph.n_nodes == 6,
              "model_load_buffer", "st %d '%s'", st, mod ? tern_model_error(mod) : "");
     tern_model_free(mod);
     pw_free(&m);
@@ -437,16 +468,31 @@ typedef struct dtype_case {
 
 static const dtype_case DTYPES[] = {
     {T_FLOAT, "float", 4, {0, 0, 0xc0, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x50, 0x40}, {0}},
-    {T_DOUBLE, "double", 8, {0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0xc0,
-                             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0x40}, {0}},
-    {T_INT64, "int64", 8, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 1, 0, 0,
-                           0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0}, {-1, 1ll << 40, 0, 7}},
-    {T_INT32, "int32", 4, {0xfb, 0xff, 0xff, 0xff, 0xa0, 0x86, 0x01, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f},
+    {T_DOUBLE,
+     "double",
+     8,
+     {0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0,    0xc0,
+      0, 0, 0, 0, 0, 0, 0,    0,    0, 0, 0, 0, 0, 0, 0x0a, 0x40},
+     {0}},
+    {T_INT64,
+     "int64",
+     8,
+     {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 1, 0, 0,
+      0,    0,    0,    0,    0,    0,    0,    0,    7, 0, 0, 0, 0, 0, 0, 0},
+     {-1, 1ll << 40, 0, 7}},
+    {T_INT32,
+     "int32",
+     4,
+     {0xfb, 0xff, 0xff, 0xff, 0xa0, 0x86, 0x01, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f},
      {-5, 100000, 0, 2147483647}},
     {T_INT8, "int8", 1, {0x80, 0x7f, 0, 0xff}, {-128, 127, 0, -1}},
     {T_UINT8, "uint8", 1, {0, 0xff, 1, 0x80}, {0, 255, 1, 128}},
     {T_BOOL, "bool", 1, {1, 0, 1, 1}, {1, 0, 1, 1}},
-    {T_FLOAT16, "float16", 2, {0x00, 0x3c, 0x00, 0xc0, 0, 0, 0xff, 0x7b}, {0x3c00, 0xc000, 0, 0x7bff}},
+    {T_FLOAT16,
+     "float16",
+     2,
+     {0x00, 0x3c, 0x00, 0xc0, 0, 0, 0xff, 0x7b},
+     {0x3c00, 0xc000, 0, 0x7bff}},
 };
 
 /* float and double test values, for the typed float_data/double_data */
@@ -461,24 +507,31 @@ static pbw typed_tensor(const dtype_case *dc, const int64_t *dims, int packed) {
         for (int i = 0; i < 4; i++) {
             uint64_t u;
             memcpy(&u, &D_VALS[i], 8);
-            if (packed) pw_le(&p, u, 8);
+            if (packed)
+                pw_le(&p, u, 8);
             else {
                 pw_key(&t, 10, 1);
                 pw_le(&t, u, 8);
             }
         }
-        if (packed) pw_msg(&t, 10, &p);
-        else pw_free(&p);
+        if (packed)
+            pw_msg(&t, 10, &p);
+        else
+            pw_free(&p);
         return t;
     }
     uint32_t field = dc->dtype == T_INT64 ? 7 : 5;
     pbw p = {0};
     for (int i = 0; i < 4; i++) {
-        if (packed) pw_varint(&p, (uint64_t)dc->typed[i]);
-        else pw_int(&t, field, dc->typed[i]);
+        if (packed)
+            pw_varint(&p, (uint64_t)dc->typed[i]);
+        else
+            pw_int(&t, field, dc->typed[i]);
     }
-    if (packed) pw_msg(&t, field, &p);
-    else pw_free(&p);
+    if (packed)
+        pw_msg(&t, field, &p);
+    else
+        pw_free(&p);
     return t;
 }
 
@@ -490,10 +543,10 @@ static void check_dtype_load(th_ctx *t, const dtype_case *dc, pbw *tensor, const
     char name[96];
     snprintf(name, sizeof name, "onnx %s initializer via %s", dc->name, how);
     const tern_tensor *c = st == TERN_OK && g.n_tensors == 1 ? &g.tensors[0] : NULL;
-    th_check(t, c && (int)c->dtype == dc->dtype && c->rank == 2 && c->dims[0] == 2 && c->dims[1] == 2 &&
-                    c->data && ((uintptr_t)c->data % 64) == 0 &&
-                    memcmp(c->data, dc->raw, 4 * dc->esize) == 0 && g.n_inputs == 0 &&
-                    c->is_output,
+    th_check(t,
+             c && (int)c->dtype == dc->dtype && c->rank == 2 && c->dims[0] == 2 &&
+                 c->dims[1] == 2 && c->data && ((uintptr_t)c->data % 64) == 0 &&
+                 memcmp(c->data, dc->raw, 4 * dc->esize) == 0 && g.n_inputs == 0 && c->is_output,
              name, "st %d '%s'", st, err.msg);
     tern_graph_free(&g);
     pw_free(&m);
@@ -559,8 +612,11 @@ static void test_attr_errors(th_ctx *t) {
         int type;
         uint32_t field;
         const char *kind;
-    } kinds[] = {{5, 6, "GRAPH"}, {11, 22, "SPARSE_TENSOR"}, {13, 14, "TYPE_PROTO"},
-                 {10, 11, "GRAPHS"}, {9, 10, "TENSORS"}};
+    } kinds[] = {{5, 6, "GRAPH"},
+                 {11, 22, "SPARSE_TENSOR"},
+                 {13, 14, "TYPE_PROTO"},
+                 {10, 11, "GRAPHS"},
+                 {9, 10, "TENSORS"}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         pbw g = relu_graph();
         pbw n = node("If", "if0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
@@ -820,8 +876,9 @@ static void check_external_ok(th_ctx *t, pbw *m, const char *dir, const char *na
     tern_graph g;
     tern_err err;
     tern_status st = load(m, dir, &g, &err);
-    th_check(t, st == TERN_OK && g.n_tensors == 1 && g.tensors[0].data &&
-                    memcmp(g.tensors[0].data, F_VALS, 16) == 0,
+    th_check(t,
+             st == TERN_OK && g.n_tensors == 1 && g.tensors[0].data &&
+                 memcmp(g.tensors[0].data, F_VALS, 16) == 0,
              name, "st %d '%s'", st, err.msg);
     tern_graph_free(&g);
     pw_free(m);
@@ -861,7 +918,8 @@ static void test_external(th_ctx *t) {
     m = external_model(path, "8", "16");
     expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data absolute path", WANT("relative"));
     m = external_model("w.bin", "9", "16");
-    expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data past the end", WANT("past the end"));
+    expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data past the end",
+                 WANT("past the end"));
     m = external_model("w.bin", "4", "20");
     expect_error(t, &m, dir, TERN_ERR_PARSE, "onnx external data length mismatch",
                  WANT("20 bytes", "needs 16"));
@@ -878,10 +936,11 @@ static void test_external(th_ctx *t) {
     /* through tern_model_load_file: the model's folder is the base */
     m = external_model("w.bin", "8", "16");
     tern_model *mod = NULL;
-    tern_status st = write_file(model_path, m.b, m.n) ? tern_model_load_file(model_path, &mod)
-                                                      : TERN_ERR_IO;
-    th_check(t, st == TERN_OK && mod && mod->graph.n_tensors == 1 &&
-                    memcmp(mod->graph.tensors[0].data, F_VALS, 16) == 0,
+    tern_status st =
+        write_file(model_path, m.b, m.n) ? tern_model_load_file(model_path, &mod) : TERN_ERR_IO;
+    th_check(t,
+             st == TERN_OK && mod && mod->graph.n_tensors == 1 &&
+                 memcmp(mod->graph.tensors[0].data, F_VALS, 16) == 0,
              "model_load_file reads external data next to the model", "st %d '%s'", st,
              mod ? tern_model_error(mod) : "");
     tern_model_free(mod);
@@ -898,7 +957,8 @@ static void test_external(th_ctx *t) {
 static void test_model_api(th_ctx *t) {
     tern_model *m = NULL;
     tern_status st = tern_model_load_file("no/such/file.onnx", &m);
-    th_check(t, st == TERN_ERR_IO && m && !m->ok && strstr(tern_model_error(m), "no/such/file.onnx"),
+    th_check(t,
+             st == TERN_ERR_IO && m && !m->ok && strstr(tern_model_error(m), "no/such/file.onnx"),
              "model_load_file missing file", "st %d '%s'", st, m ? tern_model_error(m) : "(null)");
     tern_model_free(m);
     st = tern_model_load_file("tests", &m);
@@ -1010,8 +1070,9 @@ static void test_robustness(th_ctx *t) {
     check_flips(t, m.b, m.n, "the in-test model", 0x9e3779b97f4a7c15ull);
     pw_free(&m);
     char path[512];
-    const char *p = th_shared_path(t, "onnx-tests/pytorch-converted/test_Conv2d_depthwise_padded/model.onnx",
-                                   path, sizeof path, "onnx prefixes and flips of a real model");
+    const char *p =
+        th_shared_path(t, "onnx-tests/pytorch-converted/test_Conv2d_depthwise_padded/model.onnx",
+                       path, sizeof path, "onnx prefixes and flips of a real model");
     if (!p) return;
     size_t len;
     unsigned char *buf = th_read_file(p, &len);
@@ -1137,8 +1198,10 @@ static int parse_arch_md(const char *text, model_doc *docs) {
         for (int k = 0; k < 2; k++) {
             table_cell(l, col_of[k], c, sizeof c);
             int v = c[0] == '-' ? 0 : atoi(c);
-            if (strcmp(c0, "total nodes") == 0) docs[k].total = v;
-            else if (v) doc_add_op(&docs[k], c0, strcspn(c0, " "), v);
+            if (strcmp(c0, "total nodes") == 0)
+                docs[k].total = v;
+            else if (v)
+                doc_add_op(&docs[k], c0, strcspn(c0, " "), v);
         }
     }
     return col_of[0] && col_of[1] ? 2 : 0;
@@ -1207,8 +1270,9 @@ static void check_zoo_model(th_ctx *t, const model_doc *doc, const char *dir) {
                      doc->ops[i].n);
     }
     snprintf(name, sizeof name, "zoo %s op histogram matches the doc", doc->file);
-    th_check(t, doc->n_ops > 0 && !mismatch && g->n_nodes == sum &&
-                    (doc->total < 0 || doc->total == g->n_nodes),
+    th_check(t,
+             doc->n_ops > 0 && !mismatch && g->n_nodes == sum &&
+                 (doc->total < 0 || doc->total == g->n_nodes),
              name, "%d nodes, doc sum %d total %d; %s", g->n_nodes, sum, doc->total, first);
     snprintf(name, sizeof name, "zoo %s opsets", doc->file);
     th_check(t, g->opset == doc->opset && g->opset_ms == doc->opset_ms, name,
@@ -1231,11 +1295,12 @@ static void check_zoo_model(th_ctx *t, const model_doc *doc, const char *dir) {
     const tern_tensor *in = g->n_inputs == 1 ? &g->tensors[g->inputs[0]] : NULL;
     snprintf(name, sizeof name, "zoo %s input", doc->file);
     int arch = strstr(doc->file, "_arch") != NULL;
-    th_check(t, in && strcmp(in->name, "input") == 0 && in->dtype == TERN_FLOAT && in->rank == 4 &&
-                    (arch ? in->dims[0] == -1 && in->dim_param[0] &&
-                                strcmp(in->dim_param[0], "N") == 0 && in->dims[1] == 3
-                          : in->dims[0] == 1 && in->dims[1] == 224 && in->dims[3] == 3) &&
-                    g->n_outputs == 1,
+    th_check(t,
+             in && strcmp(in->name, "input") == 0 && in->dtype == TERN_FLOAT && in->rank == 4 &&
+                 (arch ? in->dims[0] == -1 && in->dim_param[0] &&
+                             strcmp(in->dim_param[0], "N") == 0 && in->dims[1] == 3
+                       : in->dims[0] == 1 && in->dims[1] == 224 && in->dims[3] == 3) &&
+                 g->n_outputs == 1,
              name, "bad input");
     tern_model_free(m);
 }
@@ -1277,8 +1342,9 @@ static int same_shape(const tern_tensor *a, const tern_tensor *b) {
 }
 
 /* Check output = f(input0, input1) element by element. */
-static void check_binary(th_ctx *t, const char *test, int (*f)(const tern_tensor *, const tern_tensor *,
-                                                                const tern_tensor *, int64_t)) {
+static void check_binary(th_ctx *t, const char *test,
+                         int (*f)(const tern_tensor *, const tern_tensor *, const tern_tensor *,
+                                  int64_t)) {
     char rel[3][160];
     const char *files[3] = {"input_0", "input_1", "output_0"};
     tern_pool pool = {0};
@@ -1321,8 +1387,10 @@ static void test_pb_files(th_ctx *t) {
     check_binary(t, "test_and2d", f_and);
     tern_pool pool = {0};
     tern_tensor in, out;
-    if (read_pb(t, "onnx-tests/node/test_argmax_default_axis_random/test_data_set_0/input_0.pb", &pool, &in) &&
-        read_pb(t, "onnx-tests/node/test_argmax_default_axis_random/test_data_set_0/output_0.pb", &pool, &out)) {
+    if (read_pb(t, "onnx-tests/node/test_argmax_default_axis_random/test_data_set_0/input_0.pb",
+                &pool, &in) &&
+        read_pb(t, "onnx-tests/node/test_argmax_default_axis_random/test_data_set_0/output_0.pb",
+                &pool, &out)) {
         /* argmax over axis 0 of [2,3,4], keepdims: int64 [1,3,4] */
         const float *x = in.data;
         const int64_t *y = out.data;
@@ -1330,10 +1398,13 @@ static void test_pb_files(th_ctx *t) {
         for (int i = 0; !bad && i < 12; i++) bad = y[i] != (x[12 + i] > x[i] ? 1 : 0);
         th_check(t, !bad, "pb int64 tensor (argmax)", "mismatch");
     }
-    if (read_pb(t, "onnx-tests/pytorch-converted/test_Conv2d_depthwise_padded/test_data_set_0/input_0.pb",
-                &pool, &in))
-        th_check(t, in.dtype == TERN_FLOAT && in.rank == 4 && in.dims[0] == 2 && in.dims[1] == 4 &&
-                        in.dims[2] == 6 && in.dims[3] == 6 && ((uintptr_t)in.data % 64) == 0,
+    if (read_pb(
+            t,
+            "onnx-tests/pytorch-converted/test_Conv2d_depthwise_padded/test_data_set_0/input_0.pb",
+            &pool, &in))
+        th_check(t,
+                 in.dtype == TERN_FLOAT && in.rank == 4 && in.dims[0] == 2 && in.dims[1] == 4 &&
+                     in.dims[2] == 6 && in.dims[3] == 6 && ((uintptr_t)in.data % 64) == 0,
                  "pb conv input shape", "rank %d", in.rank);
     tern_pool_free(&pool);
 

@@ -63,8 +63,9 @@ static void test_varint(th_ctx *t) {
         tern_status st = tern_pb_varint(&r, &v, &err);
         char name[64];
         snprintf(name, sizeof name, "pb varint rejects #%zu", i);
-        th_check(t, st == TERN_ERR_PARSE && strstr(err.msg, bad[i].why) && strstr(err.msg, "at byte 0"),
-                 name, "st %d msg '%s'", st, err.msg);
+        th_check(
+            t, st == TERN_ERR_PARSE && strstr(err.msg, bad[i].why) && strstr(err.msg, "at byte 0"),
+            name, "st %d msg '%s'", st, err.msg);
     }
 }
 
@@ -162,11 +163,11 @@ static void test_tags(th_ctx *t) {
 
 /* One field of every wire type; `marks` gets the offset after each field. */
 static const uint8_t MIXED[] = {
-    0x08, 0x96, 0x01,                               /* 1: varint 150 */
-    0x11, 1, 2, 3, 4, 5, 6, 7, 8,                   /* 2: fixed64 */
-    0x1a, 0x03, 'a', 'b', 'c',                      /* 3: bytes */
-    0x25, 0x00, 0x00, 0x80, 0x3f,                   /* 4: fixed32 (1.0f) */
-    0xa2, 0x06, 0x02, 0x08, 0x01,                   /* 100: nested message {1: 1} */
+    0x08, 0x96, 0x01,                                  /* 1: varint 150 */
+    0x11, 1,    2,    3,    4,    5,    6,    7,    8, /* 2: fixed64 */
+    0x1a, 0x03, 'a',  'b',  'c',                       /* 3: bytes */
+    0x25, 0x00, 0x00, 0x80, 0x3f,                      /* 4: fixed32 (1.0f) */
+    0xa2, 0x06, 0x02, 0x08, 0x01,                      /* 100: nested message {1: 1} */
     0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, /* 1: varint max */
 };
 static const size_t MIXED_MARKS[] = {0, 3, 12, 17, 22, 27, 38};
@@ -217,8 +218,9 @@ static void test_sub(th_ctx *t) {
     if (!st) st = tern_pb_sub(&r, &sub, &err);
     if (!st) st = tern_pb_tag(&sub, &f, &w, &err);
     if (!st) st = tern_pb_varint(&sub, &v, &err);
-    th_check(t, st == TERN_OK && sub.start == 25 && sub.end == 27 && sub.depth == 1 && v == 1 &&
-                    tern_pb_done(&sub) && r.pos == 27,
+    th_check(t,
+             st == TERN_OK && sub.start == 25 && sub.end == 27 && sub.depth == 1 && v == 1 &&
+                 tern_pb_done(&sub) && r.pos == 27,
              "pb sub message offsets", "st %d start %zu end %zu '%s'", st, sub.start, sub.end,
              err.msg);
 
@@ -248,13 +250,13 @@ static void test_repeated(th_ctx *t) {
     /* field 4 (fixed32): unpacked 1.0, packed run [2, 3, 4], unpacked 5; field 7 (varint)
      * interleaved: packed [1, 300], unpacked 2^40, empty packed run */
     const uint8_t msg[] = {
-        0x25, 0x00, 0x00, 0x80, 0x3f,                         /* 4: 1.0f */
-        0x3a, 0x03, 0x01, 0xac, 0x02,                         /* 7: packed [1, 300] */
-        0x22, 0x0c, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x40, 0x40, 0x00, 0x00, 0x80, 0x40,
-        0x38, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20,             /* 7: 2^40 */
-        0x08, 0x05,                                           /* 1: unrelated */
-        0x25, 0x00, 0x00, 0xa0, 0x40,                         /* 4: 5.0f */
-        0x3a, 0x00,                                           /* 7: empty packed run */
+        0x25, 0x00, 0x00, 0x80, 0x3f, /* 4: 1.0f */
+        0x3a, 0x03, 0x01, 0xac, 0x02, /* 7: packed [1, 300] */
+        0x22, 0x0c, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x40, 0x40, 0x00,
+        0x00, 0x80, 0x40, 0x38, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, /* 7: 2^40 */
+        0x08, 0x05,                                                 /* 1: unrelated */
+        0x25, 0x00, 0x00, 0xa0, 0x40,                               /* 4: 5.0f */
+        0x3a, 0x00,                                                 /* 7: empty packed run */
     };
     tern_pb r;
     tern_err err = {{0}};
@@ -264,9 +266,9 @@ static void test_repeated(th_ctx *t) {
     tern_status st = tern_pb_count_repeated(&r, 4, TERN_PB_KIND_FIXED32, &n, &err);
     float f[5] = {0};
     if (!st) st = tern_pb_read_repeated(&r, 4, TERN_PB_KIND_FIXED32, f, 4, n, &err);
-    th_check(t, st == TERN_OK && n == 5 && f[0] == 1 && f[1] == 2 && f[2] == 3 && f[3] == 4 &&
-                    f[4] == 5,
-             "pb repeated float packed+unpacked", "st %d n %zu '%s'", st, n, err.msg);
+    th_check(
+        t, st == TERN_OK && n == 5 && f[0] == 1 && f[1] == 2 && f[2] == 3 && f[3] == 4 && f[4] == 5,
+        "pb repeated float packed+unpacked", "st %d n %zu '%s'", st, n, err.msg);
     int64_t iv[3] = {0};
     st = tern_pb_count_repeated(&r, 7, TERN_PB_KIND_VARINT, &n, &err);
     if (!st) st = tern_pb_read_repeated(&r, 7, TERN_PB_KIND_VARINT, iv, 8, n, &err);
