@@ -385,7 +385,13 @@ static tern_status model_field(onnx_ctx *c, tern_pb *r, uint32_t f, int w, size_
         c->g->ir_version = (int64_t)v;
         return st;
     case M_PRODUCER_NAME: return onnx_read_string(c, r, w, "producer_name", at, &c->g->producer);
-    case M_GRAPH: ms->n_graphs++; return onnx_read_sub(c, r, w, "graph", at, &ms->graph);
+    case M_GRAPH: {
+        size_t old = onnx_path_push(c, "graph");
+        ms->n_graphs++;
+        st = onnx_read_sub(c, r, w, "graph", at, &ms->graph);
+        if (!st) onnx_path_pop(c, old);
+        return st;
+    }
     case M_OPSET_IMPORT: {
         tern_pb o;
         size_t old = onnx_path_push(c, "opset_import[%d]", (*n_opsets)++);

@@ -67,9 +67,9 @@ tern_status tern_pb_bytes(tern_pb *r, const uint8_t **p, size_t *n, tern_err *er
     /* compare in uint64_t: the length must not exceed what is left */
     if (len > (uint64_t)left(r))
         return tern_errf(err, TERN_ERR_PARSE,
-                         "length %llu runs past the end of the message (%zu bytes left, at byte "
-                         "%zu)",
-                         (unsigned long long)len, left(r), at);
+                         "length %llu runs past the end of the %s (%zu bytes left, at byte %zu)",
+                         (unsigned long long)len,
+                         r->depth ? "enclosing message" : "data: truncated file?", left(r), at);
     *p = r->buf + r->pos;
     *n = (size_t)len;
     r->pos += (size_t)len;
