@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "graph/op.h"
+#include "kernels/ref/walk.h"
 #include "tests/harness.h"
 
 /* ---- a one-node graph ------------------------------------------------- */
@@ -1703,7 +1704,32 @@ static void test_cast(th_ctx *t) {
     tc_free(&c);
 }
 
+/* The walk merges axes only where every operand allows it. */
+static void test_walk(th_ctx *t) {
+    int64_t dims[3] = {2, 3, 4}, plain[3] = {12, 4, 1}, bc[3] = {0, 1, 0}, cl[3] = {12, 1, 3};
+    const int64_t *same[2] = {plain, plain}, *bcast[2] = {plain, bc}, *mixed[2] = {cl, plain};
+    tern_walk w;
+    int ok = tern_walk_start(&w, 3, dims, 2, same);
+    th_check(t, ok && w.rank == 1 && w.n == 24, "walk merges a same-layout space into one row",
+             "rank %d n %lld", w.rank, (long long)w.n);
+    ok = tern_walk_start(&w, 3, dims, 2, bcast);
+    th_check(t, ok && w.rank == 3 && w.n == 4, "walk keeps broadcast axes apart",
+             "rank %d n %lld", w.rank, (long long)w.n);
+    /* operand 0 channels-last: its stride-1 axis (logical 1) is innermost */
+    ok = tern_walk_init(&w, 3, dims, 2, mixed);
+    th_check(t, ok && w.perm[2] == 1 && w.n == 3 && w.inc[0] == 1 && w.inc[1] == 4,
+             "walk follows operand 0's memory order", "perm %d %d %d", w.perm[0], w.perm[1],
+             w.perm[2]);
+    int64_t zero[3] = {2, 0, 4};
+    th_check(t, !tern_walk_start(&w, 3, zero, 2, same), "walk of an empty space has no rows",
+             "returned rows");
+    int rows = 0;
+    if (tern_walk_start(&w, 3, dims, 2, bcast)) do rows++; while (tern_walk_next(&w));
+    th_check(t, rows == 6, "walk visits every row once", "%d rows", rows);
+}
+
 TH_SUITE(suite_kernels_tensor) {
+    test_walk(t);
     test_binary_f32(t);
     test_binary_int(t);
     test_compare_where(t);

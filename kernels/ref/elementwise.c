@@ -69,7 +69,7 @@ void tern_ref_binary_f32(tern_binop op, int rank, const int64_t *dims, void *out
                          const int64_t *sb) {
     const int64_t *st[3] = {so, sa, sb};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 3, st)) return;
     int cmp = tern_binop_is_compare(op);
     do {
         const float *pa = a + w.off[1], *pb = b + w.off[2];
@@ -87,7 +87,7 @@ void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64
                           const float *a, const int64_t *sa, const int64_t *b, const int64_t *sb) {
     const int64_t *st[3] = {so, sa, sb};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 3, st)) return;
     do {
         for (int64_t i = 0; i < w.n; i++)
             out[w.off[0] + i * w.inc[0]] =
@@ -128,7 +128,7 @@ void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64
                                 const int64_t *sb) {                                              \
         const int64_t *st[3] = {so, sa, sb};                                                      \
         tern_walk w;                                                                              \
-        if (!tern_walk_init(&w, rank, dims, 3, st)) return;                                       \
+        if (!tern_walk_start(&w, rank, dims, 3, st)) return;                                       \
         int cmp = tern_binop_is_compare(op);                                                      \
         do {                                                                                      \
             for (int64_t i = 0; i < w.n; i++) {                                                   \
@@ -161,7 +161,7 @@ void tern_ref_binary_bool(tern_binop op, int rank, const int64_t *dims, uint8_t 
                           const uint8_t *b, const int64_t *sb) {
     const int64_t *st[3] = {so, sa, sb};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 3, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 3, st)) return;
     do {
         for (int64_t i = 0; i < w.n; i++)
             out[w.off[0] + i * w.inc[0]] =
@@ -174,7 +174,7 @@ void tern_ref_where(size_t esz, int rank, const int64_t *dims, void *out, const 
                     const void *y, const int64_t *sy) {
     const int64_t *st[4] = {so, sc, sx, sy};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 4, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 4, st)) return;
     int64_t e = (int64_t)esz;
     do {
         for (int64_t i = 0; i < w.n; i++) {
@@ -211,7 +211,7 @@ void tern_ref_unary_f32(tern_unop op, int rank, const int64_t *dims, float *out,
                         const int64_t *so, const float *a, const int64_t *sa) {
     const int64_t *st[2] = {so, sa};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 2, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 2, st)) return;
     do {
         for (int64_t i = 0; i < w.n; i++)
             out[w.off[0] + i * w.inc[0]] = un_f32(op, a[w.off[1] + i * w.inc[1]]);
@@ -231,7 +231,7 @@ void tern_ref_unary_f32(tern_unop op, int rank, const int64_t *dims, float *out,
                                const int64_t *so, const T *a, const int64_t *sa) {                \
         const int64_t *st[2] = {so, sa};                                                          \
         tern_walk w;                                                                              \
-        if (!tern_walk_init(&w, rank, dims, 2, st)) return;                                       \
+        if (!tern_walk_start(&w, rank, dims, 2, st)) return;                                       \
         do {                                                                                      \
             for (int64_t i = 0; i < w.n; i++)                                                     \
                 out[w.off[0] + i * w.inc[0]] = NAME##_un(op, a[w.off[1] + i * w.inc[1]]);         \
@@ -245,7 +245,7 @@ void tern_ref_not_bool(int rank, const int64_t *dims, uint8_t *out, const int64_
                        const uint8_t *a, const int64_t *sa) {
     const int64_t *st[2] = {so, sa};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 2, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 2, st)) return;
     do {
         for (int64_t i = 0; i < w.n; i++)
             out[w.off[0] + i * w.inc[0]] = a[w.off[1] + i * w.inc[1]] == 0;

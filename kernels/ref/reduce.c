@@ -23,7 +23,7 @@ void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const
     for (int64_t i = 0; i < out_numel; i++) out[i] = init;
     const int64_t *st[2] = {si, so};
     tern_walk w;
-    if (tern_walk_init(&w, rank, dims, 2, st)) {
+    if (tern_walk_start(&w, rank, dims, 2, st)) {
         do {
             for (int64_t i = 0; i < w.n; i++) {
                 float *o = &out[w.off[1] + i * w.inc[1]];
@@ -50,7 +50,7 @@ void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const
     for (int64_t i = 0; i < out_numel; i++) out[i] = init;
     const int64_t *st[2] = {si, so};
     tern_walk w;
-    if (tern_walk_init(&w, rank, dims, 2, st)) {
+    if (tern_walk_start(&w, rank, dims, 2, st)) {
         do {
             for (int64_t i = 0; i < w.n; i++) {
                 int64_t *o = &out[w.off[1] + i * w.inc[1]];

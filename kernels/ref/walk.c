@@ -36,6 +36,47 @@ int tern_walk_init(tern_walk *w, int rank, const int64_t *dims, int nops,
     return !empty;
 }
 
+/* 1 if walk axis a steps over exactly one full run of axis b for every operand */
+static int mergeable(const tern_walk *w, int a, int b) {
+    for (int o = 0; o < w->nops; o++)
+        if (w->strides[o][a] != w->strides[o][b] * w->dims[b]) return 0;
+    return 1;
+}
+
+void tern_walk_merge(tern_walk *w) {
+    int r = 0; /* axes kept so far */
+    for (int k = 0; k < w->rank; k++) {
+        if (w->dims[k] == 1) continue; /* never moves: its strides do not matter */
+        if (r > 0 && mergeable(w, r - 1, k)) {
+            w->dims[r - 1] *= w->dims[k];
+            for (int o = 0; o < w->nops; o++) w->strides[o][r - 1] = w->strides[o][k];
+            continue;
+        }
+        w->dims[r] = w->dims[k];
+        for (int o = 0; o < w->nops; o++) w->strides[o][r] = w->strides[o][k];
+        r++;
+    }
+    if (r == 0) { /* every dim was 1: one element */
+        w->dims[0] = 1;
+        for (int o = 0; o < w->nops; o++) w->strides[o][0] = 0;
+        r = 1;
+    }
+    w->rank = r;
+    for (int k = 0; k < r; k++) w->idx[k] = 0, w->perm[k] = -1;
+    w->n = w->dims[r - 1];
+    for (int o = 0; o < w->nops; o++) {
+        w->inc[o] = w->strides[o][r - 1];
+        w->off[o] = 0;
+    }
+}
+
+int tern_walk_start(tern_walk *w, int rank, const int64_t *dims, int nops,
+                    const int64_t *const *strides) {
+    if (!tern_walk_init(w, rank, dims, nops, strides)) return 0;
+    tern_walk_merge(w);
+    return 1;
+}
+
 int tern_walk_next(tern_walk *w) {
     /* odometer over every axis but the innermost */
     for (int k = w->rank - 2; k >= 0; k--) {
@@ -70,7 +111,7 @@ void tern_ref_copy_strided(size_t esz, int rank, const int64_t *dims, void *dst,
                            const int64_t *ds, const void *src, const int64_t *ss) {
     const int64_t *st[2] = {ds, ss};
     tern_walk w;
-    if (!tern_walk_init(&w, rank, dims, 2, st)) return;
+    if (!tern_walk_start(&w, rank, dims, 2, st)) return;
     int64_t e = (int64_t)esz;
     do {
         tern_ref_copy_row(esz, w.n, (char *)dst + w.off[0] * e, w.inc[0],

@@ -39,6 +39,17 @@ typedef struct tern_walk {
 int tern_walk_init(tern_walk *w, int rank, const int64_t *dims, int nops,
                    const int64_t *const *strides);
 
+/* Merge neighbouring walk axes that every operand steps through as one
+ * (stride[k] == stride[k+1] * dims[k+1]), so that e.g. a same-shape
+ * elementwise op is one long row. Call right after tern_walk_init, and only
+ * when the row loop does not use perm/idx (they no longer name caller axes). */
+void tern_walk_merge(tern_walk *w);
+
+/* tern_walk_init then tern_walk_merge: what kernels that only use the row
+ * offsets call. */
+int tern_walk_start(tern_walk *w, int rank, const int64_t *dims, int nops,
+                    const int64_t *const *strides);
+
 /* Move to the next row; returns 0 after the last one. Usage:
  *   if (tern_walk_init(&w, ...)) do { for (i < w.n) ... } while (tern_walk_next(&w)); */
 int tern_walk_next(tern_walk *w);
