@@ -1,6 +1,6 @@
 /* MaxPool, AveragePool (1-D to 3-D windows), GlobalAveragePool and
  * GlobalMaxPool (any number of spatial axes). The math is
- * kernels/ref/pool_f32.c. */
+ * kernels/ref/pool_f32.c (kernels/ref/maxpool_int8.c for 8-bit MaxPool). */
 #include "graph/ops/op_nn_util.h"
 #include "kernels/ref/maxpool_int8.h"
 #include "kernels/ref/pool_f32.h"
@@ -66,8 +66,7 @@ static tern_status maxpool_infer(tern_graph *g, tern_node *n, tern_err *err) {
     if (st) return st;
     if (n->n_outputs > 1 && n->outputs[1] >= 0)
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "the Indices output is not supported");
-    if (tern_attr_int(n, "storage_order", 0) != 0)
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "storage_order 1 is not supported");
+    /* storage_order only concerns Indices, so it is ignored */
     return window_pool_infer(g, n, 1, err);
 }
 
