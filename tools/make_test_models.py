@@ -237,6 +237,66 @@ def two_inputs(name):
         [randn(r, 1, 2, 5, 5), randn(r, 1, 4, 5, 5)]
 
 
+# ---- fusion traps: patterns that look fusable but are not --------------------------------
+
+def trap_conv_shared(name):
+    """The conv output feeds a Relu, a BatchNormalization and is a graph output itself:
+    neither the activation nor the BN may be folded into the conv."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["act"]),
+             helper.make_node("BatchNormalization", ["c", "s", "o", "mu", "var"], ["bn"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3)), init("b", randn(r, 4)),
+             init("s", randn(r, 4)), init("o", randn(r, 4)), init("mu", randn(r, 4)),
+             init("var", (r.rand(4) + 0.5).astype(np.float32))]
+    shape = [1, 4, 5, 5]
+    return make(name, nodes, [("x", [1, 3, 5, 5])], [("c", shape), ("act", shape), ("bn", shape)],
+                inits, 13), [randn(r, 1, 3, 5, 5)]
+
+
+def trap_bn_after_add(name):
+    """A BatchNormalization whose input is an Add, not a conv: it must run on its own."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Add", ["c", "x2"], ["a"]),
+             helper.make_node("BatchNormalization", ["a", "s", "o", "mu", "var"], ["y"])]
+    inits = [init("w", randn(r, 3, 3, 3, 3)), init("b", randn(r, 3)),
+             init("s", randn(r, 3)), init("o", randn(r, 3)), init("mu", randn(r, 3)),
+             init("var", (r.rand(3) + 0.5).astype(np.float32))]
+    return make(name, nodes, [("x", [1, 3, 4, 4]), ("x2", [1, 3, 4, 4])], [("y", [1, 3, 4, 4])],
+                inits, 13), [randn(r, 1, 3, 4, 4), randn(r, 1, 3, 4, 4)]
+
+
+def trap_matmul_add_rank3(name):
+    """MatMul [3,12]x[12,6] + bias [1,1,6] gives [1,3,6]: a Gemm would lose the extra axis."""
+    r = rng_for(name)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["m"]),
+             helper.make_node("Add", ["m", "b"], ["y"])]
+    inits = [init("w", randn(r, 12, 6)), init("b", randn(r, 1, 1, 6))]
+    return make(name, nodes, [("x", [3, 12])], [("y", [1, 3, 6])], inits, 13), [randn(r, 3, 12)]
+
+
+def trap_matmul_add_input(name):
+    """MatMul + Add where the addend is a graph input (not a constant) of full shape."""
+    r = rng_for(name)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["m"]),
+             helper.make_node("Add", ["bias", "m"], ["y"])]
+    inits = [init("w", randn(r, 12, 6))]
+    return make(name, nodes, [("x", [3, 12]), ("bias", [3, 6])], [("y", [3, 6])], inits, 13), \
+        [randn(r, 3, 12), randn(r, 3, 6)]
+
+
+def trap_transpose_no_cancel(name):
+    """Two Transpose(0,2,3,1) in a row compose to perm (0,3,1,2), not the identity:
+    the pair must not be dropped."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Transpose", ["x"], ["t1"], perm=[0, 2, 3, 1]),
+             helper.make_node("Transpose", ["t1"], ["t2"], perm=[0, 2, 3, 1]),
+             helper.make_node("Relu", ["t2"], ["y"])]
+    return make(name, nodes, [("x", [1, 2, 3, 4])], [("y", [1, 4, 2, 3])], [], 13), \
+        [randn(r, 1, 2, 3, 4)]
+
+
 # ---- torch models (what the exporter really emits) --------------------------------------
 
 def randomize_bn(module, gen):
@@ -352,6 +412,12 @@ MODELS = {
     "nhwc_transpose": nhwc_transpose,
     "identity_dropout": identity_dropout,
     "two_inputs": two_inputs,
+    # fusion traps
+    "trap_conv_shared": trap_conv_shared,
+    "trap_bn_after_add": trap_bn_after_add,
+    "trap_matmul_add_rank3": trap_matmul_add_rank3,
+    "trap_matmul_add_input": trap_matmul_add_input,
+    "trap_transpose_no_cancel": trap_transpose_no_cancel,
 }
 
 
