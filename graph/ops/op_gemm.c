@@ -56,7 +56,7 @@ static tern_status gemm_infer(tern_graph *g, tern_node *n, tern_err *err) {
     p->k = a->dims[p->trans_a ? 0 : 1];
     p->n = b->dims[p->trans_b ? 0 : 1];
     int64_t kb = b->dims[p->trans_b ? 1 : 0];
-    if (p->m < 0 || p->k < 0 || p->n < 0 || kb != p->k)
+    if (p->m < 0 || p->k < 0 || p->n < 0 || kb < 0 || kb != p->k)
         return tern_errf(err, TERN_ERR_SHAPE, "A' is [%lld, %lld] and B' is [%lld, %lld]: inner "
                          "dims differ",
                          (long long)p->m, (long long)p->k, (long long)kb, (long long)p->n);
