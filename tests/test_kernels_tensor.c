@@ -638,7 +638,9 @@ static void ref_reduce(const char *op, int rank, const int64_t *dims, const floa
         else if (keep) odims[orank++] = 1;
     }
     int is_max = !strcmp(op, "ReduceMax"), is_min = !strcmp(op, "ReduceMin");
-    for (int64_t e = 0; e < nout; e++) want[e] = is_max ? -INFINITY : is_min ? INFINITY : 0.0;
+    int is_prod = !strcmp(op, "ReduceProd");
+    for (int64_t e = 0; e < nout; e++)
+        want[e] = is_max ? -INFINITY : is_min ? INFINITY : is_prod ? 1.0 : 0.0;
     for (int64_t e = 0; e < numel(rank, dims); e++) {
         unravel(e, rank, dims, idx);
         int r = 0;
@@ -647,23 +649,38 @@ static void ref_reduce(const char *op, int rank, const int64_t *dims, const floa
             else if (keep) oidx[r++] = 0;
         }
         double *w = &want[ravel(orank, odims, oidx)];
-        *w = is_max ? fmax(*w, x[e]) : is_min ? fmin(*w, x[e]) : *w + x[e];
+        double v = x[e];
+        if (is_max) *w = fmax(*w, v);
+        else if (is_min) *w = fmin(*w, v);
+        else if (is_prod) *w *= v;
+        else if (!strcmp(op, "ReduceL1")) *w += fabs(v);
+        else if (!strcmp(op, "ReduceL2") || !strcmp(op, "ReduceSumSquare")) *w += v * v;
+        else if (!strcmp(op, "ReduceLogSumExp")) *w += exp(v);
+        else *w += v;
     }
-    if (!strcmp(op, "ReduceMean"))
-        for (int64_t e = 0; e < nout; e++) want[e] /= (double)count;
+    for (int64_t e = 0; e < nout; e++) {
+        if (!strcmp(op, "ReduceMean")) want[e] /= (double)count;
+        if (!strcmp(op, "ReduceL2")) want[e] = sqrt(want[e]);
+        if (!strcmp(op, "ReduceLogSum") || !strcmp(op, "ReduceLogSumExp")) want[e] = log(want[e]);
+    }
 }
 
 static void test_reduce(th_ctx *t) {
-    static const char *const OPS[] = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin"};
+    static const char *const OPS[] = {"ReduceSum",       "ReduceMean",   "ReduceMax",
+                                      "ReduceMin",       "ReduceProd",   "ReduceL1",
+                                      "ReduceL2",        "ReduceSumSquare", "ReduceLogSum",
+                                      "ReduceLogSumExp"};
     static const axes_case AXES[] = {{1, {1}}, {2, {2, 3}}, {1, {-1}}, {2, {0, -2}}, {0, {0}}};
     int64_t dims[4] = {2, 3, 4, 5}, ne = 120;
-    for (size_t o = 0; o < 4; o++) {
+    for (size_t o = 0; o < sizeof OPS / sizeof OPS[0]; o++) {
         int64_t new_opset = o == 0 ? 13 : 18;
         for (size_t a = 0; a < sizeof AXES / sizeof AXES[0]; a++)
             for (int keep = 0; keep < 2; keep++)
                 for (int ver = 0; ver < 2; ver++)
                     for (int lay = 0; lay < 4; lay++) {
                         float *x = rand_f32(ne);
+                        if (o >= 4) /* Prod: near 1 so 120 factors stay finite; LogSum: > 0 */
+                            for (int64_t i = 0; i < ne; i++) x[i] = 0.8f + fabsf(x[i]) * 0.2f;
                         tc c;
                         tc_init(&c, ver ? new_opset : 11);
                         int ins[2] = {tc_t(&c, TERN_FLOAT, 4, dims, NULL), -1};
@@ -1704,6 +1721,64 @@ static void test_cast(th_ctx *t) {
     tc_free(&c);
 }
 
+static void test_argmax(th_ctx *t) {
+    int64_t dims[3] = {2, 3, 4};
+    float x[24];
+    for (int i = 0; i < 24; i++) x[i] = (float)((i * 7) % 5); /* ties on purpose */
+    x[5] = NAN;
+    for (int op = 0; op < 2; op++)
+        for (int axis = -1; axis < 3; axis++)
+            for (int last = 0; last < 2; last++)
+                for (int keep = 0; keep < 2; keep++) {
+                    tc c;
+                    tc_init(&c, 13);
+                    int in0 = tc_t(&c, TERN_FLOAT, 3, dims, NULL);
+                    tc_node(&c, op ? "ArgMin" : "ArgMax", &in0, 1, 1);
+                    tc_int(&c, "axis", axis);
+                    tc_int(&c, "keepdims", keep);
+                    tc_int(&c, "select_last_index", last);
+                    char name[80];
+                    snprintf(name, sizeof name, "%s axis %d last %d keepdims %d",
+                             op ? "ArgMin" : "ArgMax", axis, last, keep);
+                    if (!th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+                        tc_free(&c);
+                        continue;
+                    }
+                    int a = axis < 0 ? axis + 3 : axis;
+                    int64_t want[24], n = 0, idx[3];
+                    for (int64_t e = 0; e < 24; e++) { /* each output: scan the axis */
+                        unravel(e, 3, dims, idx);
+                        if (idx[a] != 0) continue;
+                        int64_t best = -1;
+                        for (int64_t k = 0; k < dims[a]; k++) {
+                            idx[a] = k;
+                            float v = x[ravel(3, dims, idx)];
+                            if (isnan(v)) continue;
+                            if (best < 0) { best = k; continue; }
+                            idx[a] = best;
+                            float b = x[ravel(3, dims, idx)];
+                            if (op ? (v < b || (last && v == b)) : (v > b || (last && v == b)))
+                                best = k;
+                        }
+                        want[n++] = best < 0 ? 0 : best;
+                    }
+                    const void *in[1] = {x};
+                    void *out[1];
+                    tc_run(&c, in, out);
+                    check_i64(t, name, out[0], want, n);
+                    free(out[0]);
+                    tc_free(&c);
+                }
+    int64_t d0[2] = {3, 0};
+    tc c;
+    tc_init(&c, 13);
+    int in0 = tc_t(&c, TERN_FLOAT, 2, d0, NULL);
+    tc_node(&c, "ArgMax", &in0, 1, 1);
+    tc_int(&c, "axis", 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "empty", "ArgMax rejects an empty axis");
+    tc_free(&c);
+}
+
 /* The walk merges axes only where every operand allows it. */
 static void test_walk(th_ctx *t) {
     int64_t dims[3] = {2, 3, 4}, plain[3] = {12, 4, 1}, bc[3] = {0, 1, 0}, cl[3] = {12, 1, 3};
@@ -1737,6 +1812,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_binary_errors(t);
     test_unary(t);
     test_reduce(t);
+    test_argmax(t);
     test_reshape(t);
     test_flatten_squeeze(t);
     test_shape_size_const(t);

@@ -8,7 +8,8 @@ OP(And) OP(Or) OP(Xor) OP(Where)
 OP(Neg) OP(Abs) OP(Sqrt) OP(Exp) OP(Log) OP(Reciprocal) OP(Floor) OP(Ceil) OP(Round)
 OP(Erf) OP(Sign) OP(Sin) OP(Cos) OP(Not)
 /* op_reduce.c */
-OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin)
+OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin) OP(ReduceProd) OP(ReduceL1)
+OP(ReduceL2) OP(ReduceSumSquare) OP(ReduceLogSum) OP(ReduceLogSumExp) OP(ArgMax) OP(ArgMin)
 /* op_shape.c */
 OP(Reshape) OP(Flatten) OP(Squeeze) OP(Unsqueeze) OP(Identity) OP(Dropout)
 OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Expand)

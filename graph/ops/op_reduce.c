@@ -1,7 +1,9 @@
-/* ReduceSum, ReduceMean, ReduceMax, ReduceMin (float32, int64), any layout.
+/* ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd (float32,
+ * int64), ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp
+ * (float32), any layout; ArgMax and ArgMin (float32, int64; plain).
  *
- * Opset differences: the axes are an attribute until ReduceSum-13 and
- * ReduceMean/Max/Min-18 made them an optional (constant) input. keepdims
+ * Opset differences: the axes are an attribute until ReduceSum-13 and the
+ * other reductions' opset 18 made them an optional (constant) input. keepdims
  * (default 1) keeps reduced axes as 1; with no axes the op reduces
  * everything, unless noop_with_empty_axes=1 makes it an identity. */
 #include <string.h>
@@ -26,7 +28,19 @@ static const struct {
     {"ReduceMean", TERN_REDUCE_MEAN, 18},
     {"ReduceMax", TERN_REDUCE_MAX, 18},
     {"ReduceMin", TERN_REDUCE_MIN, 18},
+    {"ReduceProd", TERN_REDUCE_PROD, 18},
+    {"ReduceL1", TERN_REDUCE_L1, 18},
+    {"ReduceL2", TERN_REDUCE_L2, 18},
+    {"ReduceSumSquare", TERN_REDUCE_SUM_SQUARE, 18},
+    {"ReduceLogSum", TERN_REDUCE_LOG_SUM, 18},
+    {"ReduceLogSumExp", TERN_REDUCE_LOG_SUM_EXP, 18},
 };
+
+/* the reductions the int64 kernel has */
+static int int_ok(tern_reduce_op op) {
+    return op == TERN_REDUCE_SUM || op == TERN_REDUCE_MEAN || op == TERN_REDUCE_MAX ||
+           op == TERN_REDUCE_MIN || op == TERN_REDUCE_PROD;
+}
 
 /* which axes to reduce into p->mask */
 static tern_status reduce_axes(const tern_graph *g, const tern_node *n, int64_t from_opset,
@@ -52,8 +66,8 @@ static tern_status infer_reduce(tern_graph *g, tern_node *n, tern_err *err) {
     if (k == sizeof REDUCES / sizeof REDUCES[0])
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "not a reduction: %s", n->op_type);
     const tern_tensor *x = tern_in(g, n, 0);
-    if (x->dtype != TERN_FLOAT && x->dtype != TERN_INT64)
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32, int64)",
+    if (x->dtype != TERN_FLOAT && !(x->dtype == TERN_INT64 && int_ok(REDUCES[k].op)))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported here",
                          tern_dtype_name(x->dtype));
     if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
     reduce_params *p = tern_pool_alloc(&g->pool, sizeof *p);
@@ -106,3 +120,61 @@ REDUCE_OP(ReduceSum)
 REDUCE_OP(ReduceMean)
 REDUCE_OP(ReduceMax)
 REDUCE_OP(ReduceMin)
+REDUCE_OP(ReduceProd)
+REDUCE_OP(ReduceL1)
+REDUCE_OP(ReduceL2)
+REDUCE_OP(ReduceSumSquare)
+REDUCE_OP(ReduceLogSum)
+REDUCE_OP(ReduceLogSumExp)
+
+/* ---- ArgMax, ArgMin: int64 indices along one axis ---- */
+
+typedef struct arg_params {
+    int axis;
+    int is_min, select_last;
+} arg_params;
+
+static tern_status infer_arg(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
+    if (st != TERN_OK) return st;
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
+    if (x->dtype != TERN_FLOAT && x->dtype != TERN_INT64)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32, int64)",
+                         tern_dtype_name(x->dtype));
+    arg_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    if ((st = tern_norm_axis(tern_attr_int(n, "axis", 0), x->rank, &p->axis, err)) != TERN_OK)
+        return st;
+    if (x->dims[p->axis] == 0)
+        return tern_errf(err, TERN_ERR_SHAPE, "axis %d is empty: no index to return", p->axis);
+    p->is_min = strcmp(n->op_type, "ArgMin") == 0;
+    p->select_last = tern_attr_int(n, "select_last_index", 0) != 0;
+    int keep = tern_attr_int(n, "keepdims", 1) != 0, r = 0;
+    int64_t dims[TERN_MAX_RANK];
+    for (int a = 0; a < x->rank; a++) {
+        if (a != p->axis) dims[r++] = x->dims[a];
+        else if (keep) dims[r++] = 1;
+    }
+    tern_set_out(g, n, 0, TERN_INT64, r, dims);
+    n->params = p;
+    return TERN_OK;
+}
+
+static tern_status run_arg(const tern_graph *g, const tern_node *n, const void *const *in,
+                           void *const *out, tern_err *err) {
+    (void)err;
+    const arg_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0);
+    int64_t outer = 1, inner = 1;
+    for (int a = 0; a < p->axis; a++) outer *= x->dims[a];
+    for (int a = p->axis + 1; a < x->rank; a++) inner *= x->dims[a];
+    if (x->dtype == TERN_FLOAT)
+        tern_ref_arg_f32(p->is_min, p->select_last, outer, x->dims[p->axis], inner, in[0], out[0]);
+    else
+        tern_ref_arg_i64(p->is_min, p->select_last, outer, x->dims[p->axis], inner, in[0], out[0]);
+    return TERN_OK;
+}
+
+const tern_op tern_op_ArgMax = {"ArgMax", "", 0, infer_arg, run_arg};
+const tern_op tern_op_ArgMin = {"ArgMin", "", 0, infer_arg, run_arg};
