@@ -73,101 +73,160 @@ void tern_node_label(const tern_graph *g, int node, char *buf, size_t cap) {
              n->domain[0] ? ":" : "", n->op_type);
 }
 
-/* Kahn's algorithm, always picking the lowest-index ready node so that a
- * sorted file keeps its order. O(nodes * edges) in the worst case is fine for
- * graphs of a few thousand nodes; the ready set is a simple scan. */
-tern_status tern_graph_toposort(tern_graph *g, tern_err *err) {
-    int nn = g->n_nodes, nt = g->n_tensors;
-    int *producer = malloc(sizeof(int) * (size_t)(nt + 1));
-    int *pending = malloc(sizeof(int) * (size_t)(nn + 1));
-    int *order = malloc(sizeof(int) * (size_t)(nn + 1));
-    char *done = calloc((size_t)nn + 1, 1);
-    tern_status st = TERN_OK;
-    if (!producer || !pending || !order || !done) {
-        st = tern_errf(err, TERN_ERR_NOMEM, "out of memory sorting the graph");
-        goto out;
+/* A binary min-heap of node indices: Kahn's algorithm always takes the
+ * lowest-index ready node, so a file that is already sorted keeps its order. */
+typedef struct {
+    int *v;
+    int n;
+} min_heap;
+
+static void heap_push(min_heap *h, int x) {
+    int i = h->n++;
+    h->v[i] = x;
+    while (i > 0 && h->v[(i - 1) / 2] > h->v[i]) {
+        int p = (i - 1) / 2, t = h->v[p];
+        h->v[p] = h->v[i];
+        h->v[i] = t;
+        i = p;
     }
-    for (int t = 0; t < nt; t++) producer[t] = -1;
-    for (int i = 0; i < nn; i++) {
+}
+
+static int heap_pop(min_heap *h) {
+    int top = h->v[0];
+    h->v[0] = h->v[--h->n];
+    for (int i = 0;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->n && h->v[l] < h->v[m]) m = l;
+        if (r < h->n && h->v[r] < h->v[m]) m = r;
+        if (m == i) break;
+        int t = h->v[m];
+        h->v[m] = h->v[i];
+        h->v[i] = t;
+        i = m;
+    }
+    return top;
+}
+
+typedef struct {
+    int *producer; /* per tensor */
+    int *pending;  /* per node: inputs not yet produced */
+    int *first;    /* CSR: consumers of tensor t are cons[first[t]..first[t+1]) */
+    int *cons;
+    int *order;
+    int *heap;
+} topo_work;
+
+static void topo_free(topo_work *w) {
+    free(w->producer);
+    free(w->pending);
+    free(w->first);
+    free(w->cons);
+    free(w->order);
+    free(w->heap);
+}
+
+static tern_status topo_producers(tern_graph *g, topo_work *w, tern_err *err) {
+    for (int t = 0; t < g->n_tensors; t++) w->producer[t] = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
         const tern_node *n = &g->nodes[i];
         for (int o = 0; o < n->n_outputs; o++) {
             int t = n->outputs[o];
             if (t < 0) continue;
-            if (producer[t] >= 0 || g->tensors[t].data || g->tensors[t].is_input) {
-                st = tern_errf(err, TERN_ERR_PARSE,
-                               "graph.node[%d] (%s '%s'): output '%s' is already defined%s", i,
-                               n->op_type, n->name, g->tensors[t].name,
-                               producer[t] >= 0 ? " by another node" : " as an input or initializer");
-                goto out;
-            }
-            producer[t] = i;
+            if (w->producer[t] >= 0 || g->tensors[t].data || g->tensors[t].is_input)
+                return tern_errf(err, TERN_ERR_PARSE,
+                                 "graph.node[%d] (%s '%s'): output '%s' is already defined%s", i,
+                                 n->op_type, n->name, g->tensors[t].name,
+                                 w->producer[t] >= 0 ? " by another node"
+                                                     : " as an input or initializer");
+            w->producer[t] = i;
         }
     }
-    for (int i = 0; i < nn; i++) {
+    return TERN_OK;
+}
+
+/* Count unproduced inputs per node and build the consumer lists. */
+static tern_status topo_edges(tern_graph *g, topo_work *w, tern_err *err) {
+    for (int i = 0; i < g->n_nodes; i++) {
         const tern_node *n = &g->nodes[i];
-        pending[i] = 0;
+        w->pending[i] = 0;
         for (int k = 0; k < n->n_inputs; k++) {
             int t = n->inputs[k];
             if (t < 0) continue;
-            if (producer[t] >= 0) {
-                pending[i]++;
+            if (w->producer[t] >= 0) {
+                w->pending[i]++;
+                w->first[t + 1]++;
             } else if (!g->tensors[t].data && !g->tensors[t].is_input) {
-                st = tern_errf(err, TERN_ERR_PARSE,
-                               "graph.node[%d] (%s '%s'): input '%s' is not produced by any node, "
-                               "initializer or graph input",
-                               i, n->op_type, n->name, g->tensors[t].name);
-                goto out;
+                return tern_errf(err, TERN_ERR_PARSE,
+                                 "graph.node[%d] (%s '%s'): input '%s' is not produced by any "
+                                 "node, initializer or graph input",
+                                 i, n->op_type, n->name, g->tensors[t].name);
             }
         }
     }
+    for (int t = 0; t < g->n_tensors; t++) w->first[t + 1] += w->first[t];
+    int *fill = w->order; /* scratch: next free slot per tensor */
+    for (int t = 0; t < g->n_tensors; t++) fill[t] = w->first[t];
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int t = g->nodes[i].inputs[k];
+            if (t >= 0 && w->producer[t] >= 0) w->cons[fill[t]++] = i;
+        }
+    return TERN_OK;
+}
+
+tern_status tern_graph_toposort(tern_graph *g, tern_err *err) {
+    int nn = g->n_nodes, nt = g->n_tensors;
+    size_t edges = 0;
+    for (int i = 0; i < nn; i++) edges += (size_t)g->nodes[i].n_inputs;
+    topo_work w = {0};
+    w.producer = malloc(sizeof(int) * (size_t)(nt + 1));
+    w.pending = malloc(sizeof(int) * (size_t)(nn + 1));
+    w.first = calloc((size_t)nt + 2, sizeof(int));
+    w.cons = malloc(sizeof(int) * (edges + 1));
+    w.order = malloc(sizeof(int) * ((size_t)(nn > nt ? nn : nt) + 1));
+    w.heap = malloc(sizeof(int) * (size_t)(nn + 1));
+    tern_status st = TERN_OK;
+    if (!w.producer || !w.pending || !w.first || !w.cons || !w.order || !w.heap) {
+        topo_free(&w);
+        return tern_errf(err, TERN_ERR_NOMEM, "out of memory sorting the graph");
+    }
+    st = topo_producers(g, &w, err);
+    if (st == TERN_OK) st = topo_edges(g, &w, err);
     int count = 0;
-    while (count < nn) {
-        int pick = -1;
+    min_heap h = {w.heap, 0};
+    for (int i = 0; st == TERN_OK && i < nn; i++)
+        if (w.pending[i] == 0) heap_push(&h, i);
+    while (st == TERN_OK && h.n > 0) {
+        int pick = heap_pop(&h);
+        w.order[count++] = pick;
+        const tern_node *p = &g->nodes[pick];
+        for (int o = 0; o < p->n_outputs; o++) {
+            int t = p->outputs[o];
+            if (t < 0) continue;
+            for (int c = w.first[t]; c < w.first[t + 1]; c++)
+                if (--w.pending[w.cons[c]] == 0) heap_push(&h, w.cons[c]);
+        }
+    }
+    if (st == TERN_OK && count < nn) {
         for (int i = 0; i < nn; i++)
-            if (!done[i] && pending[i] == 0) {
-                pick = i;
+            if (w.pending[i] > 0) {
+                st = tern_errf(err, TERN_ERR_PARSE, "graph.node[%d] (%s '%s') is part of a cycle",
+                               i, g->nodes[i].op_type, g->nodes[i].name);
                 break;
             }
-        if (pick < 0) {
-            for (int i = 0; i < nn; i++)
-                if (!done[i]) {
-                    st = tern_errf(err, TERN_ERR_PARSE,
-                                   "graph.node[%d] (%s '%s') is part of a cycle", i,
-                                   g->nodes[i].op_type, g->nodes[i].name);
-                    break;
-                }
-            goto out;
-        }
-        done[pick] = 1;
-        order[count++] = pick;
-        const tern_node *p = &g->nodes[pick];
-        for (int i = 0; i < nn; i++) {
-            if (done[i]) continue;
-            const tern_node *n = &g->nodes[i];
-            for (int k = 0; k < n->n_inputs; k++) {
-                int t = n->inputs[k];
-                if (t < 0 || producer[t] != pick) continue;
-                (void)p;
-                pending[i]--;
-            }
-        }
     }
-    {
-        tern_node *sorted = malloc(sizeof(tern_node) * (size_t)(nn + 1));
+    if (st == TERN_OK && nn > 0) {
+        tern_node *sorted = malloc(sizeof(tern_node) * (size_t)nn);
         if (!sorted) {
             st = tern_errf(err, TERN_ERR_NOMEM, "out of memory sorting the graph");
-            goto out;
+        } else {
+            for (int i = 0; i < nn; i++) sorted[i] = g->nodes[w.order[i]];
+            memcpy(g->nodes, sorted, sizeof(tern_node) * (size_t)nn);
+            free(sorted);
         }
-        for (int i = 0; i < nn; i++) sorted[i] = g->nodes[order[i]];
-        memcpy(g->nodes, sorted, sizeof(tern_node) * (size_t)nn);
-        free(sorted);
     }
-    tern_graph_compact(g);
-out:
-    free(producer);
-    free(pending);
-    free(order);
-    free(done);
+    if (st == TERN_OK) tern_graph_compact(g);
+    topo_free(&w);
     return st;
 }
 
