@@ -59,8 +59,11 @@ static int histogram(const tern_graph *g, op_count *h, int cap, char names[][48]
         const tern_node *nd = &g->nodes[i];
         char key[48];
         int ak = (int)nd->act.kind;
-        snprintf(key, sizeof key, "%s%s%s%s%s", nd->domain[0] ? nd->domain : "",
-                 nd->domain[0] ? ":" : "", nd->op_type, ak ? "+" : "",
+        /* internal ops (layout copies, free transposes) go by their own name */
+        int internal = nd->op && strcmp(nd->op->domain, "tern.internal") == 0;
+        const char *dom = internal ? "" : nd->domain, *type = internal ? nd->op->type : nd->op_type;
+        snprintf(key, sizeof key, "%s%s%s%s%s", dom[0] ? dom : "", dom[0] ? ":" : "", type,
+                 ak ? "+" : "",
                  ak > 0 && ak < 9 ? acts[ak] : "");
         int j = 0;
         while (j < n && strcmp(h[j].name, key) != 0) j++;

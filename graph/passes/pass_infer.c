@@ -113,5 +113,7 @@ tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *e
     if (folded)
         tern_report_note(r, "folded %d nodes into constants (%d of them Shape/Size)", folded,
                          folded_shape);
+    else
+        tern_report_note(r, "nothing to fold");
     return TERN_OK;
 }
