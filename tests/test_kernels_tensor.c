@@ -512,6 +512,79 @@ static void test_variadic(th_ctx *t) {
     for (int i = 0; i < 3; i++) free(xs[i]);
 }
 
+static void test_mod_classify(th_ctx *t) {
+    static const int64_t A[8] = {7, -7, 7, -7, 5, INT64_MIN, 0, 9};
+    static const int64_t B[8] = {3, 3, -3, -3, 0, -1, 4, 9};
+    int64_t n8 = 8;
+    for (int fm = 0; fm < 2; fm++) {
+        int64_t want[8];
+        for (int i = 0; i < 8; i++) {
+            if (B[i] == 0 || B[i] == -1) { want[i] = 0; continue; }
+            int64_t r = A[i] % B[i]; /* C: sign of the dividend */
+            if (!fm && r != 0 && (r < 0) != (B[i] < 0)) r += B[i];
+            want[i] = r;
+        }
+        tc c;
+        tc_init(&c, 13);
+        int ins[2] = {tc_t(&c, TERN_INT64, 1, &n8, NULL), tc_t(&c, TERN_INT64, 1, &n8, B)};
+        tc_node(&c, "Mod", ins, 2, 1);
+        tc_int(&c, "fmod", fm);
+        const char *name = fm ? "Mod int64 fmod=1" : "Mod int64 fmod=0";
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+            const void *in[2] = {A, NULL};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_i64(t, name, out[0], want, 8);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+    float fa[4] = {5.5f, -5.5f, 5.5f, 1.0f}, fb[4] = {2.0f, 2.0f, -2.0f, 0.0f};
+    double fw[4] = {1.5, -1.5, 1.5, NAN};
+    int64_t n4 = 4;
+    tc c;
+    tc_init(&c, 13);
+    int ins[2] = {tc_t(&c, TERN_FLOAT, 1, &n4, NULL), tc_t(&c, TERN_FLOAT, 1, &n4, fb)};
+    tc_node(&c, "Mod", ins, 2, 1);
+    tc_int(&c, "fmod", 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK, "Mod float fmod=1", "%s", c.err.msg)) {
+        const void *in[2] = {fa, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "Mod float fmod=1", out[0], fw, 4, 0);
+        free(out[0]);
+    }
+    tc_free(&c);
+    tc_init(&c, 13);
+    ins[0] = tc_t(&c, TERN_FLOAT, 1, &n4, NULL);
+    ins[1] = tc_t(&c, TERN_FLOAT, 1, &n4, fb);
+    tc_node(&c, "Mod", ins, 2, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "fmod", "Mod rejects floats with fmod=0");
+    tc_free(&c);
+    /* IsNaN, IsInf (all, positive only, negative only) */
+    float x[5] = {1.0f, NAN, INFINITY, -INFINITY, -0.0f};
+    int64_t n5 = 5;
+    static const uint8_t W[4][5] = {{0, 1, 0, 0, 0}, {0, 0, 1, 1, 0}, {0, 0, 1, 0, 0}, {0, 0, 0, 1, 0}};
+    for (int k = 0; k < 4; k++) {
+        tc_init(&c, 13);
+        int in0 = tc_t(&c, TERN_FLOAT, 1, &n5, NULL);
+        tc_node(&c, k ? "IsInf" : "IsNaN", &in0, 1, 1);
+        if (k == 2) tc_int(&c, "detect_negative", 0);
+        if (k == 3) tc_int(&c, "detect_positive", 0);
+        char name[48];
+        snprintf(name, sizeof name, "%s case %d", k ? "IsInf" : "IsNaN", k);
+        if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_BOOL, name, "%s",
+                     c.err.msg)) {
+            const void *in[1] = {x};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_bytes(t, name, out[0], W[k], 5);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+}
+
 static void test_binary_errors(th_ctx *t) {
     tc c;
     int64_t d23[2] = {2, 3}, d4 = 4, d3 = 3;
@@ -558,12 +631,23 @@ static double ref_un(const char *op, double x) {
     if (!strcmp(op, "Erf")) return erf(x);
     if (!strcmp(op, "Sign")) return x > 0 ? 1 : x < 0 ? -1 : 0;
     if (!strcmp(op, "Sin")) return sin(x);
+    if (!strcmp(op, "Tan")) return tan(x);
+    if (!strcmp(op, "Asin")) return asin(x);
+    if (!strcmp(op, "Acos")) return acos(x);
+    if (!strcmp(op, "Atan")) return atan(x);
+    if (!strcmp(op, "Sinh")) return sinh(x);
+    if (!strcmp(op, "Cosh")) return cosh(x);
+    if (!strcmp(op, "Asinh")) return asinh(x);
+    if (!strcmp(op, "Acosh")) return acosh(x);
+    if (!strcmp(op, "Atanh")) return atanh(x);
     return cos(x);
 }
 
 static void test_unary(th_ctx *t) {
-    static const char *const OPS[] = {"Neg",   "Abs",  "Sqrt",  "Exp", "Log",  "Reciprocal", "Floor",
-                                      "Ceil",  "Round", "Erf",  "Sign", "Sin", "Cos"};
+    static const char *const OPS[] = {"Neg",  "Abs",  "Sqrt", "Exp",   "Log",   "Reciprocal",
+                                      "Floor", "Ceil", "Round", "Erf", "Sign",  "Sin",
+                                      "Cos",  "Tan",  "Asin", "Acos",  "Atan",  "Sinh",
+                                      "Cosh", "Asinh", "Acosh", "Atanh"};
     int64_t dims[4] = {2, 3, 4, 3};
     int64_t ne = numel(4, dims);
     for (size_t o = 0; o < sizeof OPS / sizeof OPS[0]; o++) {
@@ -572,6 +656,10 @@ static void test_unary(th_ctx *t) {
             x[0] = 2.5f, x[1] = -2.5f, x[2] = 0.5f, x[3] = 1.5f; /* Round ties */
             if (!strcmp(OPS[o], "Sqrt") || !strcmp(OPS[o], "Log"))
                 for (int64_t i = 0; i < ne; i++) x[i] = fabsf(x[i]) + 0.01f;
+            if (!strcmp(OPS[o], "Asin") || !strcmp(OPS[o], "Acos") || !strcmp(OPS[o], "Atanh"))
+                for (int64_t i = 0; i < ne; i++) x[i] *= 0.45f; /* into (-1, 1) */
+            if (!strcmp(OPS[o], "Acosh"))
+                for (int64_t i = 0; i < ne; i++) x[i] = fabsf(x[i]) + 1.0f;
             tc c;
             tc_init(&c, 13);
             int in0 = tc_t(&c, TERN_FLOAT, 4, dims, NULL);
@@ -1809,6 +1897,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_binary_int(t);
     test_compare_where(t);
     test_variadic(t);
+    test_mod_classify(t);
     test_binary_errors(t);
     test_unary(t);
     test_reduce(t);

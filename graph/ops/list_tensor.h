@@ -1,12 +1,13 @@
 /* Elementwise arithmetic, reductions, shape and data-movement ops:
  * OP(Name) for each `tern_op_Name` (graph/ops/registry.c). */
 /* op_binary.c */
-OP(Add) OP(Sub) OP(Mul) OP(Div) OP(Pow) OP(Max) OP(Min) OP(Sum) OP(Mean)
+OP(Add) OP(Sub) OP(Mul) OP(Div) OP(Pow) OP(Mod) OP(Max) OP(Min) OP(Sum) OP(Mean)
 OP(Equal) OP(Less) OP(LessOrEqual) OP(Greater) OP(GreaterOrEqual)
 OP(And) OP(Or) OP(Xor) OP(Where)
 /* op_unary.c */
 OP(Neg) OP(Abs) OP(Sqrt) OP(Exp) OP(Log) OP(Reciprocal) OP(Floor) OP(Ceil) OP(Round)
-OP(Erf) OP(Sign) OP(Sin) OP(Cos) OP(Not)
+OP(Erf) OP(Sign) OP(Sin) OP(Cos) OP(Not) OP(Tan) OP(Asin) OP(Acos) OP(Atan) OP(Sinh)
+OP(Cosh) OP(Asinh) OP(Acosh) OP(Atanh) OP(IsNaN) OP(IsInf)
 /* op_reduce.c */
 OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin) OP(ReduceProd) OP(ReduceL1)
 OP(ReduceL2) OP(ReduceSumSquare) OP(ReduceLogSum) OP(ReduceLogSumExp) OP(ArgMax) OP(ArgMin)

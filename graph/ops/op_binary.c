@@ -1,5 +1,5 @@
 /* Elementwise ops with numpy broadcasting: Add, Sub, Mul, Div, Pow, the
- * variadic Max, Min, Sum, Mean (one or more inputs), the comparisons Equal, Less,
+ * Mod, the variadic Max, Min, Sum, Mean (one or more inputs), the comparisons Equal, Less,
  * LessOrEqual, Greater, GreaterOrEqual, the logic ops And, Or, Xor, and
  * Where (three inputs). float32 for activations; int64/int32 because
  * exporters compute shapes with them. Any layout: run indexes every operand
@@ -26,7 +26,7 @@ static const struct {
     {"Less", TERN_BIN_LESS},       {"LessOrEqual", TERN_BIN_LESS_EQUAL},
     {"Greater", TERN_BIN_GREATER}, {"GreaterOrEqual", TERN_BIN_GREATER_EQUAL},
     {"And", TERN_BIN_AND},         {"Or", TERN_BIN_OR},
-    {"Xor", TERN_BIN_XOR},
+    {"Xor", TERN_BIN_XOR},         {"Mod", TERN_BIN_MOD},
 };
 
 static int is_logic(tern_binop op) {
@@ -69,6 +69,9 @@ static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "not a binary op: %s", n->op_type);
     p->op = BINOPS[k].op;
     const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1);
+    if (p->op == TERN_BIN_MOD && tern_attr_int(n, "fmod", 0)) p->op = TERN_BIN_FMOD;
+    if (p->op == TERN_BIN_MOD && a->dtype == TERN_FLOAT)
+        return tern_errf(err, TERN_ERR_SHAPE, "Mod of floats needs fmod=1");
     if ((st = check_types(p->op, a->dtype, b->dtype, err)) != TERN_OK) return st;
     if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
     if ((st = tern_need_static(g, n, 1, err)) != TERN_OK) return st;
@@ -118,6 +121,7 @@ BINARY_OP(Sub)
 BINARY_OP(Mul)
 BINARY_OP(Div)
 BINARY_OP(Pow)
+BINARY_OP(Mod)
 BINARY_OP(Equal)
 BINARY_OP(Less)
 BINARY_OP(LessOrEqual)

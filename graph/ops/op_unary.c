@@ -1,6 +1,7 @@
 /* Elementwise ops of one input: Neg, Abs, Sign (float32, int32, int64),
- * Sqrt, Exp, Log, Reciprocal, Floor, Ceil, Round, Erf, Sin, Cos (float32)
- * and Not (bool). Any layout: input and output are indexed by strides. */
+ * Sqrt, Exp, Log, Reciprocal, Floor, Ceil, Round, Erf and the trigonometric
+ * and hyperbolic functions (float32), Not (bool), IsNaN and IsInf (float32
+ * to bool). Any layout: input and output are indexed by strides. */
 #include <string.h>
 
 #include "graph/op.h"
@@ -19,7 +20,10 @@ static const struct {
     {"Exp", TERN_UN_EXP},     {"Log", TERN_UN_LOG},     {"Reciprocal", TERN_UN_RECIPROCAL},
     {"Floor", TERN_UN_FLOOR}, {"Ceil", TERN_UN_CEIL},   {"Round", TERN_UN_ROUND},
     {"Erf", TERN_UN_ERF},     {"Sign", TERN_UN_SIGN},   {"Sin", TERN_UN_SIN},
-    {"Cos", TERN_UN_COS},     {"Not", TERN_UN_NOT},
+    {"Cos", TERN_UN_COS},     {"Not", TERN_UN_NOT},     {"Tan", TERN_UN_TAN},
+    {"Asin", TERN_UN_ASIN},   {"Acos", TERN_UN_ACOS},   {"Atan", TERN_UN_ATAN},
+    {"Sinh", TERN_UN_SINH},   {"Cosh", TERN_UN_COSH},   {"Asinh", TERN_UN_ASINH},
+    {"Acosh", TERN_UN_ACOSH}, {"Atanh", TERN_UN_ATANH},
 };
 
 static tern_status check_type(tern_unop op, tern_dtype dt, tern_err *err) {
@@ -84,3 +88,51 @@ UNARY_OP(Sign)
 UNARY_OP(Sin)
 UNARY_OP(Cos)
 UNARY_OP(Not)
+UNARY_OP(Tan)
+UNARY_OP(Asin)
+UNARY_OP(Acos)
+UNARY_OP(Atan)
+UNARY_OP(Sinh)
+UNARY_OP(Cosh)
+UNARY_OP(Asinh)
+UNARY_OP(Acosh)
+UNARY_OP(Atanh)
+
+/* ---- IsNaN, IsInf: float32 -> bool ---- */
+
+typedef struct classify_params {
+    int detect; /* 0: NaN; else bit 0 +inf, bit 1 -inf */
+} classify_params;
+
+static tern_status infer_classify(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
+    if (st != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
+    if (x->dtype != TERN_FLOAT)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32)",
+                         tern_dtype_name(x->dtype));
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    classify_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    if (strcmp(n->op_type, "IsInf") == 0)
+        p->detect = (tern_attr_int(n, "detect_positive", 1) ? 1 : 0) |
+                    (tern_attr_int(n, "detect_negative", 1) ? 2 : 0);
+    n->params = p;
+    tern_set_out(g, n, 0, TERN_BOOL, x->rank, x->dims);
+    return TERN_OK;
+}
+
+static tern_status run_classify(const tern_graph *g, const tern_node *n, const void *const *in,
+                                void *const *out, tern_err *err) {
+    (void)err;
+    const classify_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0), *o = tern_out(g, n, 0);
+    int64_t so[TERN_MAX_RANK], sx[TERN_MAX_RANK];
+    tern_tensor_strides(o, so);
+    tern_tensor_strides(x, sx);
+    tern_ref_isnan_isinf_f32(p->detect, o->rank, o->dims, out[0], so, in[0], sx);
+    return TERN_OK;
+}
+
+const tern_op tern_op_IsNaN = {"IsNaN", "", TERN_OP_ANY_LAYOUT, infer_classify, run_classify};
+const tern_op tern_op_IsInf = {"IsInf", "", TERN_OP_ANY_LAYOUT, infer_classify, run_classify};

@@ -28,6 +28,7 @@ static float bin_f32(tern_binop op, float x, float y) {
     case TERN_BIN_POW: return powf(x, y);
     case TERN_BIN_MAX: return max_f32(x, y);
     case TERN_BIN_MIN: return min_f32(x, y);
+    case TERN_BIN_FMOD: return fmodf(x, y);
     default: return 0.0f; /* not a float op: rejected by infer */
     }
 }
@@ -110,6 +111,13 @@ void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64
             return x / y;                                                                         \
         case TERN_BIN_MAX: return x > y ? x : y;                                                  \
         case TERN_BIN_MIN: return x < y ? x : y;                                                  \
+        case TERN_BIN_MOD:                                                                        \
+        case TERN_BIN_FMOD: {                                                                     \
+            if (y == 0 || y == -1) return 0; /* x % -1 is 0; skips INT_MIN % -1 */                \
+            T r = x % y;                                                                          \
+            if (op == TERN_BIN_MOD && r != 0 && (r < 0) != (y < 0)) r += y;                       \
+            return r;                                                                             \
+        }                                                                                         \
         default: return 0;                                                                        \
         }                                                                                         \
     }                                                                                             \
@@ -203,6 +211,15 @@ static float un_f32(tern_unop op, float x) {
     case TERN_UN_SIGN: return x > 0 ? 1.0f : x < 0 ? -1.0f : x; /* keeps 0, -0 and NaN */
     case TERN_UN_SIN: return sinf(x);
     case TERN_UN_COS: return cosf(x);
+    case TERN_UN_TAN: return tanf(x);
+    case TERN_UN_ASIN: return asinf(x);
+    case TERN_UN_ACOS: return acosf(x);
+    case TERN_UN_ATAN: return atanf(x);
+    case TERN_UN_SINH: return sinhf(x);
+    case TERN_UN_COSH: return coshf(x);
+    case TERN_UN_ASINH: return asinhf(x);
+    case TERN_UN_ACOSH: return acoshf(x);
+    case TERN_UN_ATANH: return atanhf(x);
     default: return 0.0f;
     }
 }
@@ -240,6 +257,21 @@ void tern_ref_unary_f32(tern_unop op, int rank, const int64_t *dims, float *out,
 
 DEFINE_INT_UNARY(i64, int64_t, uint64_t)
 DEFINE_INT_UNARY(i32, int32_t, uint32_t)
+
+void tern_ref_isnan_isinf_f32(int detect, int rank, const int64_t *dims, uint8_t *out,
+                              const int64_t *so, const float *a, const int64_t *sa) {
+    const int64_t *st[2] = {so, sa};
+    tern_walk w;
+    if (!tern_walk_start(&w, rank, dims, 2, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++) {
+            float x = a[w.off[1] + i * w.inc[1]];
+            out[w.off[0] + i * w.inc[0]] = detect == 0 ? x != x
+                                                       : ((detect & 1) && x == INFINITY) ||
+                                                             ((detect & 2) && x == -INFINITY);
+        }
+    } while (tern_walk_next(&w));
+}
 
 void tern_ref_not_bool(int rank, const int64_t *dims, uint8_t *out, const int64_t *so,
                        const uint8_t *a, const int64_t *sa) {

@@ -7,7 +7,8 @@
  * Integer semantics (defined for every input, no UB):
  *  - Add, Sub, Mul, Neg, Abs wrap modulo 2^bits (two's complement), so
  *    INT64_MIN / -1 = INT64_MIN and Abs(INT64_MIN) = INT64_MIN;
- *  - Div truncates toward zero (C and ONNX Runtime); x / 0 = 0.
+ *  - Div truncates toward zero (C and ONNX Runtime); x / 0 = 0;
+ *  - Mod/Fmod: x mod 0 = 0, INT_MIN mod -1 = 0.
  * Float Max/Min propagate NaN (either operand NaN gives NaN).
  */
 #ifndef TERN_REF_ELEMENTWISE_H
@@ -24,6 +25,8 @@ typedef enum tern_binop {
     TERN_BIN_POW,
     TERN_BIN_MAX,
     TERN_BIN_MIN,
+    TERN_BIN_MOD,  /* integers: result takes the divisor's sign (Python %) */
+    TERN_BIN_FMOD, /* result takes the dividend's sign (C fmod / %) */
     /* comparisons: the output is bool (uint8 0/1) */
     TERN_BIN_EQUAL,
     TERN_BIN_LESS,
@@ -78,6 +81,15 @@ typedef enum tern_unop {
     TERN_UN_SIGN,
     TERN_UN_SIN,
     TERN_UN_COS,
+    TERN_UN_TAN,
+    TERN_UN_ASIN,
+    TERN_UN_ACOS,
+    TERN_UN_ATAN,
+    TERN_UN_SINH,
+    TERN_UN_COSH,
+    TERN_UN_ASINH,
+    TERN_UN_ACOSH,
+    TERN_UN_ATANH,
     TERN_UN_NOT /* bool only */
 } tern_unop;
 
@@ -91,6 +103,9 @@ void tern_ref_unary_i64(tern_unop op, int rank, const int64_t *dims, int64_t *ou
                         const int64_t *so, const int64_t *a, const int64_t *sa);
 void tern_ref_unary_i32(tern_unop op, int rank, const int64_t *dims, int32_t *out,
                         const int64_t *so, const int32_t *a, const int64_t *sa);
+/* IsNaN (detect 0) or IsInf (detect: 1 = +inf, 2 = -inf, 3 = both) -> bool */
+void tern_ref_isnan_isinf_f32(int detect, int rank, const int64_t *dims, uint8_t *out,
+                              const int64_t *so, const float *a, const int64_t *sa);
 /* Not */
 void tern_ref_not_bool(int rank, const int64_t *dims, uint8_t *out, const int64_t *so,
                        const uint8_t *a, const int64_t *sa);
