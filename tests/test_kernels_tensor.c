@@ -1747,6 +1747,131 @@ static void test_tile(th_ctx *t) {
     tc_free(&c);
 }
 
+static void test_depth_space(th_ctx *t) {
+    const int64_t N = 2, b = 2, C = 8, H = 3, W = 2, Cp = C / (b * b);
+    int64_t din[4] = {N, C, H, W};
+    float *x = rand_f32(N * C * H * W);
+    for (int mode = 0; mode < 2; mode++) { /* DepthToSpace DCR, CRD */
+        tc c;
+        tc_init(&c, 13);
+        int in0 = tc_t(&c, TERN_FLOAT, 4, din, NULL);
+        tc_node(&c, "DepthToSpace", &in0, 1, 1);
+        tc_int(&c, "blocksize", b);
+        if (mode) tc_str(&c, "mode", "CRD");
+        const char *name = mode ? "DepthToSpace CRD" : "DepthToSpace DCR";
+        int64_t od[4] = {N, Cp, H * b, W * b};
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg) &&
+            check_dims(t, name, tc_out(&c, 0), 4, od)) {
+            double want[96];
+            for (int64_t n = 0; n < N; n++)
+                for (int64_t ch = 0; ch < Cp; ch++)
+                    for (int64_t h = 0; h < H * b; h++)
+                        for (int64_t w = 0; w < W * b; w++) {
+                            int64_t i = h % b, j = w % b;
+                            int64_t src_c = mode ? ch * b * b + i * b + j : (i * b + j) * Cp + ch;
+                            want[((n * Cp + ch) * H * b + h) * W * b + w] =
+                                x[((n * C + src_c) * H + h / b) * W + w / b];
+                        }
+            const void *in[1] = {x};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_f32(t, name, out[0], want, 96, 0);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+    /* SpaceToDepth of [2,2,4,6] by 2 */
+    int64_t ds[4] = {2, 2, 4, 6}, os[4] = {2, 8, 2, 3};
+    tc c;
+    tc_init(&c, 13);
+    int in0 = tc_t(&c, TERN_FLOAT, 4, ds, NULL);
+    tc_node(&c, "SpaceToDepth", &in0, 1, 1);
+    tc_int(&c, "blocksize", 2);
+    if (th_check(t, tc_infer(&c) == TERN_OK, "SpaceToDepth", "%s", c.err.msg) &&
+        check_dims(t, "SpaceToDepth", tc_out(&c, 0), 4, os)) {
+        double want[96];
+        for (int64_t n = 0; n < 2; n++)
+            for (int64_t ch = 0; ch < 2; ch++)
+                for (int64_t h = 0; h < 4; h++)
+                    for (int64_t w = 0; w < 6; w++) {
+                        int64_t oc = ((h % 2) * 2 + w % 2) * 2 + ch;
+                        want[((n * 8 + oc) * 2 + h / 2) * 3 + w / 2] = x[((n * 2 + ch) * 4 + h) * 6 + w];
+                    }
+        const void *in[1] = {x};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "SpaceToDepth", out[0], want, 96, 0);
+        free(out[0]);
+    }
+    tc_free(&c);
+    tc_init(&c, 13);
+    in0 = tc_t(&c, TERN_FLOAT, 4, din, NULL);
+    tc_node(&c, "DepthToSpace", &in0, 1, 1);
+    tc_int(&c, "blocksize", 3);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "blocksize", "DepthToSpace rejects C not divisible by 9");
+    tc_free(&c);
+    free(x);
+}
+
+static void test_range(th_ctx *t) {
+    struct {
+        tern_dtype dt;
+        double s, l, d;
+        int n;
+    } cs[] = {{TERN_INT64, 0, 5, 1, 5},   {TERN_INT64, 10, 1, -3, 3}, {TERN_INT32, 2, 2, 1, 0},
+              {TERN_FLOAT, 1, 2, 0.3, 4}, {TERN_FLOAT, 0, -1, 0.5, 0}, {TERN_INT64, -7, 8, 5, 3}};
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        int64_t iv[3] = {(int64_t)cs[i].s, (int64_t)cs[i].l, (int64_t)cs[i].d};
+        int32_t i32[3] = {(int32_t)cs[i].s, (int32_t)cs[i].l, (int32_t)cs[i].d};
+        float fv[3] = {(float)cs[i].s, (float)cs[i].l, (float)cs[i].d};
+        const void *src = cs[i].dt == TERN_INT64 ? (const void *)iv
+                          : cs[i].dt == TERN_INT32 ? (const void *)i32 : (const void *)fv;
+        size_t es = tern_dtype_size(cs[i].dt);
+        tc c;
+        tc_init(&c, 13);
+        int ins[3];
+        for (int k = 0; k < 3; k++) ins[k] = tc_t(&c, cs[i].dt, 0, NULL, (const char *)src + es * k);
+        tc_node(&c, "Range", ins, 3, 1);
+        char name[48];
+        snprintf(name, sizeof name, "Range case %zu", i);
+        int64_t n = cs[i].n;
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg) &&
+            check_dims(t, name, tc_out(&c, 0), 1, &n)) {
+            const void *in[3] = {NULL, NULL, NULL};
+            void *out[1];
+            tc_run(&c, in, out);
+            double want[8], got[8];
+            for (int k = 0; k < n; k++) {
+                want[k] = cs[i].dt == TERN_FLOAT ? (double)(fv[0] + (float)k * fv[2])
+                                                 : cs[i].s + k * cs[i].d;
+                got[k] = cs[i].dt == TERN_INT64   ? (double)((int64_t *)out[0])[k]
+                         : cs[i].dt == TERN_INT32 ? (double)((int32_t *)out[0])[k]
+                                                  : (double)((float *)out[0])[k];
+            }
+            int ok = 1;
+            for (int k = 0; k < n; k++) ok &= got[k] == want[k];
+            th_check(t, ok, name, "values differ");
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+    int64_t z[3] = {0, 5, 0};
+    tc c;
+    tc_init(&c, 13);
+    int ins[3] = {tc_t(&c, TERN_INT64, 0, NULL, &z[0]), tc_t(&c, TERN_INT64, 0, NULL, &z[1]),
+                  tc_t(&c, TERN_INT64, 0, NULL, &z[2])};
+    tc_node(&c, "Range", ins, 3, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "delta", "Range rejects delta 0");
+    tc_free(&c);
+    tc_init(&c, 13);
+    ins[0] = tc_t(&c, TERN_INT64, 0, NULL, NULL);
+    ins[1] = tc_t(&c, TERN_INT64, 0, NULL, &z[1]);
+    ins[2] = tc_t(&c, TERN_INT64, 0, NULL, &z[1]);
+    tc_node(&c, "Range", ins, 3, 1);
+    expect_fail(t, &c, TERN_ERR_UNSUPPORTED, "constant", "Range rejects a runtime start");
+    tc_free(&c);
+}
+
 /* Cast x (n elements of from) to `to`; compare the bytes with want. */
 static void cast_case(th_ctx *t, const char *name, tern_dtype from, const void *x, int64_t n,
                       tern_dtype to, const void *want) {
@@ -1801,6 +1926,22 @@ static void test_cast(th_ctx *t) {
     cast_case(t, "Cast double->float", TERN_DOUBLE, d, 3, TERN_FLOAT, wd);
     tc c;
     int64_t n = 2;
+    /* CastLike takes the type of its second input */
+    tc_init(&c, 15);
+    double like = 0;
+    int cl[2] = {tc_t(&c, TERN_FLOAT, 1, &n, NULL), tc_t(&c, TERN_DOUBLE, 0, NULL, &like)};
+    tc_node(&c, "CastLike", cl, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_DOUBLE,
+                 "CastLike float->double", "%s", c.err.msg)) {
+        float fx[2] = {1.25f, -3.0f};
+        double dw[2] = {1.25, -3.0};
+        const void *in[2] = {fx, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_bytes(t, "CastLike float->double", out[0], dw, 16);
+        free(out[0]);
+    }
+    tc_free(&c);
     tc_init(&c, 13);
     int in0 = tc_t(&c, TERN_FLOAT, 1, &n, NULL);
     tc_node(&c, "Cast", &in0, 1, 1);
@@ -1913,4 +2054,6 @@ TH_SUITE(suite_kernels_tensor) {
     test_pad(t);
     test_tile(t);
     test_cast(t);
+    test_depth_space(t);
+    test_range(t);
 }

@@ -13,6 +13,7 @@ OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin) OP(ReduceProd) OP(Reduc
 OP(ReduceL2) OP(ReduceSumSquare) OP(ReduceLogSum) OP(ReduceLogSumExp) OP(ArgMax) OP(ArgMin)
 /* op_shape.c */
 OP(Reshape) OP(Flatten) OP(Squeeze) OP(Unsqueeze) OP(Identity) OP(Dropout)
-OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Expand)
+OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Range) OP(Expand)
 /* op_data.c */
-OP(Transpose) OP(Concat) OP(Gather) OP(Slice) OP(Split) OP(Pad) OP(Tile) OP(Cast)
+OP(Transpose) OP(Concat) OP(Gather) OP(Slice) OP(Split) OP(Pad) OP(Tile) OP(Cast) OP(CastLike)
+OP(DepthToSpace) OP(SpaceToDepth)

@@ -1,6 +1,7 @@
 /* Data movement: Transpose, Concat, Slice, Pad (any layout: strided
- * copies), Split, Gather, Tile, Cast (plain tensors). Elements are copied
- * as opaque bytes, so every dtype works except where noted. */
+ * copies), Split, Gather, Tile, DepthToSpace, SpaceToDepth, Cast, CastLike
+ * (plain tensors). Elements are copied as opaque bytes, so every dtype
+ * works except where noted. */
 #include <string.h>
 
 #include "graph/op.h"
@@ -524,25 +525,107 @@ static tern_status run_tile(const tern_graph *g, const tern_node *n, const void 
 
 const tern_op tern_op_Tile = {"Tile", "", 0, infer_tile, run_tile};
 
+/* ---- DepthToSpace, SpaceToDepth: a 6-D transpose between reshapes ----
+ * DepthToSpace DCR: [N, b, b, C/b², H, W] -> perm 0,3,4,1,5,2
+ * DepthToSpace CRD: [N, C/b², b, b, H, W] -> perm 0,1,4,2,5,3
+ * SpaceToDepth:     [N, C, H/b, b, W/b, b] -> perm 0,3,5,1,2,4
+ * and the result, read row-major, is the output. */
+
+typedef struct d2s_params {
+    int64_t in6[6]; /* the input seen as 6-D */
+    int perm[6];
+} d2s_params;
+
+static tern_status d2s_geometry(const tern_node *n, const tern_tensor *x, int64_t b,
+                                d2s_params *p, int64_t *dims, tern_err *err) {
+    int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];
+    if (strcmp(n->op_type, "SpaceToDepth") == 0) {
+        if (H % b || W % b)
+            return tern_errf(err, TERN_ERR_SHAPE, "H %lld and W %lld must divide by blocksize %lld",
+                             (long long)H, (long long)W, (long long)b);
+        int64_t in6[6] = {N, C, H / b, b, W / b, b};
+        int perm[6] = {0, 3, 5, 1, 2, 4};
+        memcpy(p->in6, in6, sizeof in6), memcpy(p->perm, perm, sizeof perm);
+        dims[0] = N, dims[1] = C * b * b, dims[2] = H / b, dims[3] = W / b;
+        return TERN_OK;
+    }
+    if (C % (b * b))
+        return tern_errf(err, TERN_ERR_SHAPE, "C %lld must divide by blocksize² %lld",
+                         (long long)C, (long long)(b * b));
+    const char *mode = tern_attr_string(n, "mode", "DCR");
+    int crd = strcmp(mode, "CRD") == 0;
+    if (!crd && strcmp(mode, "DCR") != 0)
+        return tern_errf(err, TERN_ERR_SHAPE, "mode '%s' is neither DCR nor CRD", mode);
+    int64_t c = C / (b * b), dcr6[6] = {N, b, b, c, H, W}, crd6[6] = {N, c, b, b, H, W};
+    int dcrp[6] = {0, 3, 4, 1, 5, 2}, crdp[6] = {0, 1, 4, 2, 5, 3};
+    memcpy(p->in6, crd ? crd6 : dcr6, sizeof dcr6);
+    memcpy(p->perm, crd ? crdp : dcrp, sizeof dcrp);
+    dims[0] = N, dims[1] = c, dims[2] = H * b, dims[3] = W * b;
+    return TERN_OK;
+}
+
+static tern_status infer_d2s(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
+    if (st != TERN_OK) return st;
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
+    if (x->rank != 4) return tern_errf(err, TERN_ERR_SHAPE, "input must be 4-D, is %d-D", x->rank);
+    int64_t b = tern_attr_int(n, "blocksize", 0), dims[4];
+    if (b <= 0 || b > (1 << 15))
+        return tern_errf(err, TERN_ERR_SHAPE, "blocksize %lld is invalid", (long long)b);
+    d2s_params *p = alloc_params(g, sizeof *p, err);
+    if (!p) return TERN_ERR_NOMEM;
+    if ((st = d2s_geometry(n, x, b, p, dims, err)) != TERN_OK) return st;
+    tern_set_out(g, n, 0, x->dtype, 4, dims);
+    n->params = p;
+    return tern_check_out(g, n, 0, err);
+}
+
+static tern_status run_d2s(const tern_graph *g, const tern_node *n, const void *const *in,
+                           void *const *out, tern_err *err) {
+    (void)err;
+    const d2s_params *p = n->params;
+    int64_t s6[6], ss[6], od[6], os[6];
+    int64_t acc = 1;
+    for (int k = 5; k >= 0; k--) s6[k] = acc, acc *= p->in6[k];
+    /* output axis k walks input axis perm[k]; the output is row-major */
+    for (int k = 0; k < 6; k++) od[k] = p->in6[p->perm[k]], ss[k] = s6[p->perm[k]];
+    acc = 1;
+    for (int k = 5; k >= 0; k--) os[k] = acc, acc *= od[k];
+    tern_ref_copy_strided(tern_dtype_size(tern_in(g, n, 0)->dtype), 6, od, out[0], os, in[0], ss);
+    return TERN_OK;
+}
+
+const tern_op tern_op_DepthToSpace = {"DepthToSpace", "", 0, infer_d2s, run_d2s};
+const tern_op tern_op_SpaceToDepth = {"SpaceToDepth", "", 0, infer_d2s, run_d2s};
+
 /* ---- Cast ---- */
 
 typedef struct cast_params {
     tern_dtype to;
 } cast_params;
 
+/* Cast's target from the `to` attribute, CastLike's from input 1's dtype. */
 static tern_status infer_cast(tern_graph *g, tern_node *n, tern_err *err) {
-    tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
+    int like = strcmp(n->op_type, "CastLike") == 0;
+    tern_status st = tern_check_arity(g, n, like ? 2 : 1, like ? 2 : 1, 1, 1, err);
     if (st != TERN_OK) return st;
     const tern_tensor *x = tern_in(g, n, 0);
-    const tern_attr *a = tern_node_attr(n, "to");
-    if (!a || a->type != TERN_ATTR_INT) return tern_errf(err, TERN_ERR_SHAPE, "to is required");
-    if (a->i < 0 || a->i > 64 || !tern_cast_supported((tern_dtype)a->i) ||
+    int64_t to;
+    if (like) {
+        to = tern_in(g, n, 1)->dtype;
+    } else {
+        const tern_attr *a = tern_node_attr(n, "to");
+        if (!a || a->type != TERN_ATTR_INT) return tern_errf(err, TERN_ERR_SHAPE, "to is required");
+        to = a->i;
+    }
+    if (to < 0 || to > 64 || !tern_cast_supported((tern_dtype)to) ||
         !tern_cast_supported(x->dtype))
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "Cast from %s to type %lld is not supported",
-                         tern_dtype_name(x->dtype), (long long)a->i);
+                         tern_dtype_name(x->dtype), (long long)to);
     cast_params *p = alloc_params(g, sizeof *p, err);
     if (!p) return TERN_ERR_NOMEM;
-    p->to = (tern_dtype)a->i;
+    p->to = (tern_dtype)to;
     tern_set_out(g, n, 0, p->to, x->rank, x->dims);
     n->params = p;
     return TERN_OK;
@@ -558,3 +641,4 @@ static tern_status run_cast(const tern_graph *g, const tern_node *n, const void 
 }
 
 const tern_op tern_op_Cast = {"Cast", "", 0, infer_cast, run_cast};
+const tern_op tern_op_CastLike = {"CastLike", "", 0, infer_cast, run_cast};

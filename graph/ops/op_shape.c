@@ -1,7 +1,9 @@
 /* Ops that change only shapes, or make tensors from attributes:
  * Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout (views: output 0
  * holds input 0's bytes), Shape and Size (computed from shapes alone),
- * Constant, ConstantOfShape, Expand. Views only ever see plain tensors. */
+ * Constant, ConstantOfShape, Range, Expand. Views only ever see plain
+ * tensors. */
+#include <math.h>
 #include <string.h>
 
 #include "graph/op.h"
@@ -359,6 +361,100 @@ static tern_status run_constant_of_shape(const tern_graph *g, const tern_node *n
 const tern_op tern_op_Constant = {"Constant", "", 0, infer_constant, run_constant};
 const tern_op tern_op_ConstantOfShape = {"ConstantOfShape", "", 0, infer_constant_of_shape,
                                          run_constant_of_shape};
+
+/* ---- Range(start, limit, delta): its length depends on the values, so
+ * they must be constants ---- */
+
+/* a scalar input as int64 (integer types) or double (float) */
+static tern_status range_scalar(const tern_graph *g, const tern_node *n, int i, int64_t *iv,
+                                double *fv, tern_err *err) {
+    const tern_tensor *t = tern_in(g, n, i);
+    if (!t->data)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED,
+                         "Range input %d ('%s') must be a constant (tern needs static shapes)", i,
+                         t->name);
+    if (tern_tensor_numel(t) != 1)
+        return tern_errf(err, TERN_ERR_SHAPE, "Range input %d must be a scalar", i);
+    if (t->dtype == TERN_FLOAT) {
+        float f;
+        memcpy(&f, t->data, 4);
+        *fv = f;
+    } else if (t->dtype == TERN_INT64) {
+        memcpy(iv, t->data, 8);
+    } else {
+        int32_t v;
+        memcpy(&v, t->data, 4);
+        *iv = v;
+    }
+    return TERN_OK;
+}
+
+/* number of elements: ceil((limit - start) / delta), at least 0 */
+static tern_status range_count(tern_dtype dt, const int64_t *iv, const double *fv, int64_t *count,
+                               tern_err *err) {
+    if (dt == TERN_FLOAT) {
+        if (fv[2] == 0 || fv[2] != fv[2])
+            return tern_errf(err, TERN_ERR_SHAPE, "Range delta is %g", fv[2]);
+        double c = ceil((fv[1] - fv[0]) / fv[2]);
+        if (!(c < 1e12)) return tern_errf(err, TERN_ERR_SHAPE, "Range is too long or NaN");
+        *count = c > 0 ? (int64_t)c : 0;
+        return TERN_OK;
+    }
+    int64_t s = iv[0], l = iv[1], d = iv[2];
+    if (d == 0) return tern_errf(err, TERN_ERR_SHAPE, "Range delta is 0");
+    /* differences and |delta| in uint64 never overflow */
+    uint64_t span = d > 0 ? (l > s ? (uint64_t)l - (uint64_t)s : 0)
+                          : (s > l ? (uint64_t)s - (uint64_t)l : 0);
+    uint64_t step = d > 0 ? (uint64_t)d : (uint64_t)0 - (uint64_t)d;
+    uint64_t c = span / step + (span % step != 0);
+    if (c > ((uint64_t)1 << 40)) return tern_errf(err, TERN_ERR_SHAPE, "Range is too long");
+    *count = (int64_t)c;
+    return TERN_OK;
+}
+
+static tern_status infer_range(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 3, 3, 1, 1, err);
+    if (st != TERN_OK) return st;
+    tern_dtype dt = tern_in(g, n, 0)->dtype;
+    if (dt != TERN_FLOAT && dt != TERN_INT64 && dt != TERN_INT32)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "Range of %s", tern_dtype_name(dt));
+    int64_t iv[3] = {0, 0, 0};
+    double fv[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        if (tern_in(g, n, i)->dtype != dt)
+            return tern_errf(err, TERN_ERR_SHAPE, "Range inputs must share one dtype");
+        if ((st = range_scalar(g, n, i, &iv[i], &fv[i], err)) != TERN_OK) return st;
+    }
+    int64_t count;
+    if ((st = range_count(dt, iv, fv, &count, err)) != TERN_OK) return st;
+    tern_set_out(g, n, 0, dt, 1, &count);
+    return tern_check_out(g, n, 0, err);
+}
+
+/* output[i] = start + i * delta, in the inputs' type (integers wrap) */
+static tern_status run_range(const tern_graph *g, const tern_node *n, const void *const *in,
+                             void *const *out, tern_err *err) {
+    (void)err;
+    const tern_tensor *o = tern_out(g, n, 0);
+    int64_t count = o->dims[0];
+    if (o->dtype == TERN_FLOAT) {
+        float s, d;
+        memcpy(&s, in[0], 4), memcpy(&d, in[2], 4);
+        for (int64_t i = 0; i < count; i++) ((float *)out[0])[i] = s + (float)i * d;
+    } else if (o->dtype == TERN_INT64) {
+        uint64_t s, d;
+        memcpy(&s, in[0], 8), memcpy(&d, in[2], 8);
+        for (int64_t i = 0; i < count; i++) ((int64_t *)out[0])[i] = (int64_t)(s + (uint64_t)i * d);
+    } else {
+        int32_t s, d;
+        memcpy(&s, in[0], 4), memcpy(&d, in[2], 4);
+        for (int64_t i = 0; i < count; i++)
+            ((int32_t *)out[0])[i] = (int32_t)((uint32_t)s + (uint32_t)i * (uint32_t)d);
+    }
+    return TERN_OK;
+}
+
+const tern_op tern_op_Range = {"Range", "", 0, infer_range, run_range};
 
 /* ---- Expand: broadcast the input to (input shape) x (shape) ---- */
 
