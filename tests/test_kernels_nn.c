@@ -908,6 +908,59 @@ static void test_activations(th_ctx *t) {
         for (int l = 0; l < 4; l++) act_one(t, &cases[i], l & 1, l >> 1);
 }
 
+/* A Conv with a fused activation must give exactly (bit for bit) what the
+ * Conv followed by the standalone activation op gives: both use act.h. */
+static void fused_matches_standalone(th_ctx *t, const char *op, tern_act act, float attr_a,
+                                     const char *attr_name) {
+    char name[160];
+    snprintf(name, sizeof name, "Conv+%s fused equals standalone %s bit for bit", op, op);
+    int64_t xd[4] = {1, 3, 6, 6}, wd[4] = {5, 3, 3, 3}, bd[1] = {5}, yd[4] = {1, 5, 4, 4};
+    float *x = rand_buf(108), *w = rand_buf(135), *b = rand_buf(5);
+    for (int i = 0; i < 135; i++) w[i] *= 2; /* outputs past the saturation points */
+    float *plain = NULL, *fused = NULL, *after = NULL;
+    tcase c;
+    for (int pass = 0; pass < 2; pass++) {
+        tc_init(&c, 13);
+        int ins[3] = {tc_tensor(&c, "x", 4, xd, NULL), tc_tensor(&c, "w", 4, wd, w),
+                      tc_tensor(&c, "b", 1, bd, b)};
+        tc_node(&c, "Conv", ins, 3, 1);
+        tern_status st = tc_infer(&c);
+        if (pass) c.g.nodes[c.node].act = act;
+        const float *in[3] = {x, w, b};
+        if (st == TERN_OK) tc_run(&c, in, pass ? &fused : &plain);
+        tc_free(&c);
+    }
+    tc_init(&c, 13);
+    int ai[1] = {tc_tensor(&c, "x", 4, yd, NULL)};
+    tc_node(&c, op, ai, 1, 1);
+    if (attr_name) tc_float(&c, attr_name, attr_a);
+    if (plain && tc_infer(&c) == TERN_OK) {
+        const float *in[1] = {plain};
+        tc_run(&c, in, &after);
+    }
+    tc_free(&c);
+    int same = plain && fused && after && memcmp(fused, after, sizeof(float) * 80) == 0;
+    th_check(t, same, name, "results differ");
+    free(x);
+    free(w);
+    free(b);
+    free(plain);
+    free(fused);
+    free(after);
+}
+
+static void test_fused_vs_standalone(th_ctx *t) {
+    fused_matches_standalone(t, "Relu", (tern_act){TERN_ACT_RELU, 0, 0}, 0, NULL);
+    fused_matches_standalone(t, "Sigmoid", (tern_act){TERN_ACT_SIGMOID, 0, 0}, 0, NULL);
+    fused_matches_standalone(t, "Tanh", (tern_act){TERN_ACT_TANH, 0, 0}, 0, NULL);
+    fused_matches_standalone(t, "HardSwish", (tern_act){TERN_ACT_HARDSWISH, 1.0f / 6.0f, 0.5f}, 0,
+                             NULL);
+    fused_matches_standalone(t, "HardSigmoid", (tern_act){TERN_ACT_HARDSIGMOID, 0.2f, 0.5f}, 0,
+                             NULL);
+    fused_matches_standalone(t, "LeakyRelu", (tern_act){TERN_ACT_LEAKYRELU, 0.15f, 0}, 0.15f,
+                             "alpha");
+}
+
 /* ---- integer Relu / Clip --------------------------------------------------- */
 
 /* Values are kept as int64 in the test and stored in the tensor's type. */
@@ -1467,6 +1520,7 @@ TH_SUITE(suite_kernels_nn) {
     test_gemm(t);
     test_matmul(t);
     test_activations(t);
+    test_fused_vs_standalone(t);
     test_int_activations(t);
     test_prelu(t);
     test_softmax(t);
