@@ -33,6 +33,5 @@ const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
-void cli_usage(void *stream);
 
 #endif

@@ -55,16 +55,11 @@ static const char USAGE[] =
     "Common options: --batch N (value of dynamic batch dims), --threads N, --no-fuse\n"
     "(skip fusion passes). Exit status: 0 ok, 2 any error (message on stderr).\n";
 
-void cli_usage(void *stream) { fputs(USAGE, (FILE *)stream); }
-
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        cli_usage(stderr);
-        return CLI_EXIT_ERROR;
-    }
+    if (argc < 2) return cli_fail("missing command: info, run or preprocess (see tern --help)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        cli_usage(stdout);
+        fputs(USAGE, stdout);
         return 0;
     }
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
