@@ -345,6 +345,37 @@ static void demo_labels(cli_env *e) {
                  "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm --output no/such/dir/y.npy");
 }
 
+/* Top-K order: scores descending, ties (the Relu zeros of conv_bn_relu)
+ * by ascending class index, every class listed once. */
+static void top_order(cli_env *e) {
+    const char *m = "tests/models/conv_bn_relu.onnx";
+    if (!file_exists(m)) {
+        th_skip(e->t, "cli top-k order", "tests/models/conv_bn_relu.onnx is absent");
+        return;
+    }
+    int st = cli_run(e, "run %s tests/data/prep/rgb.ppm --preset none --top 1000", m);
+    char *p = strstr(e->text, ":\n");
+    int n = 0, ok = st == 0 && p, ties = 0, prev_idx = -1;
+    double prev = INFINITY;
+    unsigned char seen[150] = {0};
+    for (p = p ? p + 2 : NULL; ok && p && *p == ' '; n++) {
+        int rank, idx, used = 0;
+        double score;
+        if (sscanf(p, "%d %d %lf%n", &rank, &idx, &score, &used) != 3 || rank != n + 1 || idx < 0 ||
+            idx >= 150 || seen[idx]++ || score > prev || (score == prev && idx < prev_idx)) {
+            ok = 0;
+            break;
+        }
+        ties += score == prev;
+        prev = score;
+        prev_idx = idx;
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    th_check(e->t, ok && n == 150 && ties > 0, "cli top-k order and ties",
+             "exit %d, %d lines, %d ties", st, n, ties);
+}
+
 /* The demo digits: images through `tern run` give the label in the file
  * name; tensors run as one batch and split into batches of 1 agree. */
 static void demo_runs(cli_env *e) {
@@ -464,6 +495,7 @@ TH_SUITE(suite_cli) {
     tensor_errors(&e);
     tensor_runs(&e);
     stacked_runs(&e);
+    top_order(&e);
     demo_runs(&e);
     zoo_run(&e);
     char cmd[700];

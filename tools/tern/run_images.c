@@ -105,23 +105,37 @@ static int make_input(const run_args *a, img_state *st, const char *path) {
     return 0;
 }
 
-/* The k best classes, ties to the lower index (as the reference tools). */
-static void print_top(const run_args *a, const img_state *st, const char *path) {
+typedef struct {
+    float score;
+    long index;
+} ranked;
+
+/* Descending score, ties to the lower index (as the reference tools); NaN
+ * ranks last so that the order is total. */
+static int rank_order(const void *pa, const void *pb) {
+    const ranked *a = pa, *b = pb;
+    int na = a->score != a->score, nb = b->score != b->score;
+    if (na != nb) return na - nb;
+    if (!na && a->score != b->score) return a->score > b->score ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The k best classes: rank, class index, score, label. */
+static int print_top(const run_args *a, const img_state *st, const char *path) {
     long k = a->top ? a->top : 5;
     if (k > st->classes) k = st->classes;
-    unsigned char *used = calloc((size_t)st->classes, 1);
-    if (!used) return;
+    ranked *r = malloc((size_t)st->classes * sizeof *r);
+    if (!r) return cli_fail("out of memory ranking %ld classes (%s)", st->classes, path);
+    for (long i = 0; i < st->classes; i++) r[i] = (ranked){st->scores[i], i};
+    qsort(r, (size_t)st->classes, sizeof *r, rank_order);
     printf("%s:\n", path);
-    for (long r = 0; r < k; r++) {
-        long best = -1;
-        for (long i = 0; i < st->classes; i++)
-            if (!used[i] && (best < 0 || st->scores[i] > st->scores[best])) best = i;
-        used[best] = 1;
-        const char *label = labels_get(&st->labels, st->classes, best);
-        printf("  %2ld  %5ld  %11.6f%s%s\n", r + 1, best, st->scores[best], *label ? "  " : "",
+    for (long i = 0; i < k; i++) {
+        const char *label = labels_get(&st->labels, st->classes, r[i].index);
+        printf("  %2ld  %5ld  %11.6f%s%s\n", i + 1, r[i].index, r[i].score, *label ? "  " : "",
                label);
     }
-    free(used);
+    free(r);
+    return 0;
 }
 
 static int classify(const run_args *a, img_state *st, int k) {
@@ -132,8 +146,7 @@ static int classify(const run_args *a, img_state *st, int k) {
         tern_session_get_output(st->s, 0, st->scores, st->out.bytes) != TERN_OK)
         return cli_fail("run failed: %s (%s on %s)", tern_session_error(st->s), a->model, path);
     memcpy((unsigned char *)st->stacked + (size_t)k * st->out.bytes, st->scores, st->out.bytes);
-    print_top(a, st, path);
-    return 0;
+    return print_top(a, st, path);
 }
 
 static int write_stacked(const run_args *a, const img_state *st) {
