@@ -40,13 +40,13 @@ static int input_layout(const run_args *a, img_state *st) {
         return cli_fail("cannot tell the channel axis of input '%s' %s (want 1 or 3 channels in "
                         "dim 1 or dim 3, not both) (%s)",
                         in->name, d, a->model);
+    int64_t h = c1 ? in->dims[2] : in->dims[1], w = c1 ? in->dims[3] : in->dims[2];
+    if (h < 1 || w < 1 || h > 65535 || w > 65535)
+        return cli_fail("input '%s' %s has no image size in 1..65535 (%s)", in->name, d, a->model);
     st->nchw = c1;
     st->c = (int)(c1 ? in->dims[1] : in->dims[3]);
-    st->h = (int)(c1 ? in->dims[2] : in->dims[1]);
-    st->w = (int)(c1 ? in->dims[3] : in->dims[2]);
-    if (st->h < 1 || st->w < 1 || st->h > 65535 || st->w > 65535)
-        return cli_fail("bad image size %dx%d in input '%s' (%s)", st->w, st->h, in->name,
-                        a->model);
+    st->h = (int)h;
+    st->w = (int)w;
     return 0;
 }
 
