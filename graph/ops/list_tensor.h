@@ -17,3 +17,5 @@ OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Range) OP(Expand)
 /* op_data.c */
 OP(Transpose) OP(Concat) OP(Gather) OP(Slice) OP(Split) OP(Pad) OP(Tile) OP(Cast) OP(CastLike)
 OP(DepthToSpace) OP(SpaceToDepth)
+/* op_resize.c */
+OP(Resize) OP(Upsample)
