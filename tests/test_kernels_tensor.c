@@ -1872,6 +1872,125 @@ static void test_range(th_ctx *t) {
     tc_free(&c);
 }
 
+/* bilinear sample of plane p (h x w) at real coords (y, x), clamped to the edges */
+static double bilinear(const float *p, int64_t h, int64_t w, double y, double x) {
+    y = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+    x = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+    int64_t y0 = (int64_t)y, x0 = (int64_t)x, y1 = y0 + 1 < h ? y0 + 1 : y0,
+            x1 = x0 + 1 < w ? x0 + 1 : x0;
+    double fy = y - y0, fx = x - x0;
+    return (1 - fy) * ((1 - fx) * p[y0 * w + x0] + fx * p[y0 * w + x1]) +
+           fy * ((1 - fx) * p[y1 * w + x0] + fx * p[y1 * w + x1]);
+}
+
+static void test_resize(th_ctx *t) {
+    int64_t dims[4] = {1, 2, 3, 4}, four = 4;
+    float *x = rand_f32(24);
+    /* linear, half_pixel and align_corners, scales 2 x 1.5 (opset 13), every layout */
+    for (int ac = 0; ac < 2; ac++) {
+        float scales[4] = {1, 1, 2.0f, 1.5f};
+        tc c;
+        tc_init(&c, 13);
+        int ins[3] = {tc_t(&c, TERN_FLOAT, 4, dims, NULL), -1, tc_t(&c, TERN_FLOAT, 1, &four, scales)};
+        tc_node(&c, "Resize", ins, 3, 1);
+        tc_str(&c, "mode", "linear");
+        if (ac) tc_str(&c, "coordinate_transformation_mode", "align_corners");
+        const char *name = ac ? "Resize linear align_corners" : "Resize linear half_pixel";
+        int64_t od[4] = {1, 2, 6, 6};
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg) &&
+            check_dims(t, name, tc_out(&c, 0), 4, od)) {
+            double want[72];
+            for (int ch = 0; ch < 2; ch++)
+                for (int i = 0; i < 6; i++)
+                    for (int j = 0; j < 6; j++) {
+                        double y = ac ? i * 2.0 / 5.0 : (i + 0.5) / 2.0 - 0.5;
+                        double xx = ac ? j * 3.0 / 5.0 : (j + 0.5) / 1.5 - 0.5;
+                        want[(ch * 6 + i) * 6 + j] = bilinear(x + ch * 12, 3, 4, y, xx);
+                    }
+            for (int lay = 0; lay < 4; lay++) {
+                char lname2[96];
+                snprintf(lname2, sizeof lname2, "%s in %s out %s", name, lname(lay & 1), lname(lay >> 1));
+                c.layout_in[0] = lay & 1;
+                c.layout_out[0] = lay >> 1;
+                const void *in[3] = {x, NULL, NULL};
+                void *out[1];
+                th_check(t, tc_run(&c, in, out) == TERN_OK, lname2, "%s", c.err.msg);
+                check_f32(t, lname2, out[0], want, 72, 1e-5);
+                free(out[0]);
+            }
+        }
+        tc_free(&c);
+    }
+    /* Upsample-9 nearest x3 (asymmetric, floor), and Resize sizes nearest round_prefer_ceil */
+    {
+        float sc[4] = {1, 1, 3, 3};
+        tc c;
+        tc_init(&c, 9);
+        int ins[2] = {tc_t(&c, TERN_FLOAT, 4, dims, NULL), tc_t(&c, TERN_FLOAT, 1, &four, sc)};
+        tc_node(&c, "Upsample", ins, 2, 1);
+        int64_t od[4] = {1, 2, 9, 12};
+        if (th_check(t, tc_infer(&c) == TERN_OK, "Upsample nearest x3", "%s", c.err.msg) &&
+            check_dims(t, "Upsample nearest x3", tc_out(&c, 0), 4, od)) {
+            double want[216];
+            for (int ch = 0; ch < 2; ch++)
+                for (int i = 0; i < 9; i++)
+                    for (int j = 0; j < 12; j++)
+                        want[(ch * 9 + i) * 12 + j] = x[(ch * 3 + i / 3) * 4 + j / 3];
+            run_layouts_f32(t, &c, "Upsample nearest x3", x, want);
+        }
+        tc_free(&c);
+    }
+    {
+        int64_t sizes[4] = {1, 2, 5, 7};
+        tc c;
+        tc_init(&c, 13);
+        int ins[4] = {tc_t(&c, TERN_FLOAT, 4, dims, NULL), -1, -1,
+                      tc_t(&c, TERN_INT64, 1, &four, sizes)};
+        tc_node(&c, "Resize", ins, 4, 1);
+        tc_str(&c, "nearest_mode", "round_prefer_ceil");
+        tc_str(&c, "coordinate_transformation_mode", "asymmetric");
+        if (th_check(t, tc_infer(&c) == TERN_OK, "Resize sizes nearest", "%s", c.err.msg) &&
+            check_dims(t, "Resize sizes nearest", tc_out(&c, 0), 4, sizes)) {
+            double want[70];
+            for (int ch = 0; ch < 2; ch++)
+                for (int i = 0; i < 5; i++)
+                    for (int j = 0; j < 7; j++) {
+                        double y = i * 3.0 / 5.0, xx = j * 4.0 / 7.0; /* asymmetric: o / scale */
+                        int64_t yi = (int64_t)floor(y + 0.5), xi = (int64_t)floor(xx + 0.5);
+                        if (yi > 2) yi = 2;
+                        if (xi > 3) xi = 3;
+                        want[(ch * 5 + i) * 7 + j] = x[(ch * 3 + yi) * 4 + xi];
+                    }
+            run_layouts_f32(t, &c, "Resize sizes nearest round_prefer_ceil", x, want);
+        }
+        tc_free(&c);
+    }
+    /* errors */
+    float sc[4] = {1, 1, 2, 2};
+    int64_t sz[4] = {1, 2, 6, 8};
+    tc c;
+    tc_init(&c, 13);
+    int ins[4] = {tc_t(&c, TERN_FLOAT, 4, dims, NULL), -1, tc_t(&c, TERN_FLOAT, 1, &four, sc),
+                  tc_t(&c, TERN_INT64, 1, &four, sz)};
+    tc_node(&c, "Resize", ins, 4, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "exactly one", "Resize rejects scales and sizes together");
+    tc_free(&c);
+    tc_init(&c, 13);
+    ins[0] = tc_t(&c, TERN_FLOAT, 4, dims, NULL);
+    ins[2] = tc_t(&c, TERN_FLOAT, 1, &four, NULL);
+    tc_node(&c, "Resize", ins, 3, 1);
+    expect_fail(t, &c, TERN_ERR_UNSUPPORTED, "constant", "Resize rejects runtime scales");
+    tc_free(&c);
+    float bad[4] = {1, 1, -2, 2};
+    tc_init(&c, 13);
+    ins[0] = tc_t(&c, TERN_FLOAT, 4, dims, NULL);
+    ins[2] = tc_t(&c, TERN_FLOAT, 1, &four, bad);
+    tc_node(&c, "Resize", ins, 3, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "scale", "Resize rejects a negative scale");
+    tc_free(&c);
+    free(x);
+}
+
 /* Cast x (n elements of from) to `to`; compare the bytes with want. */
 static void cast_case(th_ctx *t, const char *name, tern_dtype from, const void *x, int64_t n,
                       tern_dtype to, const void *want) {
@@ -2056,4 +2175,5 @@ TH_SUITE(suite_kernels_tensor) {
     test_cast(t);
     test_depth_space(t);
     test_range(t);
+    test_resize(t);
 }
