@@ -19,3 +19,6 @@ OP(Transpose) OP(Concat) OP(Gather) OP(Slice) OP(Split) OP(Pad) OP(Tile) OP(Cast
 OP(DepthToSpace) OP(SpaceToDepth)
 /* op_resize.c */
 OP(Resize) OP(Upsample)
+/* op_index.c */
+OP(GatherElements) OP(ScatterElements) OP(Scatter) OP(GatherND) OP(ScatterND) OP(Trilu)
+OP(CumSum) OP(OneHot) OP(TopK) OP(EyeLike)
