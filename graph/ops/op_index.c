@@ -209,7 +209,7 @@ static tern_status run_trilu(const tern_graph *g, const tern_node *n, const void
     const index_params *p = n->params;
     const tern_tensor *x = tern_in(g, n, 0);
     int64_t k = 0, rows = x->dims[x->rank - 2], cols = x->dims[x->rank - 1], mats = 1;
-    if (in[1]) memcpy(&k, in[1], 8);
+    if (tern_in(g, n, 1)) memcpy(&k, in[1], 8); /* in[i] exists only for i < n_inputs */
     for (int a = 0; a < x->rank - 2; a++) mats *= x->dims[a];
     tern_ref_trilu(tern_dtype_size(x->dtype), mats, rows, cols, p->flag_a, k, in[0], out[0]);
     return TERN_OK;
@@ -344,6 +344,8 @@ static tern_status infer_topk(tern_graph *g, tern_node *n, tern_err *err) {
         return tern_errf(err, TERN_ERR_SHAPE, "k = %lld does not fit axis %d of size %lld",
                          (long long)p->k, p->axis, (long long)x->dims[p->axis]);
     p->flag_a = tern_attr_int(n, "largest", 1) != 0;
+    if (!tern_out(g, n, 0) || !tern_out(g, n, 1)) /* both are the kernel's working space */
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "TopK needs both outputs");
     int64_t dims[TERN_MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
     dims[p->axis] = p->k;
@@ -360,8 +362,6 @@ static tern_status run_topk(const tern_graph *g, const tern_node *n, const void 
     int64_t outer = 1, inner = 1;
     for (int a = 0; a < p->axis; a++) outer *= x->dims[a];
     for (int a = p->axis + 1; a < x->rank; a++) inner *= x->dims[a];
-    if (!out[0] || !out[1]) /* both outputs are the working space */
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "TopK needs both outputs");
     if (x->dtype == TERN_FLOAT)
         tern_ref_topk_f32(outer, x->dims[p->axis], inner, p->k, p->flag_a, in[0], out[0], out[1]);
     else
