@@ -1991,6 +1991,307 @@ static void test_resize(th_ctx *t) {
     free(x);
 }
 
+/* GatherElements / ScatterElements on data [3,4] along each axis */
+static void test_elements(th_ctx *t) {
+    int64_t dd[2] = {3, 4}, di[2] = {2, 3};
+    float x[12];
+    for (int i = 0; i < 12; i++) x[i] = (float)(i * 10);
+    int64_t idx[6] = {0, -1, 2, 1, 1, -2};
+    float upd[6] = {1, 2, 3, 4, 5, 6};
+    for (int axis = 0; axis < 2; axis++) {
+        int64_t dim = dd[axis];
+        tc c;
+        tc_init(&c, 13);
+        int ins[2] = {tc_t(&c, TERN_FLOAT, 2, dd, NULL), tc_t(&c, TERN_INT64, 2, di, NULL)};
+        tc_node(&c, "GatherElements", ins, 2, 1);
+        tc_int(&c, "axis", axis);
+        char name[64];
+        snprintf(name, sizeof name, "GatherElements axis %d", axis);
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+            double want[6];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 3; j++) {
+                    int64_t v = idx[i * 3 + j];
+                    if (v < 0) v += dim;
+                    want[i * 3 + j] = axis ? x[i * 4 + v] : x[v * 4 + j];
+                }
+            const void *in[2] = {x, idx};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_f32(t, name, out[0], want, 6, 0);
+            free(out[0]);
+        }
+        tc_free(&c);
+        /* ScatterElements with add: duplicates accumulate */
+        tc_init(&c, 16);
+        int sins[3] = {tc_t(&c, TERN_FLOAT, 2, dd, NULL), tc_t(&c, TERN_INT64, 2, di, idx),
+                       tc_t(&c, TERN_FLOAT, 2, di, NULL)};
+        tc_node(&c, "ScatterElements", sins, 3, 1);
+        tc_int(&c, "axis", axis);
+        tc_str(&c, "reduction", "add");
+        snprintf(name, sizeof name, "ScatterElements add axis %d", axis);
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+            double want[12];
+            for (int i = 0; i < 12; i++) want[i] = x[i];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 3; j++) {
+                    int64_t v = idx[i * 3 + j];
+                    if (v < 0) v += dim;
+                    want[axis ? i * 4 + v : v * 4 + j] += upd[i * 3 + j];
+                }
+            const void *in[3] = {x, NULL, upd};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_f32(t, name, out[0], want, 12, 0);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+    int64_t bad[6] = {0, 0, 0, 0, 3, 0};
+    tc c;
+    tc_init(&c, 13);
+    int ins[2] = {tc_t(&c, TERN_FLOAT, 2, dd, NULL), tc_t(&c, TERN_INT64, 2, di, bad)};
+    tc_node(&c, "GatherElements", ins, 2, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "out of range", "GatherElements rejects constant index 3 of 3");
+    tc_free(&c);
+    tc_init(&c, 13);
+    ins[0] = tc_t(&c, TERN_FLOAT, 2, dd, NULL);
+    ins[1] = tc_t(&c, TERN_INT64, 2, di, NULL);
+    tc_node(&c, "GatherElements", ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK, "GatherElements runtime bad index", "%s", c.err.msg)) {
+        const void *in[2] = {x, bad};
+        void *out[1];
+        tern_status st = tc_run(&c, in, out);
+        th_check(t, st == TERN_ERR_RUNTIME, "GatherElements runtime bad index", "status %d", st);
+        free(out[0]);
+    }
+    tc_free(&c);
+}
+
+/* GatherND with batch_dims 1 and ScatterND with mul */
+static void test_nd(th_ctx *t) {
+    int64_t dd[3] = {2, 3, 4}, di[3] = {2, 2, 1}, idx[4] = {2, 0, -1, 1};
+    float x[24];
+    for (int i = 0; i < 24; i++) x[i] = (float)i;
+    tc c;
+    tc_init(&c, 13);
+    int ins[2] = {tc_t(&c, TERN_FLOAT, 3, dd, NULL), tc_t(&c, TERN_INT64, 3, di, NULL)};
+    tc_node(&c, "GatherND", ins, 2, 1);
+    tc_int(&c, "batch_dims", 1);
+    int64_t od[3] = {2, 2, 4};
+    if (th_check(t, tc_infer(&c) == TERN_OK, "GatherND batch_dims 1", "%s", c.err.msg) &&
+        check_dims(t, "GatherND batch_dims 1", tc_out(&c, 0), 3, od)) {
+        double want[16];
+        for (int b = 0; b < 2; b++)
+            for (int m = 0; m < 2; m++) {
+                int64_t v = idx[b * 2 + m];
+                if (v < 0) v += 3;
+                for (int e = 0; e < 4; e++) want[(b * 2 + m) * 4 + e] = x[(b * 3 + v) * 4 + e];
+            }
+        const void *in[2] = {x, idx};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "GatherND batch_dims 1", out[0], want, 16, 0);
+        free(out[0]);
+    }
+    tc_free(&c);
+    /* ScatterND: indices [[0,1],[1,2]] into [2,3,4], updates [2,4], mul */
+    int64_t di2[2] = {2, 2}, idx2[4] = {0, 1, 1, 2}, du[2] = {2, 4};
+    float upd[8] = {2, 2, 2, 2, 3, 3, 3, 3};
+    tc_init(&c, 16);
+    int sins[3] = {tc_t(&c, TERN_FLOAT, 3, dd, NULL), tc_t(&c, TERN_INT64, 2, di2, idx2),
+                   tc_t(&c, TERN_FLOAT, 2, du, upd)};
+    tc_node(&c, "ScatterND", sins, 3, 1);
+    tc_str(&c, "reduction", "mul");
+    if (th_check(t, tc_infer(&c) == TERN_OK, "ScatterND mul", "%s", c.err.msg)) {
+        double want[24];
+        for (int i = 0; i < 24; i++) want[i] = x[i];
+        for (int e = 0; e < 4; e++) want[(0 * 3 + 1) * 4 + e] *= 2, want[(1 * 3 + 2) * 4 + e] *= 3;
+        const void *in[3] = {x, NULL, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "ScatterND mul", out[0], want, 24, 0);
+        free(out[0]);
+    }
+    tc_free(&c);
+    int64_t di3[2] = {1, 4};
+    tc_init(&c, 13);
+    int bins[2] = {tc_t(&c, TERN_FLOAT, 3, dd, NULL), tc_t(&c, TERN_INT64, 2, di3, NULL)};
+    tc_node(&c, "GatherND", bins, 2, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "tuples", "GatherND rejects tuples longer than the rank");
+    tc_free(&c);
+}
+
+static void test_trilu_cumsum(th_ctx *t) {
+    int64_t dd[3] = {2, 3, 4};
+    int64_t x[24];
+    for (int i = 0; i < 24; i++) x[i] = i + 1;
+    for (int upper = 0; upper < 2; upper++)
+        for (int64_t k = -2; k <= 2; k += 2) {
+            tc c;
+            tc_init(&c, 14);
+            int ins[2] = {tc_t(&c, TERN_INT64, 3, dd, NULL), tc_t(&c, TERN_INT64, 0, NULL, NULL)};
+            tc_node(&c, "Trilu", ins, k == 0 ? 1 : 2, 1); /* k 0 also as "absent" */
+            tc_int(&c, "upper", upper);
+            char name[48];
+            snprintf(name, sizeof name, "Trilu upper %d k %lld", upper, (long long)k);
+            if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+                int64_t want[24];
+                for (int m = 0; m < 2; m++)
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < 4; j++) {
+                            int keep = upper ? j >= i + k : j <= i + k;
+                            want[(m * 3 + i) * 4 + j] = keep ? x[(m * 3 + i) * 4 + j] : 0;
+                        }
+                const void *in[2] = {x, &k};
+                void *out[1];
+                tc_run(&c, in, out);
+                check_i64(t, name, out[0], want, 24);
+                free(out[0]);
+            }
+            tc_free(&c);
+        }
+    /* CumSum along axis 1 (runtime axis), exclusive/reverse, float and int64 */
+    float fx[24];
+    for (int i = 0; i < 24; i++) fx[i] = (float)(i % 5) - 1.5f;
+    for (int mode = 0; mode < 4; mode++)
+        for (int isf = 0; isf < 2; isf++) {
+            int excl = mode & 1, rev = mode >> 1;
+            int64_t axis = -2;
+            tc c;
+            tc_init(&c, 14);
+            int ins[2] = {tc_t(&c, isf ? TERN_FLOAT : TERN_INT64, 3, dd, NULL),
+                          tc_t(&c, TERN_INT64, 0, NULL, NULL)};
+            tc_node(&c, "CumSum", ins, 2, 1);
+            tc_int(&c, "exclusive", excl);
+            tc_int(&c, "reverse", rev);
+            char name[64];
+            snprintf(name, sizeof name, "CumSum %s exclusive %d reverse %d", isf ? "float" : "int64",
+                     excl, rev);
+            if (!th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+                tc_free(&c);
+                continue;
+            }
+            double want[24];
+            for (int b = 0; b < 2; b++)
+                for (int j = 0; j < 4; j++)
+                    for (int i = 0; i < 3; i++) {
+                        double acc = 0;
+                        for (int q = 0; q < 3; q++) {
+                            int in_range = rev ? (excl ? q > i : q >= i) : (excl ? q < i : q <= i);
+                            if (in_range) acc += isf ? fx[(b * 3 + q) * 4 + j] : (double)x[(b * 3 + q) * 4 + j];
+                        }
+                        want[(b * 3 + i) * 4 + j] = acc;
+                    }
+            const void *in[2] = {isf ? (const void *)fx : (const void *)x, &axis};
+            void *out[1];
+            tc_run(&c, in, out);
+            if (isf) {
+                check_f32(t, name, out[0], want, 24, 1e-6);
+            } else {
+                int64_t wi[24];
+                for (int i = 0; i < 24; i++) wi[i] = (int64_t)want[i];
+                check_i64(t, name, out[0], wi, 24);
+            }
+            free(out[0]);
+            tc_free(&c);
+        }
+    int64_t badaxis = 3;
+    tc c;
+    tc_init(&c, 14);
+    int ins[2] = {tc_t(&c, TERN_INT64, 3, dd, NULL), tc_t(&c, TERN_INT64, 0, NULL, NULL)};
+    tc_node(&c, "CumSum", ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK, "CumSum runtime axis 3", "%s", c.err.msg)) {
+        const void *in[2] = {x, &badaxis};
+        void *out[1];
+        tern_status st = tc_run(&c, in, out);
+        th_check(t, st == TERN_ERR_RUNTIME && strstr(c.err.msg, "axis"), "CumSum runtime axis 3",
+                 "status %d '%s'", st, c.err.msg);
+        free(out[0]);
+    }
+    tc_free(&c);
+}
+
+static void test_onehot_topk_eye(th_ctx *t) {
+    /* OneHot: indices [2,2] float with a negative and an out-of-range one, axis 1 */
+    int64_t di[2] = {2, 2}, depth = 3;
+    float idx[4] = {0.0f, -1.0f, 5.0f, 1.7f};
+    int64_t vals[2] = {-1, 9};
+    tc c;
+    tc_init(&c, 11);
+    int64_t two = 2;
+    int ins[3] = {tc_t(&c, TERN_FLOAT, 2, di, NULL), tc_t(&c, TERN_INT64, 0, NULL, &depth),
+                  tc_t(&c, TERN_INT64, 1, &two, NULL)};
+    tc_node(&c, "OneHot", ins, 3, 1);
+    tc_int(&c, "axis", 1);
+    int64_t od[3] = {2, 3, 2};
+    if (th_check(t, tc_infer(&c) == TERN_OK, "OneHot axis 1", "%s", c.err.msg) &&
+        check_dims(t, "OneHot axis 1", tc_out(&c, 0), 3, od)) {
+        int64_t want[12];
+        int hot[4] = {0, 2, -1, 1}; /* -1 + 3 = 2; 5 is out of range; 1.7 truncates to 1 */
+        for (int i = 0; i < 2; i++)
+            for (int d = 0; d < 3; d++)
+                for (int j = 0; j < 2; j++) want[(i * 3 + d) * 2 + j] = hot[i * 2 + j] == d ? 9 : -1;
+        const void *in[3] = {idx, NULL, vals};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_i64(t, "OneHot axis 1", out[0], want, 12);
+        free(out[0]);
+    }
+    tc_free(&c);
+    /* TopK on [2,5] along axis 1, k 3, largest and smallest, ties and NaN */
+    float x[10] = {1, 3, 3, NAN, 2, 5, 4, 4, 0, 4};
+    int64_t dx[2] = {2, 5}, k = 3, one = 1;
+    for (int largest = 0; largest < 2; largest++) {
+        tc_init(&c, 11);
+        int tins[2] = {tc_t(&c, TERN_FLOAT, 2, dx, NULL), tc_t(&c, TERN_INT64, 1, &one, &k)};
+        tc_node(&c, "TopK", tins, 2, 2);
+        tc_int(&c, "largest", largest);
+        const char *name = largest ? "TopK largest" : "TopK smallest";
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+            /* by hand: NaN ranks last, ties keep the lower index first */
+            int64_t wi_l[6] = {1, 2, 4, 0, 1, 2}, wi_s[6] = {0, 4, 1, 3, 1, 2};
+            const int64_t *wi = largest ? wi_l : wi_s;
+            double wv[6];
+            for (int r = 0; r < 2; r++)
+                for (int j = 0; j < 3; j++) wv[r * 3 + j] = x[r * 5 + wi[r * 3 + j]];
+            const void *in[2] = {x, NULL};
+            void *out[2];
+            tc_run(&c, in, out);
+            check_f32(t, name, out[0], wv, 6, 0);
+            check_i64(t, name, out[1], wi, 6);
+            free(out[0]), free(out[1]);
+        }
+        tc_free(&c);
+    }
+    int64_t k9 = 9;
+    tc_init(&c, 11);
+    int tins[2] = {tc_t(&c, TERN_FLOAT, 2, dx, NULL), tc_t(&c, TERN_INT64, 1, &one, &k9)};
+    tc_node(&c, "TopK", tins, 2, 2);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "does not fit", "TopK rejects k above the axis");
+    tc_free(&c);
+    /* EyeLike [3,4] k 1 as float */
+    int64_t de[2] = {3, 4};
+    tc_init(&c, 9);
+    int in0 = tc_t(&c, TERN_INT64, 2, de, NULL);
+    tc_node(&c, "EyeLike", &in0, 1, 1);
+    tc_int(&c, "k", 1);
+    tc_int(&c, "dtype", TERN_FLOAT);
+    if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_FLOAT, "EyeLike k 1",
+                 "%s", c.err.msg)) {
+        double want[12];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++) want[i * 4 + j] = j == i + 1;
+        int64_t ignored[12] = {0}; /* EyeLike reads only the shape */
+        const void *in[1] = {ignored};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "EyeLike k 1", out[0], want, 12, 0);
+        free(out[0]);
+    }
+    tc_free(&c);
+}
+
 /* Cast x (n elements of from) to `to`; compare the bytes with want. */
 static void cast_case(th_ctx *t, const char *name, tern_dtype from, const void *x, int64_t n,
                       tern_dtype to, const void *want) {
@@ -2176,4 +2477,8 @@ TH_SUITE(suite_kernels_tensor) {
     test_depth_space(t);
     test_range(t);
     test_resize(t);
+    test_elements(t);
+    test_nd(t);
+    test_trilu_cumsum(t);
+    test_onehot_topk_eye(t);
 }
