@@ -2428,6 +2428,160 @@ static void test_argmax(th_ctx *t) {
     tc_free(&c);
 }
 
+/* ---- robustness: random nodes must give a status, never a crash ------ */
+
+static uint32_t fz = 99;
+
+static int64_t fz_int(int64_t lo, int64_t hi) {
+    fz = fz * 1103515245u + 12345u;
+    return lo + (int64_t)((fz >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+/* A random tensor: rank 0..4, dims 0..4, a random dtype; constant (with
+ * small values, so that shapes stay small) half the time. data points to
+ * storage of `cap` bytes the caller owns. */
+static int fz_tensor(tc *c, unsigned char *data, size_t cap) {
+    static const tern_dtype DT[] = {TERN_FLOAT, TERN_INT64, TERN_INT64, TERN_INT32, TERN_BOOL,
+                                    TERN_UINT8, TERN_DOUBLE};
+    int64_t dims[4];
+    int rank = (int)fz_int(0, 4);
+    for (int k = 0; k < rank; k++) dims[k] = fz_int(0, 4) == 0 ? 0 : fz_int(1, 4);
+    tern_dtype dt = DT[fz_int(0, 6)];
+    int i = tc_t(c, dt, rank, dims, NULL);
+    tern_tensor *x = &c->g.tensors[i];
+    size_t bytes = tern_tensor_bytes(x);
+    if (fz_int(0, 1) && bytes <= cap) {
+        for (size_t b = 0; b < bytes; b += tern_dtype_size(dt)) {
+            int64_t v = fz_int(-3, 5);
+            float f = (float)v * 0.75f;
+            double d = f;
+            int32_t v32 = (int32_t)v;
+            unsigned char u = (unsigned char)(v & 1);
+            const void *src = dt == TERN_FLOAT   ? (const void *)&f
+                              : dt == TERN_DOUBLE ? (const void *)&d
+                              : dt == TERN_INT64  ? (const void *)&v
+                              : dt == TERN_INT32  ? (const void *)&v32
+                                                  : (const void *)&u;
+            memcpy(data + b, src, tern_dtype_size(dt));
+        }
+        x->data = data;
+        x->is_input = 0;
+    }
+    return i;
+}
+
+static void fz_attrs(tc *c) {
+    static const char *const INTS[] = {"axis", "keepdims", "to", "blocksize", "k", "upper",
+                                       "exclusive", "reverse", "select_last_index", "batch_dims",
+                                       "allowzero", "start", "end", "fmod", "largest",
+                                       "noop_with_empty_axes", "num_outputs"};
+    static const char *const LISTS[] = {"axes", "perm", "pads", "split", "starts", "ends",
+                                        "shape", "repeats"};
+    static const char *const MODES[] = {"constant", "reflect", "edge", "linear", "nearest",
+                                        "cubic", "DCR", "CRD", "bogus"};
+    /* the attributes most ops need, often and with plausible values */
+    if (fz_int(0, 1)) tc_int(c, "axis", fz_int(-2, 3));
+    if (!fz_int(0, 3)) tc_int(c, "to", (int64_t[]){1, 2, 3, 6, 7, 9, 10, 11}[fz_int(0, 7)]);
+    if (!fz_int(0, 3)) tc_int(c, "blocksize", fz_int(1, 2));
+    int na = (int)fz_int(0, 3);
+    for (int a = 0; a < na; a++) {
+        int kind = (int)fz_int(0, 3);
+        if (kind == 0) {
+            tc_int(c, INTS[fz_int(0, 16)], fz_int(-4, 9));
+        } else if (kind == 1) {
+            int64_t v[6];
+            int cnt = (int)fz_int(0, 6);
+            for (int k = 0; k < cnt; k++) v[k] = fz_int(-4, 4);
+            tc_ints(c, LISTS[fz_int(0, 7)], v, cnt);
+        } else if (kind == 2) {
+            tc_str(c, "mode", MODES[fz_int(0, 8)]);
+        } else {
+            tc_float(c, "value", (float)fz_int(-2, 2));
+        }
+    }
+}
+
+static void test_fuzz(th_ctx *t) {
+    static const char *const OPS[] = {
+#define OP(name) #name,
+#include "graph/ops/list_tensor.h"
+#undef OP
+    };
+    size_t nops = sizeof OPS / sizeof OPS[0];
+    int ok = 0, rejected = 0, silent = 0, run_bad = 0;
+    static unsigned char consts[6][4096];
+    for (int iter = 0; iter < 100000; iter++) {
+        const char *op = OPS[iter % nops];
+        tc c;
+        tc_init(&c, fz_int(7, 19));
+        int nin = fz_int(0, 4) ? (int)fz_int(1, 3) : (int)fz_int(0, 5), ins[6];
+        int nout = fz_int(0, 3) ? 1 : 2;
+        for (int i = 0; i < nin; i++) {
+            ins[i] = fz_int(0, 9) == 0 ? -1 : fz_tensor(&c, consts[i], 4096);
+            if (i == 0 || ins[i] < 0 || ins[0] < 0) continue;
+            /* bias towards nodes an op accepts: a twin of input 0 (elementwise)
+             * or a short int64 vector (axes, shapes, pads...) */
+            tern_tensor *x = &c.g.tensors[ins[i]], *x0 = &c.g.tensors[ins[0]];
+            int pick_twin = (int)fz_int(0, 2);
+            if (pick_twin == 0 && !x->data) {
+                x->dtype = x0->dtype, x->rank = x0->rank;
+                memcpy(x->dims, x0->dims, sizeof x->dims);
+            } else if (pick_twin == 1) {
+                int64_t len = fz_int(1, 4);
+                x->dtype = TERN_INT64, x->rank = 1, x->dims[0] = len;
+                for (int64_t k = 0; k < len; k++) {
+                    int64_t v = fz_int(-2, 4);
+                    memcpy(consts[i] + 8 * k, &v, 8);
+                }
+                x->data = consts[i], x->is_input = 0;
+            }
+        }
+        tc_node(&c, op, ins, nin, nout);
+        fz_attrs(&c);
+        tern_status st = tc_infer(&c);
+        if (st != TERN_OK) {
+            rejected++;
+            if (!c.err.msg[0]) silent++;
+            tc_free(&c);
+            continue;
+        }
+        ok++;
+        /* run on random input bytes */
+        const void *in[6] = {0};
+        void *bufs[6] = {0};
+        int fine = 1;
+        for (int i = 0; i < nin; i++) {
+            const tern_tensor *x = tern_in(&c.g, tc_n(&c), i);
+            if (!x || x->data) continue;
+            size_t b = tern_tensor_bytes(x);
+            bufs[i] = malloc(b + 1);
+            for (size_t k = 0; k < b; k++) ((unsigned char *)bufs[i])[k] = (unsigned char)fz_int(0, 255);
+            in[i] = bufs[i];
+        }
+        for (int o = 0; o < nout; o++) {
+            const tern_tensor *y = tern_out(&c.g, tc_n(&c), o);
+            if (y && (y->rank < 0 || tern_tensor_numel(y) < 0 || tern_tensor_numel(y) > 1000000))
+                fine = 0;
+        }
+        if (fine) {
+            void *out[2] = {0};
+            st = tc_run(&c, in, out);
+            if (st != TERN_OK && st != TERN_ERR_RUNTIME) run_bad++;
+            free(out[0]), free(out[1]);
+        } else {
+            run_bad++;
+        }
+        for (int i = 0; i < 6; i++) free(bufs[i]);
+        tc_free(&c);
+    }
+    th_check(t, silent == 0, "fuzz: every rejection has a message", "%d silent of %d", silent,
+             rejected);
+    th_check(t, run_bad == 0, "fuzz: accepted nodes run (or report bad data)",
+             "%d bad runs of %d accepted", run_bad, ok);
+    th_check(t, ok > 5000 && rejected > 5000, "fuzz: both accepted and rejected nodes",
+             "%d accepted, %d rejected", ok, rejected);
+}
+
 /* The walk merges axes only where every operand allows it. */
 static void test_walk(th_ctx *t) {
     int64_t dims[3] = {2, 3, 4}, plain[3] = {12, 4, 1}, bc[3] = {0, 1, 0}, cl[3] = {12, 1, 3};
@@ -2481,4 +2635,5 @@ TH_SUITE(suite_kernels_tensor) {
     test_nd(t);
     test_trilu_cumsum(t);
     test_onehot_topk_eye(t);
+    test_fuzz(t);
 }
