@@ -10,6 +10,8 @@
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \
+    X(suite_api) \
+    X(suite_fuzz_session) \
     X(suite_conformance) \
     X(suite_model_passes) \
     X(suite_models) \
