@@ -585,6 +585,60 @@ static void test_mod_classify(th_ctx *t) {
     }
 }
 
+/* Pow with integer bases and exponents (result in the base's type) */
+static void test_pow_int(th_ctx *t) {
+    int64_t n6 = 6;
+    int64_t base[6] = {2, -3, 1, -1, 0, 7}, ex[6] = {10, 3, -5, -3, -1, 0};
+    int64_t want[6] = {1024, -27, 1, -1, 0, 1};
+    tc c;
+    tc_init(&c, 15);
+    int ins[2] = {tc_t(&c, TERN_INT64, 1, &n6, NULL), tc_t(&c, TERN_INT64, 1, &n6, ex)};
+    tc_node(&c, "Pow", ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_INT64,
+                 "Pow int64^int64", "%s", c.err.msg)) {
+        const void *in[2] = {base, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_i64(t, "Pow int64^int64", out[0], want, 6);
+        free(out[0]);
+    }
+    tc_free(&c);
+    int32_t b32[3] = {4, 9, -8};
+    float fe[3] = {0.5f, 1.5f, 1e30f};
+    int32_t w32[3] = {2, 27, INT32_MAX}; /* (-8)^1e30 = +inf in double: saturates */
+    tc_init(&c, 15);
+    int64_t n3 = 3;
+    ins[0] = tc_t(&c, TERN_INT32, 1, &n3, NULL);
+    ins[1] = tc_t(&c, TERN_FLOAT, 1, &n3, fe);
+    tc_node(&c, "Pow", ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_INT32,
+                 "Pow int32^float", "%s", c.err.msg)) {
+        const void *in[2] = {b32, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        int32_t got[3];
+        memcpy(got, out[0], 12);
+        check_bytes(t, "Pow int32^float", got, w32, 12);
+        free(out[0]);
+    }
+    tc_free(&c);
+    float fb[3] = {2.0f, -2.0f, 9.0f};
+    int32_t ie[3] = {3, 3, -1};
+    double fw[3] = {8.0, -8.0, 1.0 / 9.0};
+    tc_init(&c, 15);
+    ins[0] = tc_t(&c, TERN_FLOAT, 1, &n3, NULL);
+    ins[1] = tc_t(&c, TERN_INT32, 1, &n3, ie);
+    tc_node(&c, "Pow", ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK, "Pow float^int32", "%s", c.err.msg)) {
+        const void *in[2] = {fb, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_f32(t, "Pow float^int32", out[0], fw, 3, 1e-6);
+        free(out[0]);
+    }
+    tc_free(&c);
+}
+
 static void test_binary_errors(th_ctx *t) {
     tc c;
     int64_t d23[2] = {2, 3}, d4 = 4, d3 = 3;
@@ -2613,6 +2667,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_compare_where(t);
     test_variadic(t);
     test_mod_classify(t);
+    test_pow_int(t);
     test_binary_errors(t);
     test_unary(t);
     test_reduce(t);

@@ -41,11 +41,10 @@ static tern_status check_types(tern_binop op, tern_dtype a, tern_dtype b, tern_e
                              tern_dtype_name(a), tern_dtype_name(b));
         return TERN_OK;
     }
-    if (op == TERN_BIN_POW) {
-        if (a != TERN_FLOAT || (b != TERN_FLOAT && b != TERN_INT64))
+    if (op == TERN_BIN_POW) { /* any mix of float32, int32, int64 */
+        if (!tern_is_numeric(a) || !tern_is_numeric(b))
             return tern_errf(err, TERN_ERR_UNSUPPORTED,
-                             "Pow of %s by %s is not supported (float32 base, float32/int64 "
-                             "exponent)",
+                             "Pow of %s by %s is not supported (float32, int32, int64)",
                              tern_dtype_name(a), tern_dtype_name(b));
         return TERN_OK;
     }
@@ -107,8 +106,10 @@ static tern_status run_binary(const tern_graph *g, const tern_node *n, const voi
     tern_tensor_strides(o, so);
     tern_bcast_strides(a, o->rank, sa);
     tern_bcast_strides(b, o->rank, sb);
-    if (p->op == TERN_BIN_POW && b->dtype == TERN_INT64) {
-        tern_ref_pow_f32_i64(o->rank, o->dims, out[0], so, in[0], sa, in[1], sb);
+    if (p->op == TERN_BIN_POW && (a->dtype != TERN_FLOAT || b->dtype != TERN_FLOAT)) {
+        int ka = a->dtype == TERN_FLOAT ? 0 : (int)tern_dtype_size(a->dtype);
+        int kb = b->dtype == TERN_FLOAT ? 0 : (int)tern_dtype_size(b->dtype);
+        tern_ref_pow_mixed(o->rank, o->dims, out[0], so, ka, in[0], sa, kb, in[1], sb);
         return TERN_OK;
     }
     return dispatch(p->op, a->dtype, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb, err);

@@ -84,15 +84,62 @@ void tern_ref_binary_f32(tern_binop op, int rank, const int64_t *dims, void *out
     } while (tern_walk_next(&w));
 }
 
-void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64_t *so,
-                          const float *a, const int64_t *sa, const int64_t *b, const int64_t *sb) {
+/* element i of an array of float32 (size 0), int32 (4) or int64 (8) */
+static double load_f(int kind, const void *p, int64_t i) {
+    if (kind == 0) return ((const float *)p)[i];
+    return kind == 4 ? (double)((const int32_t *)p)[i] : (double)((const int64_t *)p)[i];
+}
+
+static int64_t load_i(int kind, const void *p, int64_t i) {
+    if (kind == 0) { /* a float exponent with an integer base: handled by the caller */
+        float f = ((const float *)p)[i];
+        return (int64_t)f;
+    }
+    return kind == 4 ? ((const int32_t *)p)[i] : ((const int64_t *)p)[i];
+}
+
+/* x^n in wrapping integer arithmetic */
+static int64_t ipow(int64_t x, int64_t n) {
+    if (n < 0) return x == 1 ? 1 : x == -1 ? (n % 2 ? -1 : 1) : 0;
+    uint64_t r = 1, base = (uint64_t)x;
+    while (n) {
+        if (n & 1) r *= base;
+        base *= base;
+        n >>= 1;
+    }
+    return (int64_t)r;
+}
+
+/* a double into int64 (kind 8) or int32 (kind 4) as Cast does: truncate,
+ * saturate to the type's range, NaN -> 0 */
+static int64_t sat_int(int kind, double d) {
+    double lo = kind == 8 ? -9223372036854775808.0 : -2147483648.0;
+    double hi = kind == 8 ? 9223372036854775808.0 : 2147483647.0;
+    if (d != d) return 0;
+    if (d <= lo) return kind == 8 ? INT64_MIN : INT32_MIN;
+    if (d >= hi) return kind == 8 ? INT64_MAX : INT32_MAX;
+    return (int64_t)d;
+}
+
+void tern_ref_pow_mixed(int rank, const int64_t *dims, void *out, const int64_t *so, int a_int,
+                        const void *a, const int64_t *sa, int b_int, const void *b,
+                        const int64_t *sb) {
     const int64_t *st[3] = {so, sa, sb};
     tern_walk w;
     if (!tern_walk_start(&w, rank, dims, 3, st)) return;
     do {
-        for (int64_t i = 0; i < w.n; i++)
-            out[w.off[0] + i * w.inc[0]] =
-                powf(a[w.off[1] + i * w.inc[1]], (float)b[w.off[2] + i * w.inc[2]]);
+        for (int64_t i = 0; i < w.n; i++) {
+            int64_t ia = w.off[1] + i * w.inc[1], ib = w.off[2] + i * w.inc[2];
+            int64_t io = w.off[0] + i * w.inc[0];
+            if (a_int == 0) {
+                ((float *)out)[io] = powf((float)load_f(0, a, ia), (float)load_f(b_int, b, ib));
+                continue;
+            }
+            int64_t r = b_int == 0 ? sat_int(a_int, pow(load_f(a_int, a, ia), load_f(0, b, ib)))
+                                   : ipow(load_i(a_int, a, ia), load_i(b_int, b, ib));
+            if (a_int == 8) ((int64_t *)out)[io] = r;
+            else ((int32_t *)out)[io] = (int32_t)(uint32_t)((uint64_t)r & 0xffffffffu);
+        }
     } while (tern_walk_next(&w));
 }
 

@@ -58,9 +58,16 @@ void tern_ref_binary_bool(tern_binop op, int rank, const int64_t *dims, uint8_t 
                           const int64_t *so, const uint8_t *a, const int64_t *sa,
                           const uint8_t *b, const int64_t *sb);
 
-/* Pow with a float base and an integer exponent (ONNX allows mixed types). */
-void tern_ref_pow_f32_i64(int rank, const int64_t *dims, float *out, const int64_t *so,
-                          const float *a, const int64_t *sa, const int64_t *b, const int64_t *sb);
+/* Pow with any mix of float32/int32/int64 base (type a_int: 0 float32,
+ * 4 int32, 8 int64) and exponent (b_int likewise); the result has the
+ * base's type. Float base: powf(x, (float)y). Integer base: a non-negative
+ * integer exponent is exact (wrapping) repeated squaring; a negative one
+ * truncates 1/x^n (1 for x = 1, +-1 for x = -1, else 0, also for x = 0); a
+ * float exponent goes through pow() in double and converts like Cast
+ * (truncate, saturate, NaN -> 0). */
+void tern_ref_pow_mixed(int rank, const int64_t *dims, void *out, const int64_t *so, int a_int,
+                        const void *a, const int64_t *sa, int b_int, const void *b,
+                        const int64_t *sb);
 
 /* Where(cond, x, y): elements of esz bytes. */
 void tern_ref_where(size_t esz, int rank, const int64_t *dims, void *out, const int64_t *so,
