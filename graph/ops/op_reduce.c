@@ -16,7 +16,6 @@ typedef struct reduce_params {
     tern_reduce_op op;
     int keepdims;
     int mask[TERN_MAX_RANK]; /* 1: input axis is reduced */
-    int64_t count;           /* input elements per output element */
 } reduce_params;
 
 static const struct {
@@ -78,9 +77,7 @@ static tern_status infer_reduce(tern_graph *g, tern_node *n, tern_err *err) {
         return st;
     int64_t dims[TERN_MAX_RANK];
     int r = 0;
-    p->count = 1;
     for (int a = 0; a < x->rank; a++) {
-        if (p->mask[a]) p->count *= x->dims[a]; /* bounded by numel, no overflow */
         if (!p->mask[a]) dims[r++] = x->dims[a];
         else if (p->keepdims) dims[r++] = 1;
     }
@@ -97,7 +94,7 @@ static tern_status run_reduce(const tern_graph *g, const tern_node *n, const voi
     int64_t sx[TERN_MAX_RANK], so_out[TERN_MAX_RANK], so[TERN_MAX_RANK];
     tern_tensor_strides(x, sx);
     tern_tensor_strides(o, so_out);
-    /* the output stride of each input axis: 0 where reduced */
+    /* the output stride of each input axis (reduced axes: never used) */
     for (int a = 0, r = 0; a < x->rank; a++) {
         if (p->mask[a]) {
             so[a] = 0;
@@ -106,11 +103,10 @@ static tern_status run_reduce(const tern_graph *g, const tern_node *n, const voi
             so[a] = so_out[r++];
         }
     }
-    int64_t on = tern_tensor_numel(o);
     if (x->dtype == TERN_FLOAT)
-        tern_ref_reduce_f32(p->op, x->rank, x->dims, in[0], sx, out[0], so, on, p->count);
+        tern_ref_reduce_f32(p->op, x->rank, x->dims, p->mask, in[0], sx, out[0], so);
     else
-        tern_ref_reduce_i64(p->op, x->rank, x->dims, in[0], sx, out[0], so, on, p->count);
+        tern_ref_reduce_i64(p->op, x->rank, x->dims, p->mask, in[0], sx, out[0], so);
     return TERN_OK;
 }
 

@@ -4,55 +4,77 @@
 
 #include "kernels/ref/walk.h"
 
-static float init_f32(tern_reduce_op op) {
+static double init_f(tern_reduce_op op) {
     switch (op) {
     case TERN_REDUCE_MAX: return -INFINITY;
     case TERN_REDUCE_MIN: return INFINITY;
-    case TERN_REDUCE_PROD: return 1.0f;
-    default: return 0.0f;
+    case TERN_REDUCE_PROD: return 1.0;
+    default: return 0.0;
     }
 }
 
-static float fold_f32(tern_reduce_op op, float acc, float x) {
+static double fold_f(tern_reduce_op op, double acc, double x) {
     switch (op) {
     case TERN_REDUCE_MAX: return acc != acc || x != x ? NAN : (x > acc ? x : acc);
     case TERN_REDUCE_MIN: return acc != acc || x != x ? NAN : (x < acc ? x : acc);
     case TERN_REDUCE_PROD: return acc * x;
-    case TERN_REDUCE_L1: return acc + fabsf(x);
+    case TERN_REDUCE_L1: return acc + fabs(x);
     case TERN_REDUCE_L2:
     case TERN_REDUCE_SUM_SQUARE: return acc + x * x;
-    case TERN_REDUCE_LOG_SUM_EXP: return acc + expf(x);
+    case TERN_REDUCE_LOG_SUM_EXP: return acc + exp(x);
     default: return acc + x;
     }
 }
 
-/* the last step, once every input is folded */
-static float finish_f32(tern_reduce_op op, float acc, int64_t count) {
+/* the last step, once the block is folded */
+static double finish_f(tern_reduce_op op, double acc, int64_t count) {
     switch (op) {
-    case TERN_REDUCE_MEAN: return acc / (float)count;
-    case TERN_REDUCE_L2: return sqrtf(acc);
+    case TERN_REDUCE_MEAN: return acc / (double)count;
+    case TERN_REDUCE_L2: return sqrt(acc);
     case TERN_REDUCE_LOG_SUM:
-    case TERN_REDUCE_LOG_SUM_EXP: return logf(acc);
+    case TERN_REDUCE_LOG_SUM_EXP: return log(acc);
     default: return acc;
     }
 }
 
-void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const float *in,
-                         const int64_t *si, float *out, const int64_t *so, int64_t out_numel,
-                         int64_t count) {
-    float init = init_f32(op);
-    for (int64_t i = 0; i < out_numel; i++) out[i] = init;
-    const int64_t *st[2] = {si, so};
+/* The kept space (reduced axes set to 1) and the block space (kept axes set
+ * to 1) of an input; returns the block's element count. */
+static int64_t split_space(int rank, const int64_t *dims, const int *reduced, int64_t *kept,
+                           int64_t *block) {
+    int64_t count = 1;
+    for (int a = 0; a < rank; a++) {
+        kept[a] = reduced[a] ? 1 : dims[a];
+        block[a] = reduced[a] ? dims[a] : 1;
+        count *= block[a];
+    }
+    return count;
+}
+
+static double block_f32(tern_reduce_op op, int rank, const int64_t *block, const float *in,
+                        const int64_t *si, int64_t count) {
+    double acc = init_f(op);
+    const int64_t *st[1] = {si};
     tern_walk w;
-    if (tern_walk_start(&w, rank, dims, 2, st)) {
+    if (tern_walk_start(&w, rank, block, 1, st)) {
         do {
-            for (int64_t i = 0; i < w.n; i++) {
-                float *o = &out[w.off[1] + i * w.inc[1]];
-                *o = fold_f32(op, *o, in[w.off[0] + i * w.inc[0]]);
-            }
+            for (int64_t i = 0; i < w.n; i++) acc = fold_f(op, acc, in[w.off[0] + i * w.inc[0]]);
         } while (tern_walk_next(&w));
     }
-    for (int64_t i = 0; i < out_numel; i++) out[i] = finish_f32(op, out[i], count);
+    return finish_f(op, acc, count);
+}
+
+void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
+                         const float *in, const int64_t *si, float *out, const int64_t *so) {
+    int64_t kept[TERN_MAX_RANK], block[TERN_MAX_RANK];
+    int64_t count = split_space(rank, dims, reduced, kept, block);
+    const int64_t *st[2] = {so, si};
+    tern_walk w;
+    if (!tern_walk_start(&w, rank, kept, 2, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] =
+                (float)block_f32(op, rank, block, in + w.off[1] + i * w.inc[1], si, count);
+    } while (tern_walk_next(&w));
 }
 
 static int64_t fold_i64(tern_reduce_op op, int64_t acc, int64_t x) {
@@ -64,26 +86,35 @@ static int64_t fold_i64(tern_reduce_op op, int64_t acc, int64_t x) {
     }
 }
 
-void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const int64_t *in,
-                         const int64_t *si, int64_t *out, const int64_t *so, int64_t out_numel,
-                         int64_t count) {
-    int64_t init = op == TERN_REDUCE_MAX    ? INT64_MIN
-                   : op == TERN_REDUCE_MIN  ? INT64_MAX
-                   : op == TERN_REDUCE_PROD ? 1
-                                            : 0;
-    for (int64_t i = 0; i < out_numel; i++) out[i] = init;
-    const int64_t *st[2] = {si, so};
+static int64_t block_i64(tern_reduce_op op, int rank, const int64_t *block, const int64_t *in,
+                         const int64_t *si, int64_t count) {
+    int64_t acc = op == TERN_REDUCE_MAX    ? INT64_MIN
+                  : op == TERN_REDUCE_MIN  ? INT64_MAX
+                  : op == TERN_REDUCE_PROD ? 1
+                                           : 0;
+    const int64_t *st[1] = {si};
     tern_walk w;
-    if (tern_walk_start(&w, rank, dims, 2, st)) {
+    if (tern_walk_start(&w, rank, block, 1, st)) {
         do {
-            for (int64_t i = 0; i < w.n; i++) {
-                int64_t *o = &out[w.off[1] + i * w.inc[1]];
-                *o = fold_i64(op, *o, in[w.off[0] + i * w.inc[0]]);
-            }
+            for (int64_t i = 0; i < w.n; i++) acc = fold_i64(op, acc, in[w.off[0] + i * w.inc[0]]);
         } while (tern_walk_next(&w));
     }
-    if (op == TERN_REDUCE_MEAN)
-        for (int64_t i = 0; i < out_numel; i++) out[i] = count > 0 ? out[i] / count : 0;
+    if (op == TERN_REDUCE_MEAN) return count > 0 ? acc / count : 0;
+    return acc;
+}
+
+void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
+                         const int64_t *in, const int64_t *si, int64_t *out, const int64_t *so) {
+    int64_t kept[TERN_MAX_RANK], block[TERN_MAX_RANK];
+    int64_t count = split_space(rank, dims, reduced, kept, block);
+    const int64_t *st[2] = {so, si};
+    tern_walk w;
+    if (!tern_walk_start(&w, rank, kept, 2, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            out[w.off[0] + i * w.inc[0]] =
+                block_i64(op, rank, block, in + w.off[1] + i * w.inc[1], si, count);
+    } while (tern_walk_next(&w));
 }
 
 /* ArgMax/ArgMin: one template for float and int64 */

@@ -1,12 +1,13 @@
 /* Reductions (ReduceSum/Mean/Max/Min/Prod/L1/L2/SumSquare/LogSum/
  * LogSumExp) in any layout, and ArgMax/ArgMin on plain tensors.
  *
- * The input is walked in its memory order; each input position adds into
- * the output element whose strides so[] give (0 on reduced axes). The
- * output buffer holds out_numel elements in whatever layout so describes.
+ * Each output element folds its block of the input (the reduced axes) in
+ * double (int64 for integers), then rounds once: the reference is as
+ * accurate as float32 output allows. The output is walked in its memory
+ * order, each block in the input's.
  * Empty reductions: Sum 0, Mean NaN (0/0), Max -inf, Min +inf, Prod 1,
  * LogSum -inf. Max/Min propagate NaN. LogSumExp is log(sum(exp(x))) as
- * ONNX defines it (it overflows to inf for x above ~88). */
+ * ONNX defines it (no max shift; it overflows to inf for x above ~709). */
 #ifndef TERN_REF_REDUCE_H
 #define TERN_REF_REDUCE_H
 
@@ -25,17 +26,15 @@ typedef enum tern_reduce_op {
     TERN_REDUCE_LOG_SUM_EXP /* log(sum exp x) */
 } tern_reduce_op;
 
-/* dims/si: the input's logical dims and element strides; so: the element
- * stride in out of each *input* axis (0 where the axis is reduced);
- * count: how many inputs fold into one output (for Mean). */
-void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const float *in,
-                         const int64_t *si, float *out, const int64_t *so, int64_t out_numel,
-                         int64_t count);
+/* dims/si: the input's logical dims and element strides; reduced[a]: 1
+ * for every reduced input axis; so: the element stride in out of each
+ * *input* axis (ignored on reduced axes). */
+void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
+                         const float *in, const int64_t *si, float *out, const int64_t *so);
 /* Sum, Mean, Max, Min, Prod on int64 (Sum and Prod wrap; Mean is the
  * truncated quotient, 0 if empty). */
-void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const int64_t *in,
-                         const int64_t *si, int64_t *out, const int64_t *so, int64_t out_numel,
-                         int64_t count);
+void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
+                         const int64_t *in, const int64_t *si, int64_t *out, const int64_t *so);
 
 /* ArgMax (is_min 0) / ArgMin over the middle axis of in[outer][dim][inner]
  * into out[outer][inner]: the first extreme index, or the last with
