@@ -181,10 +181,19 @@ static tern_status run_gather(const tern_graph *g, const tern_node *n, const voi
     int64_t dim = x->dims[p->axis];
     int64_t bad = tern_ref_gather(tern_dtype_size(x->dtype), outer, dim, inner, in[0], in[1],
                                   idx->dtype == TERN_INT64, tern_tensor_numel(idx), out[0]);
-    if (bad >= 0)
+    if (bad >= 0) {
+        int64_t v;
+        if (idx->dtype == TERN_INT64) {
+            memcpy(&v, (const char *)in[1] + 8 * bad, 8);
+        } else {
+            int32_t v32;
+            memcpy(&v32, (const char *)in[1] + 4 * bad, 4);
+            v = v32;
+        }
         return tern_errf(err, TERN_ERR_RUNTIME,
-                         "Gather index at position %lld is out of range for axis %d of size %lld",
-                         (long long)bad, p->axis, (long long)dim);
+                         "index %lld (at position %lld) is out of range [%lld, %lld) for axis %d",
+                         (long long)v, (long long)bad, (long long)-dim, (long long)dim, p->axis);
+    }
     return TERN_OK;
 }
 
