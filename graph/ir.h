@@ -120,6 +120,10 @@ typedef struct tern_graph {
     int64_t opset_ms; /* com.microsoft opset, 0 if not imported */
     const char *producer;
     const char *name;
+
+    /* the session's worker threads (graph/threadpool.h) for kernels that
+     * split their work, or NULL; set by the session, never by a clone */
+    struct tern_threadpool *threads;
 } tern_graph;
 
 /* ---- building (loader, passes) ---- */

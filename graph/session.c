@@ -41,6 +41,8 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
                                         o.n_constants, &s->c, &err);
     if (st != TERN_OK) return fail(s, st, &err);
     s->compiled = 1;
+    s->pool = tern_threadpool_create(s->threads); /* NULL: serial, still correct */
+    s->c.g.threads = s->pool;
     if (o.arena) {
         st = tern_session_set_arena(s, o.arena, o.arena_size);
         if (st != TERN_OK) return st;
@@ -60,6 +62,7 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
 void tern_session_free(tern_session *s) {
     if (!s) return;
     if (s->own_arena) free(s->arena);
+    tern_threadpool_free(s->pool);
     if (s->compiled) tern_compiled_free(&s->c);
     free(s);
 }

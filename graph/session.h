@@ -2,6 +2,7 @@
 #ifndef TERN_SESSION_H
 #define TERN_SESSION_H
 #include "graph/compile.h"
+#include "graph/threadpool.h"
 
 struct tern_session {
     int ok;        /* 0: failed to create, or last call failed (error holds why) */
@@ -11,6 +12,7 @@ struct tern_session {
     unsigned char *arena;
     int own_arena;
     int threads;
+    tern_threadpool *pool; /* NULL with one thread */
     const struct tern_model *model;
 };
 #endif

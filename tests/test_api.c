@@ -160,6 +160,20 @@ static void test_threads(th_ctx *t, const tern_model *m, const float *in, const 
     th_check(t, same, "api two sessions on two threads", "results differ from one thread");
 }
 
+/* A session with worker threads splits the convs by rows; every output is
+ * computed as with one thread, so the logits are bit-identical. */
+static void test_session_threads(th_ctx *t, const tern_model *m, const float *in,
+                                 const float *ref) {
+    tern_session_options o = {0};
+    o.threads = 3;
+    tern_session *s = NULL;
+    static float out[N_IMG * 10];
+    int ok = tern_session_create(m, &o, &s) == TERN_OK && run_all(s, in, out) == 0;
+    th_check(t, ok && memcmp(out, ref, sizeof out) == 0, "api threads=3 equals threads=1",
+             "%s", ok ? "logits differ" : tern_session_error(s));
+    tern_session_free(s);
+}
+
 static void test_bindings(th_ctx *t, const tern_model *m, const float *in, const float *ref) {
     tern_binding b = {"input", in, 64 * sizeof(float)};
     tern_session_options o = {0};
@@ -201,6 +215,7 @@ TH_SUITE(suite_api) {
         test_bad_args(t, m);
         test_batch(t, m, in, ref);
         test_threads(t, m, in, ref);
+        test_session_threads(t, m, in, ref);
         test_bindings(t, m, in, ref);
     }
     tern_model_free(m);

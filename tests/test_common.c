@@ -2,9 +2,31 @@
 #include <string.h>
 
 #include "graph/ir.h"
+#include "graph/threadpool.h"
 #include "tests/harness.h"
 
+static void count_task(void *ctx, int64_t i) {
+    int *hits = ctx;
+    __atomic_add_fetch(&hits[i], 1, __ATOMIC_RELAXED);
+}
+
+static void test_threadpool(th_ctx *t) {
+    static int hits[1000];
+    tern_threadpool *p = tern_threadpool_create(3);
+    int ok = tern_threadpool_size(p) == 3;
+    for (int round = 0; round < 50; round++) { /* many generations: no lost wake-ups */
+        memset(hits, 0, sizeof hits);
+        tern_parallel_for(p, 1000, count_task, hits);
+        for (int i = 0; i < 1000; i++) ok &= hits[i] == 1;
+    }
+    tern_threadpool_free(p);
+    th_check(t, ok, "threadpool runs every task exactly once", "a task ran 0 or 2+ times");
+    th_check(t, tern_threadpool_create(1) == NULL && tern_threadpool_size(NULL) == 1,
+             "threadpool of one thread is serial", "pool made");
+}
+
 TH_SUITE(suite_common) {
+    test_threadpool(t);
     size_t r;
     th_check(t, !tern_mul_size(SIZE_MAX / 2 + 1, 2, &r), "mul_size overflow", "not detected");
     th_check(t, tern_mul_size(3, 5, &r) && r == 15, "mul_size", "3*5 != 15");

@@ -3,6 +3,7 @@
  * kernels/ref/conv_f32.c; this file checks the node and resolves the window
  * (auto_pad, pads, strides, dilations) once into a tern_conv_geom. */
 #include "graph/ops/op_nn_util.h"
+#include "graph/threadpool.h"
 #include "kernels/ref/conv_f32.h"
 
 /* Check X, W and B against each other; fills c_in, c_out, group. */
@@ -68,16 +69,48 @@ static tern_status conv_infer(tern_graph *g, tern_node *n, tern_err *err) {
     return TERN_OK;
 }
 
+/* One task of a threaded conv: batch item and output row (height). */
+typedef struct {
+    const tern_conv_geom *geom;
+    const float *x, *w, *bias;
+    float *y;
+    int64_t xs[5], ws[5], ys[5];
+    const tern_act *act;
+} conv_job;
+
+/* The row o of item b is the conv of a geometry with one item and one row
+ * whose padding is shifted by o * stride, so the kernel itself is unchanged
+ * and each output is computed exactly as in the single-threaded call. */
+static void conv_task(void *ctx, int64_t task) {
+    const conv_job *j = ctx;
+    int64_t rows = j->geom->out[1], b = task / rows, o = task % rows;
+    tern_conv_geom sub = *j->geom;
+    sub.n = 1;
+    sub.out[1] = 1;
+    sub.pad_begin[1] -= o * sub.stride[1];
+    tern_conv_f32(&sub, j->x + b * j->xs[0], j->xs, j->w, j->ws, j->bias,
+                  j->y + b * j->ys[0] + o * j->ys[3], j->ys, j->act);
+}
+
 static tern_status conv_run(const tern_graph *g, const tern_node *n, const void *const *in,
                             void *const *out, tern_err *err) {
     (void)err;
-    const tern_conv_geom *geom = n->params;
-    int64_t xs[5], ws[5], ys[5];
-    tern_strides_ncdhw(tern_in(g, n, 0), xs);
-    tern_strides_ncdhw(tern_in(g, n, 1), ws);
-    tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    const float *bias = n->n_inputs > 2 ? in[2] : NULL;
-    tern_conv_f32(geom, in[0], xs, in[1], ws, bias, out[0], ys, &n->act);
+    conv_job j;
+    j.geom = n->params;
+    tern_strides_ncdhw(tern_in(g, n, 0), j.xs);
+    tern_strides_ncdhw(tern_in(g, n, 1), j.ws);
+    tern_strides_ncdhw(tern_out(g, n, 0), j.ys);
+    j.x = in[0];
+    j.w = in[1];
+    j.bias = n->n_inputs > 2 ? in[2] : NULL;
+    j.y = out[0];
+    j.act = &n->act;
+    int64_t tasks = j.geom->n * j.geom->out[1];
+    if (!g->threads || tasks < 2 || j.geom->out[0] != 1) {
+        tern_conv_f32(j.geom, j.x, j.xs, j.w, j.ws, j.bias, j.y, j.ys, j.act);
+        return TERN_OK;
+    }
+    tern_parallel_for(g->threads, tasks, conv_task, &j);
     return TERN_OK;
 }
 
