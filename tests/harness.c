@@ -22,6 +22,11 @@ void th_fail(th_ctx *t, const char *name, const char *fmt, ...) {
 
 void th_skip(th_ctx *t, const char *name, const char *why) {
     t->skipped++;
+    printf("SKIP %s: %s\n", name, why);
+}
+
+void th_skip_quiet(th_ctx *t, const char *name, const char *why) {
+    t->skipped++;
     if (t->verbose) printf("SKIP %s: %s\n", name, why);
 }
 

@@ -22,6 +22,8 @@ typedef struct th_ctx {
 void th_pass(th_ctx *t, const char *name);
 void th_fail(th_ctx *t, const char *name, const char *fmt, ...) TH_PRINTF(3, 4);
 void th_skip(th_ctx *t, const char *name, const char *why);
+/* A skip that a suite lists elsewhere (the conformance log): printed with -v only. */
+void th_skip_quiet(th_ctx *t, const char *name, const char *why);
 /* Report cond as one case. Returns cond. */
 int th_check(th_ctx *t, int cond, const char *name, const char *fmt, ...) TH_PRINTF(4, 5);
 /* "shared/<rel>" path into buf, or NULL (with a skip) when ../shared is absent. */
