@@ -2347,6 +2347,77 @@ static void test_onehot_topk_eye(th_ctx *t) {
     tc_free(&c);
 }
 
+/* GridSample: pixel-center grids reproduce the input in every mode; points
+ * outside follow the padding rule; a midpoint averages. */
+static tern_status gs_run(tc *c, const float *x, const int64_t *dx, const float *grid,
+                          const int64_t *dg, const char *mode, const char *pad, int align,
+                          void **out) {
+    tc_init(c, 16);
+    int ins[2] = {tc_t(c, TERN_FLOAT, 4, dx, NULL), tc_t(c, TERN_FLOAT, 4, dg, NULL)};
+    tc_node(c, "GridSample", ins, 2, 1);
+    tc_str(c, "mode", mode);
+    tc_str(c, "padding_mode", pad);
+    tc_int(c, "align_corners", align);
+    tern_status st = tc_infer(c);
+    if (st != TERN_OK) return st;
+    const void *in[2] = {x, grid};
+    return tc_run(c, in, out);
+}
+
+static void test_grid_sample(th_ctx *t) {
+    static const char *const MODES[] = {"bilinear", "nearest", "bicubic"};
+    int64_t dx[4] = {1, 2, 3, 4}, dg[4] = {1, 3, 4, 2};
+    float *x = rand_f32(24), grid[24];
+    for (int align = 0; align < 2; align++) {
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++) { /* the normalized centre of pixel (i, j) */
+                grid[(i * 4 + j) * 2] = align ? -1.0f + 2.0f * j / 3.0f : (2.0f * j + 1) / 4.0f - 1;
+                grid[(i * 4 + j) * 2 + 1] = align ? -1.0f + 2.0f * i / 2.0f : (2.0f * i + 1) / 3.0f - 1;
+            }
+        for (int m = 0; m < 3; m++) {
+            tc c;
+            void *out[1] = {0};
+            char name[80];
+            snprintf(name, sizeof name, "GridSample %s identity grid, align_corners %d", MODES[m], align);
+            tern_status st = gs_run(&c, x, dx, grid, dg, MODES[m], "zeros", align, out);
+            double want[24];
+            for (int k = 0; k < 24; k++) want[k] = x[k];
+            if (th_check(t, st == TERN_OK, name, "%s", c.err.msg)) check_f32(t, name, out[0], want, 24, 1e-5);
+            free(out[0]);
+            tc_free(&c);
+        }
+    }
+    /* one row [1 2 3 4] (H 1); points: x = -3 (left of everything), 1.5
+     * (between 2 and 3 with align_corners: unnormalized 1.5 * 3 / 2 + 1.5) */
+    float row[4] = {1, 2, 3, 4}, pts[4] = {-3.0f, 0.0f, 0.0f, 0.0f};
+    int64_t dr[4] = {1, 1, 1, 4}, dp[4] = {1, 1, 2, 2};
+    static const char *const PADS[] = {"zeros", "border", "reflection"};
+    /* align_corners 1: x = -3 -> -3 * 1.5 + ... = (-3 + 1) / 2 * 3 = -3 (pixels);
+     * zeros: 0; border: 1 (pixel 0); reflection about 0: pixel 3 -> 4.
+     * x = 0 -> 1.5: average of 2 and 3 = 2.5 in every padding mode. */
+    double want[3][2] = {{0, 2.5}, {1, 2.5}, {4, 2.5}};
+    for (int pm = 0; pm < 3; pm++) {
+        tc c;
+        void *out[1] = {0};
+        char name[64];
+        snprintf(name, sizeof name, "GridSample bilinear padding %s", PADS[pm]);
+        tern_status st = gs_run(&c, row, dr, pts, dp, "bilinear", PADS[pm], 1, out);
+        if (th_check(t, st == TERN_OK, name, "%s", c.err.msg)) check_f32(t, name, out[0], want[pm], 2, 1e-6);
+        free(out[0]);
+        tc_free(&c);
+    }
+    tc c;
+    int64_t bad[4] = {1, 3, 4, 3};
+    void *out[1] = {0};
+    th_check(t, gs_run(&c, x, dx, grid, bad, "bilinear", "zeros", 0, out) == TERN_ERR_SHAPE,
+             "GridSample rejects a grid of triples", "%s", c.err.msg);
+    tc_free(&c);
+    th_check(t, gs_run(&c, x, dx, grid, dg, "bilinear", "wrap", 0, out) == TERN_ERR_UNSUPPORTED,
+             "GridSample rejects padding_mode wrap", "%s", c.err.msg);
+    tc_free(&c);
+    free(x);
+}
+
 /* Cast x (n elements of from) to `to`; compare the bytes with want. */
 static void cast_case(th_ctx *t, const char *name, tern_dtype from, const void *x, int64_t n,
                       tern_dtype to, const void *want) {
@@ -2691,5 +2762,6 @@ TH_SUITE(suite_kernels_tensor) {
     test_nd(t);
     test_trilu_cumsum(t);
     test_onehot_topk_eye(t);
+    test_grid_sample(t);
     test_fuzz(t);
 }

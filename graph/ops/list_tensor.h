@@ -22,3 +22,5 @@ OP(Resize) OP(Upsample)
 /* op_index.c */
 OP(GatherElements) OP(ScatterElements) OP(Scatter) OP(GatherND) OP(ScatterND) OP(Trilu)
 OP(CumSum) OP(OneHot) OP(TopK) OP(EyeLike)
+/* op_grid_sample.c */
+OP(GridSample)
