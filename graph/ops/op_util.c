@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "graph/op.h"
+#include "kernels/ref/cast.h"
 
 tern_tensor *tern_in(const tern_graph *g, const tern_node *n, int i) {
     if (i < 0 || i >= n->n_inputs || n->inputs[i] < 0) return NULL;
@@ -73,30 +74,6 @@ tern_status tern_const_ints(const tern_graph *g, const tern_node *n, int i, int6
     return TERN_OK;
 }
 
-/* IEEE half to float, for the odd FLOAT16 scalar. */
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 31, man = h & 1023, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else { /* subnormal: renormalize */
-            exp = 127 - 15 + 1;
-            while (!(man & 1024)) {
-                man <<= 1;
-                exp--;
-            }
-            bits = sign | (exp << 23) | ((man & 1023) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else {
-        bits = sign | ((exp - 15 + 127) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
 tern_status tern_const_float(const tern_graph *g, const tern_node *n, int i, float *val,
                              tern_err *err) {
     const tern_tensor *t = tern_in(g, n, i);
@@ -117,7 +94,7 @@ tern_status tern_const_float(const tern_graph *g, const tern_node *n, int i, flo
     case TERN_FLOAT16: {
         uint16_t h;
         memcpy(&h, t->data, 2);
-        *val = half_to_float(h);
+        *val = tern_half_to_float(h);
         return TERN_OK;
     }
     default:
