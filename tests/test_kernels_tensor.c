@@ -2418,6 +2418,41 @@ static void test_grid_sample(th_ctx *t) {
     free(x);
 }
 
+static void test_reverse_sequence(th_ctx *t) {
+    int64_t dx[3] = {4, 3, 2}, three = 3, lens[3] = {4, 0, 2}, x[24], want[24];
+    for (int i = 0; i < 24; i++) x[i] = i;
+    for (int tt = 0; tt < 4; tt++)
+        for (int b = 0; b < 3; b++)
+            for (int k = 0; k < 2; k++) {
+                int src_t = tt < lens[b] ? (int)lens[b] - 1 - tt : tt;
+                want[(tt * 3 + b) * 2 + k] = x[(src_t * 3 + b) * 2 + k];
+            }
+    for (int cst = 0; cst < 2; cst++) {
+        tc c;
+        tc_init(&c, 10);
+        int ins[2] = {tc_t(&c, TERN_INT64, 3, dx, NULL), tc_t(&c, TERN_INT64, 1, &three, cst ? lens : NULL)};
+        tc_node(&c, "ReverseSequence", ins, 2, 1);
+        tc_int(&c, "time_axis", 0);
+        tc_int(&c, "batch_axis", 1);
+        if (th_check(t, tc_infer(&c) == TERN_OK, "ReverseSequence", "%s", c.err.msg)) {
+            int64_t badlens[3] = {5, 0, 0};
+            const void *in[2] = {x, lens};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_i64(t, "ReverseSequence", out[0], want, 24);
+            free(out[0]);
+            if (!cst) {
+                in[1] = badlens;
+                tern_status st = tc_run(&c, in, out);
+                th_check(t, st == TERN_ERR_RUNTIME, "ReverseSequence rejects length 5 of 4",
+                         "status %d", st);
+                free(out[0]);
+            }
+        }
+        tc_free(&c);
+    }
+}
+
 /* Cast x (n elements of from) to `to`; compare the bytes with want. */
 static void cast_case(th_ctx *t, const char *name, tern_dtype from, const void *x, int64_t n,
                       tern_dtype to, const void *want) {
@@ -2763,5 +2798,6 @@ TH_SUITE(suite_kernels_tensor) {
     test_trilu_cumsum(t);
     test_onehot_topk_eye(t);
     test_grid_sample(t);
+    test_reverse_sequence(t);
     test_fuzz(t);
 }

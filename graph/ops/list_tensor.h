@@ -21,6 +21,6 @@ OP(DepthToSpace) OP(SpaceToDepth)
 OP(Resize) OP(Upsample)
 /* op_index.c */
 OP(GatherElements) OP(ScatterElements) OP(Scatter) OP(GatherND) OP(ScatterND) OP(Trilu)
-OP(CumSum) OP(OneHot) OP(TopK) OP(EyeLike)
+OP(CumSum) OP(OneHot) OP(TopK) OP(ReverseSequence) OP(EyeLike)
 /* op_grid_sample.c */
 OP(GridSample)

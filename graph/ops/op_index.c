@@ -1,5 +1,6 @@
 /* Indexing ops (plain tensors): GatherElements, ScatterElements (and the
- * older Scatter), GatherND, ScatterND, Trilu, CumSum, OneHot, TopK, EyeLike.
+ * older Scatter), GatherND, ScatterND, Trilu, CumSum, OneHot, TopK,
+ * ReverseSequence, EyeLike.
  * Index inputs may be runtime data: they are checked in infer when
  * constant (TERN_ERR_SHAPE) and in run otherwise (TERN_ERR_RUNTIME). */
 #include <string.h>
@@ -370,6 +371,43 @@ static tern_status run_topk(const tern_graph *g, const tern_node *n, const void 
 }
 
 const tern_op tern_op_TopK = {"TopK", "", 0, infer_topk, run_topk};
+
+/* ---- ReverseSequence(input, sequence_lens) ---- */
+
+static tern_status infer_revseq(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 2, 2, 1, 1, err);
+    if (st != TERN_OK) return st;
+    for (int i = 0; i < 2; i++)
+        if ((st = tern_need_static(g, n, i, err)) != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0), *lens = tern_in(g, n, 1);
+    if (x->rank < 2) return tern_errf(err, TERN_ERR_SHAPE, "input must have rank >= 2");
+    if ((st = need_indices(lens, err)) != TERN_OK) return st;
+    index_params *p = new_params(g, n, err);
+    if (!p) return TERN_ERR_NOMEM;
+    int64_t ba = tern_attr_int(n, "batch_axis", 1), ta = tern_attr_int(n, "time_axis", 0);
+    if (!((ba == 0 && ta == 1) || (ba == 1 && ta == 0)))
+        return tern_errf(err, TERN_ERR_SHAPE, "batch_axis/time_axis must be 0/1 or 1/0");
+    p->b = (int)ba, p->axis = (int)ta;
+    if (lens->rank != 1 || lens->dims[0] != x->dims[ba])
+        return tern_errf(err, TERN_ERR_SHAPE, "sequence_lens must have one value per batch");
+    tern_set_out(g, n, 0, x->dtype, x->rank, x->dims);
+    return TERN_OK;
+}
+
+static tern_status run_revseq(const tern_graph *g, const tern_node *n, const void *const *in,
+                              void *const *out, tern_err *err) {
+    const index_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0), *lens = tern_in(g, n, 1);
+    int64_t bad = tern_ref_reverse_sequence(tern_dtype_size(x->dtype), x->rank, x->dims, p->b,
+                                            p->axis, in[0], in[1], lens->dtype == TERN_INT64,
+                                            out[0]);
+    if (bad >= 0)
+        return tern_errf(err, TERN_ERR_RUNTIME, "sequence_lens[%lld] is outside [0, %lld]",
+                         (long long)bad, (long long)x->dims[p->axis]);
+    return TERN_OK;
+}
+
+const tern_op tern_op_ReverseSequence = {"ReverseSequence", "", 0, infer_revseq, run_revseq};
 
 /* ---- EyeLike ---- */
 

@@ -290,3 +290,23 @@ void tern_ref_eye(size_t esz, int64_t rows, int64_t cols, int64_t k, const void 
         for (int64_t j = 0; j < cols; j++)
             memcpy((char *)out + (i * cols + j) * (int64_t)esz, j - i == k ? one : zero, esz);
 }
+
+int64_t tern_ref_reverse_sequence(size_t esz, int rank, const int64_t *dims, int batch_axis,
+                                  int time_axis, const void *in, const void *lens, int lens_i64,
+                                  void *out) {
+    int64_t nb = dims[batch_axis], nt = dims[time_axis], st[8], idx[8];
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t len = tern_index_at(lens, lens_i64, b);
+        if (len < 0 || len > nt) return b;
+    }
+    row_strides(rank, dims, st);
+    int64_t n = numel(rank, dims), e = (int64_t)esz;
+    for (int64_t p = 0; p < n; p++) { /* output p reads the mirrored time step */
+        int64_t r = p;
+        for (int a = rank - 1; a >= 0; a--) idx[a] = r % dims[a], r /= dims[a];
+        int64_t len = tern_index_at(lens, lens_i64, idx[batch_axis]), t = idx[time_axis];
+        int64_t src = p + (t < len ? (len - 1 - t) - t : 0) * st[time_axis];
+        memcpy((char *)out + p * e, (const char *)in + src * e, esz);
+    }
+    return -1;
+}

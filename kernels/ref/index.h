@@ -78,6 +78,14 @@ void tern_ref_topk_i64(int64_t outer, int64_t dim, int64_t inner, int64_t k, int
 void tern_ref_onehot(size_t esz, int idx_kind, const void *indices, int64_t outer, int64_t depth,
                      int64_t inner, const void *off, const void *on, void *out);
 
+/* ReverseSequence on plain dims (rank >= 2): for every batch b, the first
+ * lens[b] steps along time_axis are reversed, the rest copied. lens values
+ * outside [0, time dim] are refused: returns -1 on success or the batch
+ * index of the first bad length, writing nothing then. */
+int64_t tern_ref_reverse_sequence(size_t esz, int rank, const int64_t *dims, int batch_axis,
+                                  int time_axis, const void *in, const void *lens, int lens_i64,
+                                  void *out);
+
 /* EyeLike: rows x cols, `one` on the diagonal j - i == k, `zero` elsewhere. */
 void tern_ref_eye(size_t esz, int64_t rows, int64_t cols, int64_t k, const void *zero,
                   const void *one, void *out);
