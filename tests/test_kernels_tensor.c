@@ -639,6 +639,45 @@ static void test_pow_int(th_ctx *t) {
     tc_free(&c);
 }
 
+/* int8, uint8, float16, float64 go through the slow generic path */
+static void other_case(th_ctx *t, const char *op, tern_dtype dt, const void *a, const void *b,
+                       int64_t n, tern_dtype odt, const void *want, const char *name) {
+    tc c;
+    tc_init(&c, 14);
+    int ins[2] = {tc_t(&c, dt, 1, &n, NULL), tc_t(&c, dt, 0, NULL, b)}; /* b: a scalar */
+    tc_node(&c, op, ins, 2, 1);
+    if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == odt, name, "%s",
+                 c.err.msg)) {
+        const void *in[2] = {a, NULL};
+        void *out[1];
+        tc_run(&c, in, out);
+        check_bytes(t, name, out[0], want, (size_t)n * tern_dtype_size(odt));
+        free(out[0]);
+    }
+    tc_free(&c);
+}
+
+static void test_binary_other(th_ctx *t) {
+    int8_t a8[4] = {100, -128, 7, -7}, b8 = 100;
+    int8_t add8[4] = {-56, -28, 107, 93}; /* 200 - 256, -28, 107, 93 */
+    other_case(t, "Add", TERN_INT8, a8, &b8, 4, TERN_INT8, add8, "Add int8 wraps");
+    int8_t m1 = -1, div8[4] = {-100, -128, -7, 7}; /* -128 / -1 wraps to -128 */
+    other_case(t, "Div", TERN_INT8, a8, &m1, 4, TERN_INT8, div8, "Div int8 by -1");
+    uint8_t u8[4] = {0, 5, 250, 255}, ub = 10, subu[4] = {246, 251, 240, 245};
+    other_case(t, "Sub", TERN_UINT8, u8, &ub, 4, TERN_UINT8, subu, "Sub uint8 wraps");
+    uint8_t zero = 0, divz[4] = {0, 0, 0, 0};
+    other_case(t, "Div", TERN_UINT8, u8, &zero, 4, TERN_UINT8, divz, "Div uint8 by 0 is 0");
+    uint8_t gt[4] = {0, 0, 1, 1};
+    other_case(t, "Greater", TERN_UINT8, u8, &ub, 4, TERN_BOOL, gt, "Greater uint8");
+    /* float16: 1.5 + 0.25 = 1.75 (0x3f00), 65504 + 0.25 = 65504, -2 + 0.25 = -1.75 */
+    uint16_t h[3] = {0x3e00, 0x7bff, 0xc000}, hb = 0x3400, hw[3] = {0x3f00, 0x7bff, 0xbf00};
+    other_case(t, "Add", TERN_FLOAT16, h, &hb, 3, TERN_FLOAT16, hw, "Add float16");
+    double d[3] = {1.0, -3.0, 1e300}, db = 3.0, dw[3] = {1.0 / 3.0, -1.0, 1e300 / 3.0};
+    other_case(t, "Div", TERN_DOUBLE, d, &db, 3, TERN_DOUBLE, dw, "Div float64");
+    double mx[3] = {3.0, 3.0, 1e300};
+    other_case(t, "Max", TERN_DOUBLE, d, &db, 3, TERN_DOUBLE, mx, "Max float64");
+}
+
 static void test_binary_errors(th_ctx *t) {
     tc c;
     int64_t d23[2] = {2, 3}, d4 = 4, d3 = 3;
@@ -2775,6 +2814,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_variadic(t);
     test_mod_classify(t);
     test_pow_int(t);
+    test_binary_other(t);
     test_binary_errors(t);
     test_unary(t);
     test_reduce(t);

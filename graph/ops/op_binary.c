@@ -51,9 +51,8 @@ static tern_status check_types(tern_binop op, tern_dtype a, tern_dtype b, tern_e
     if (a != b)
         return tern_errf(err, TERN_ERR_SHAPE, "input dtypes differ: %s vs %s", tern_dtype_name(a),
                          tern_dtype_name(b));
-    if (!tern_is_numeric(a) && !(op == TERN_BIN_EQUAL && a == TERN_BOOL))
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32, int32, int64)",
-                         tern_dtype_name(a));
+    if (!tern_is_binary_dtype(a) && !(op == TERN_BIN_EQUAL && a == TERN_BOOL))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported", tern_dtype_name(a));
     return TERN_OK;
 }
 
@@ -69,7 +68,8 @@ static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
     p->op = BINOPS[k].op;
     const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1);
     if (p->op == TERN_BIN_MOD && tern_attr_int(n, "fmod", 0)) p->op = TERN_BIN_FMOD;
-    if (p->op == TERN_BIN_MOD && a->dtype == TERN_FLOAT)
+    if (p->op == TERN_BIN_MOD &&
+        (a->dtype == TERN_FLOAT || a->dtype == TERN_FLOAT16 || a->dtype == TERN_DOUBLE))
         return tern_errf(err, TERN_ERR_SHAPE, "Mod of floats needs fmod=1");
     if ((st = check_types(p->op, a->dtype, b->dtype, err)) != TERN_OK) return st;
     if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
@@ -93,6 +93,10 @@ static tern_status dispatch(tern_binop op, tern_dtype dt, int rank, const int64_
     case TERN_INT64: tern_ref_binary_i64(op, rank, dims, out, so, a, sa, b, sb); break;
     case TERN_INT32: tern_ref_binary_i32(op, rank, dims, out, so, a, sa, b, sb); break;
     case TERN_BOOL: tern_ref_binary_bool(op, rank, dims, out, so, a, sa, b, sb); break;
+    case TERN_INT8:
+    case TERN_UINT8:
+    case TERN_FLOAT16:
+    case TERN_DOUBLE: tern_ref_binary_other(op, dt, rank, dims, out, so, a, sa, b, sb); break;
     default: return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s", tern_dtype_name(dt));
     }
     return TERN_OK;
@@ -185,9 +189,9 @@ static tern_status infer_variadic(tern_graph *g, tern_node *n, tern_err *err) {
                                              : TERN_BIN_ADD;
     const tern_tensor *x0 = tern_in(g, n, 0);
     int mean = strcmp(n->op_type, "Mean") == 0;
-    if (!tern_is_numeric(x0->dtype) || (mean && x0->dtype != TERN_FLOAT))
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (%s)",
-                         tern_dtype_name(x0->dtype), mean ? "float32" : "float32, int32, int64");
+    if (!tern_is_binary_dtype(x0->dtype) || (mean && x0->dtype != TERN_FLOAT))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported%s",
+                         tern_dtype_name(x0->dtype), mean ? " (float32)" : "");
     int r = 0;
     int64_t dims[TERN_MAX_RANK] = {0};
     for (int i = 0; i < n->n_inputs; i++) {

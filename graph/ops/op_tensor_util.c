@@ -77,6 +77,11 @@ int tern_is_numeric(tern_dtype dt) {
     return dt == TERN_FLOAT || dt == TERN_INT32 || dt == TERN_INT64;
 }
 
+int tern_is_binary_dtype(tern_dtype dt) {
+    return tern_is_numeric(dt) || dt == TERN_INT8 || dt == TERN_UINT8 || dt == TERN_FLOAT16 ||
+           dt == TERN_DOUBLE;
+}
+
 void tern_copy_view(void *dst, const void *src, size_t nbytes) {
     if (dst != src && nbytes) memmove(dst, src, nbytes);
 }

@@ -29,6 +29,9 @@ tern_status tern_axes_mask(const int64_t *axes, int count, int rank, int *mask, 
 
 /* Dtype checks: "is one of the types the arithmetic kernels handle". */
 int tern_is_numeric(tern_dtype dt); /* float32, int32, int64 */
+/* numeric or one of the slow-path types of tern_ref_binary_other (int8,
+ * uint8, float16, float64) */
+int tern_is_binary_dtype(tern_dtype dt);
 
 /* Copy nbytes unless src and dst are the same buffer (views). */
 void tern_copy_view(void *dst, const void *src, size_t nbytes);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/ref/cast.h"
 #include "kernels/ref/walk.h"
 
 int tern_binop_is_compare(tern_binop op) {
@@ -198,6 +199,75 @@ void tern_ref_pow_mixed(int rank, const int64_t *dims, void *out, const int64_t 
 
 DEFINE_INT_BINARY(i64, int64_t, uint64_t, INT64_MIN)
 DEFINE_INT_BINARY(i32, int32_t, uint32_t, INT32_MIN)
+
+/* ---- int8, uint8, float16, float64: through int64 / double ---- */
+
+static double bin_f64(tern_binop op, double x, double y) {
+    switch (op) {
+    case TERN_BIN_ADD: return x + y;
+    case TERN_BIN_SUB: return x - y;
+    case TERN_BIN_MUL: return x * y;
+    case TERN_BIN_DIV: return x / y;
+    case TERN_BIN_POW: return pow(x, y);
+    case TERN_BIN_MAX: return x != x || y != y ? NAN : (x > y ? x : y);
+    case TERN_BIN_MIN: return x != x || y != y ? NAN : (x < y ? x : y);
+    case TERN_BIN_FMOD: return fmod(x, y);
+    default: return 0.0;
+    }
+}
+
+static int other_is_float(int dt) { return dt == TERN_FLOAT16 || dt == TERN_DOUBLE; }
+
+static double load_other_f(int dt, const void *p, int64_t i) {
+    if (dt == TERN_DOUBLE) return ((const double *)p)[i];
+    return tern_half_to_float(((const uint16_t *)p)[i]);
+}
+
+static int64_t load_other_i(int dt, const void *p, int64_t i) {
+    return dt == TERN_INT8 ? ((const int8_t *)p)[i] : ((const uint8_t *)p)[i];
+}
+
+/* one element: r (float types) or ri (integers) into out[i], or a bool */
+static void other_one(tern_binop op, int dt, void *out, int64_t io, const void *a, int64_t ia,
+                      const void *b, int64_t ib) {
+    int cmp = tern_binop_is_compare(op);
+    if (other_is_float(dt)) {
+        double x = load_other_f(dt, a, ia), y = load_other_f(dt, b, ib);
+        if (cmp) { /* float16 values are exact in double too */
+            ((uint8_t *)out)[io] = op == TERN_BIN_EQUAL        ? x == y
+                                   : op == TERN_BIN_LESS       ? x < y
+                                   : op == TERN_BIN_LESS_EQUAL ? x <= y
+                                   : op == TERN_BIN_GREATER    ? x > y
+                                                               : x >= y;
+        } else if (dt == TERN_DOUBLE) {
+            ((double *)out)[io] = bin_f64(op, x, y);
+        } else { /* float16 arithmetic happens in float32 */
+            ((uint16_t *)out)[io] = tern_float_to_half(bin_f32(op, (float)x, (float)y));
+        }
+        return;
+    }
+    int64_t x = load_other_i(dt, a, ia), y = load_other_i(dt, b, ib);
+    if (cmp) {
+        ((uint8_t *)out)[io] = i64_cmp(op, x, y);
+        return;
+    }
+    uint64_t r = (uint64_t)i64_op(op, x, y) & 255u; /* wraps modulo 2^8 */
+    if (dt == TERN_INT8) ((int8_t *)out)[io] = (int8_t)(r >= 128 ? (int)r - 256 : (int)r);
+    else ((uint8_t *)out)[io] = (uint8_t)r;
+}
+
+void tern_ref_binary_other(tern_binop op, int dt, int rank, const int64_t *dims, void *out,
+                           const int64_t *so, const void *a, const int64_t *sa, const void *b,
+                           const int64_t *sb) {
+    const int64_t *st[3] = {so, sa, sb};
+    tern_walk w;
+    if (!tern_walk_start(&w, rank, dims, 3, st)) return;
+    do {
+        for (int64_t i = 0; i < w.n; i++)
+            other_one(op, dt, out, w.off[0] + i * w.inc[0], a, w.off[1] + i * w.inc[1], b,
+                      w.off[2] + i * w.inc[2]);
+    } while (tern_walk_next(&w));
+}
 
 /* ---- bool ---- */
 

@@ -58,6 +58,15 @@ void tern_ref_binary_bool(tern_binop op, int rank, const int64_t *dims, uint8_t 
                           const int64_t *so, const uint8_t *a, const int64_t *sa,
                           const uint8_t *b, const int64_t *sb);
 
+/* Binary ops (arithmetic, Max/Min/Mod, comparisons) on the dtypes without
+ * a dedicated kernel: dt (a tern_dtype) is int8 or uint8 (computed in
+ * int64 with the integer rules above, results wrapped to 8 bits), float16
+ * (computed in float32, rounded to nearest even) or float64. A slow,
+ * per-element path for conformance; CNNs use float32 and int64. */
+void tern_ref_binary_other(tern_binop op, int dt, int rank, const int64_t *dims, void *out,
+                           const int64_t *so, const void *a, const int64_t *sa, const void *b,
+                           const int64_t *sb);
+
 /* Pow with any mix of float32/int32/int64 base (type a_int: 0 float32,
  * 4 int32, 8 int64) and exponent (b_int likewise); the result has the
  * base's type. Float base: powf(x, (float)y). Integer base: a non-negative
