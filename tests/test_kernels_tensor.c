@@ -917,6 +917,30 @@ static void test_reduce(th_ctx *t) {
         }
         tc_free(&c);
     }
+    /* float64 ReduceLogSumExp over axis 1: values a float32 fold would lose */
+    {
+        double x[6] = {0.1, 0.2, 0.3, 1e-9, 2e-9, 3e-9}, want[2];
+        int64_t d23[2] = {2, 3}, ax = 1, one = 1;
+        for (int r = 0; r < 2; r++)
+            want[r] = log(exp(x[r * 3]) + exp(x[r * 3 + 1]) + exp(x[r * 3 + 2]));
+        tc c;
+        tc_init(&c, 18);
+        int ins[2] = {tc_t(&c, TERN_DOUBLE, 2, d23, NULL), tc_t(&c, TERN_INT64, 1, &one, &ax)};
+        tc_node(&c, "ReduceLogSumExp", ins, 2, 1);
+        tc_int(&c, "keepdims", 0);
+        if (th_check(t, tc_infer(&c) == TERN_OK, "ReduceLogSumExp float64", "%s", c.err.msg)) {
+            const void *in[2] = {x, NULL};
+            void *out[1];
+            tc_run(&c, in, out);
+            double got[2];
+            memcpy(got, out[0], 16);
+            th_check(t, fabs(got[0] - want[0]) < 1e-15 && fabs(got[1] - want[1]) < 1e-15,
+                     "ReduceLogSumExp float64", "got %.17g %.17g, want %.17g %.17g", got[0],
+                     got[1], want[0], want[1]);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
     /* int64 ReduceSum over axis 0, keepdims 0 */
     {
         int64_t x[6] = {1, 2, 3, INT64_MAX, 5, 6}, d23[2] = {2, 3}, ax = 0, one = 1;

@@ -1,6 +1,7 @@
 /* ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd (float32,
- * int64), ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp
- * (float32), any layout; ArgMax and ArgMin (float32, int64; plain).
+ * float64, int64), ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum,
+ * ReduceLogSumExp (float32, float64), any layout; ArgMax and ArgMin
+ * (float32, int64; plain).
  *
  * Opset differences: the axes are an attribute until ReduceSum-13 and the
  * other reductions' opset 18 made them an optional (constant) input. keepdims
@@ -65,7 +66,8 @@ static tern_status infer_reduce(tern_graph *g, tern_node *n, tern_err *err) {
     if (k == sizeof REDUCES / sizeof REDUCES[0])
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "not a reduction: %s", n->op_type);
     const tern_tensor *x = tern_in(g, n, 0);
-    if (x->dtype != TERN_FLOAT && !(x->dtype == TERN_INT64 && int_ok(REDUCES[k].op)))
+    if (x->dtype != TERN_FLOAT && x->dtype != TERN_DOUBLE &&
+        !(x->dtype == TERN_INT64 && int_ok(REDUCES[k].op)))
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported here",
                          tern_dtype_name(x->dtype));
     if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
@@ -105,6 +107,8 @@ static tern_status run_reduce(const tern_graph *g, const tern_node *n, const voi
     }
     if (x->dtype == TERN_FLOAT)
         tern_ref_reduce_f32(p->op, x->rank, x->dims, p->mask, in[0], sx, out[0], so);
+    else if (x->dtype == TERN_DOUBLE)
+        tern_ref_reduce_f64(p->op, x->rank, x->dims, p->mask, in[0], sx, out[0], so);
     else
         tern_ref_reduce_i64(p->op, x->rank, x->dims, p->mask, in[0], sx, out[0], so);
     return TERN_OK;

@@ -50,32 +50,38 @@ static int64_t split_space(int rank, const int64_t *dims, const int *reduced, in
     return count;
 }
 
-static double block_f32(tern_reduce_op op, int rank, const int64_t *block, const float *in,
-                        const int64_t *si, int64_t count) {
-    double acc = init_f(op);
-    const int64_t *st[1] = {si};
-    tern_walk w;
-    if (tern_walk_start(&w, rank, block, 1, st)) {
-        do {
-            for (int64_t i = 0; i < w.n; i++) acc = fold_f(op, acc, in[w.off[0] + i * w.inc[0]]);
-        } while (tern_walk_next(&w));
+/* Fold one output's block; T is float or double, the fold is in double. */
+#define DEFINE_REDUCE_FLOAT(NAME, T)                                                              \
+    static double block_##NAME(tern_reduce_op op, int rank, const int64_t *block, const T *in,    \
+                               const int64_t *si, int64_t count) {                                \
+        double acc = init_f(op);                                                                  \
+        const int64_t *st[1] = {si};                                                              \
+        tern_walk w;                                                                              \
+        if (tern_walk_start(&w, rank, block, 1, st)) {                                            \
+            do {                                                                                  \
+                for (int64_t i = 0; i < w.n; i++)                                                 \
+                    acc = fold_f(op, acc, in[w.off[0] + i * w.inc[0]]);                           \
+            } while (tern_walk_next(&w));                                                         \
+        }                                                                                         \
+        return finish_f(op, acc, count);                                                          \
+    }                                                                                             \
+    void tern_ref_reduce_##NAME(tern_reduce_op op, int rank, const int64_t *dims,                 \
+                                const int *reduced, const T *in, const int64_t *si, T *out,       \
+                                const int64_t *so) {                                              \
+        int64_t kept[TERN_MAX_RANK], block[TERN_MAX_RANK];                                        \
+        int64_t count = split_space(rank, dims, reduced, kept, block);                            \
+        const int64_t *st[2] = {so, si};                                                          \
+        tern_walk w;                                                                              \
+        if (!tern_walk_start(&w, rank, kept, 2, st)) return;                                      \
+        do {                                                                                      \
+            for (int64_t i = 0; i < w.n; i++)                                                     \
+                out[w.off[0] + i * w.inc[0]] =                                                    \
+                    (T)block_##NAME(op, rank, block, in + w.off[1] + i * w.inc[1], si, count);    \
+        } while (tern_walk_next(&w));                                                             \
     }
-    return finish_f(op, acc, count);
-}
 
-void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
-                         const float *in, const int64_t *si, float *out, const int64_t *so) {
-    int64_t kept[TERN_MAX_RANK], block[TERN_MAX_RANK];
-    int64_t count = split_space(rank, dims, reduced, kept, block);
-    const int64_t *st[2] = {so, si};
-    tern_walk w;
-    if (!tern_walk_start(&w, rank, kept, 2, st)) return;
-    do {
-        for (int64_t i = 0; i < w.n; i++)
-            out[w.off[0] + i * w.inc[0]] =
-                (float)block_f32(op, rank, block, in + w.off[1] + i * w.inc[1], si, count);
-    } while (tern_walk_next(&w));
-}
+DEFINE_REDUCE_FLOAT(f32, float)
+DEFINE_REDUCE_FLOAT(f64, double)
 
 static int64_t fold_i64(tern_reduce_op op, int64_t acc, int64_t x) {
     switch (op) {

@@ -31,6 +31,9 @@ typedef enum tern_reduce_op {
  * *input* axis (ignored on reduced axes). */
 void tern_ref_reduce_f32(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
                          const float *in, const int64_t *si, float *out, const int64_t *so);
+/* The same on float64. */
+void tern_ref_reduce_f64(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
+                         const double *in, const int64_t *si, double *out, const int64_t *so);
 /* Sum, Mean, Max, Min, Prod on int64 (Sum and Prod wrap; Mean is the
  * truncated quotient, 0 if empty). */
 void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const int *reduced,
