@@ -2806,6 +2806,31 @@ static void test_fuzz(th_ctx *t) {
              "%d accepted, %d rejected", ok, rejected);
 }
 
+static void test_hardmax(th_ctx *t) {
+    int64_t dims[3] = {2, 2, 3};
+    float x[12] = {1, 5, 5, 0, 2, 1, /* */ 9, 8, 7, 6, NAN, 10};
+    /* opset 13, axis 1 (columns of each [2,3] matrix) */
+    float w13[12] = {1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1};
+    /* opset 11, axis 1: the 2-D view [2, 6]: one 1 per row of 6 */
+    float w11[12] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    for (int v = 0; v < 2; v++) {
+        tc c;
+        tc_init(&c, v ? 13 : 11);
+        int in0 = tc_t(&c, TERN_FLOAT, 3, dims, NULL);
+        tc_node(&c, "Hardmax", &in0, 1, 1);
+        tc_int(&c, "axis", 1);
+        const char *name = v ? "Hardmax axis 1 (opset 13)" : "Hardmax axis 1 (opset 11, 2-D view)";
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "%s", c.err.msg)) {
+            const void *in[1] = {x};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_bytes(t, name, out[0], v ? w13 : w11, 48);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+}
+
 /* The walk merges axes only where every operand allows it. */
 static void test_walk(th_ctx *t) {
     int64_t dims[3] = {2, 3, 4}, plain[3] = {12, 4, 1}, bc[3] = {0, 1, 0}, cl[3] = {12, 1, 3};
@@ -2843,6 +2868,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_unary(t);
     test_reduce(t);
     test_argmax(t);
+    test_hardmax(t);
     test_reshape(t);
     test_flatten_squeeze(t);
     test_shape_size_const(t);

@@ -11,6 +11,7 @@ OP(Cosh) OP(Asinh) OP(Acosh) OP(Atanh) OP(IsNaN) OP(IsInf)
 /* op_reduce.c */
 OP(ReduceSum) OP(ReduceMean) OP(ReduceMax) OP(ReduceMin) OP(ReduceProd) OP(ReduceL1)
 OP(ReduceL2) OP(ReduceSumSquare) OP(ReduceLogSum) OP(ReduceLogSumExp) OP(ArgMax) OP(ArgMin)
+OP(Hardmax)
 /* op_shape.c */
 OP(Reshape) OP(Flatten) OP(Squeeze) OP(Unsqueeze) OP(Identity) OP(Dropout)
 OP(Shape) OP(Size) OP(Constant) OP(ConstantOfShape) OP(Range) OP(Expand)

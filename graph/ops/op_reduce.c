@@ -1,7 +1,7 @@
 /* ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd (float32,
  * float64, int64), ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum,
  * ReduceLogSumExp (float32, float64), any layout; ArgMax and ArgMin
- * (float32, int64; plain).
+ * (float32, int64; plain), Hardmax (float32; plain).
  *
  * Opset differences: the axes are an attribute until ReduceSum-13 and the
  * other reductions' opset 18 made them an optional (constant) input. keepdims
@@ -132,6 +132,7 @@ REDUCE_OP(ReduceLogSumExp)
 typedef struct arg_params {
     int axis;
     int is_min, select_last;
+    int flatten; /* Hardmax before opset 13: every axis from `axis` on is one */
 } arg_params;
 
 static tern_status infer_arg(tern_graph *g, tern_node *n, tern_err *err) {
@@ -178,3 +179,44 @@ static tern_status run_arg(const tern_graph *g, const tern_node *n, const void *
 
 const tern_op tern_op_ArgMax = {"ArgMax", "", 0, infer_arg, run_arg};
 const tern_op tern_op_ArgMin = {"ArgMin", "", 0, infer_arg, run_arg};
+
+/* ---- Hardmax: along axis (opset >= 13), or over the 2-D view
+ * [prod(dims[:axis]), prod(dims[axis:])] before ---- */
+
+static tern_status infer_hardmax(tern_graph *g, tern_node *n, tern_err *err) {
+    tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
+    if (st != TERN_OK) return st;
+    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
+    if (x->dtype != TERN_FLOAT)
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "dtype %s is not supported (float32)",
+                         tern_dtype_name(x->dtype));
+    if (x->rank < 1) return tern_errf(err, TERN_ERR_SHAPE, "input must have rank >= 1");
+    arg_params *p = tern_pool_alloc(&g->pool, sizeof *p);
+    if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    int coerce = g->opset > 0 && g->opset < 13;
+    if ((st = tern_norm_axis(tern_attr_int(n, "axis", coerce ? 1 : -1), x->rank, &p->axis, err)) !=
+        TERN_OK)
+        return st;
+    p->flatten = coerce;
+    tern_set_out(g, n, 0, TERN_FLOAT, x->rank, x->dims);
+    n->params = p;
+    return TERN_OK;
+}
+
+static tern_status run_hardmax(const tern_graph *g, const tern_node *n, const void *const *in,
+                               void *const *out, tern_err *err) {
+    (void)err;
+    const arg_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0);
+    int64_t outer = 1, dim = 1, inner = 1;
+    for (int a = 0; a < x->rank; a++) {
+        if (a < p->axis) outer *= x->dims[a];
+        else if (a == p->axis || p->flatten) dim *= x->dims[a];
+        else inner *= x->dims[a];
+    }
+    tern_ref_hardmax_f32(outer, dim, inner, in[0], out[0]);
+    return TERN_OK;
+}
+
+const tern_op tern_op_Hardmax = {"Hardmax", "", 0, infer_hardmax, run_hardmax};

@@ -143,3 +143,18 @@ void tern_ref_reduce_i64(tern_reduce_op op, int rank, const int64_t *dims, const
 
 DEFINE_ARG(f32, float)
 DEFINE_ARG(i64, int64_t)
+
+void tern_ref_hardmax_f32(int64_t outer, int64_t dim, int64_t inner, const float *in,
+                          float *out) {
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t i = 0; i < inner; i++) {
+            const float *p = in + o * dim * inner + i;
+            int64_t best = 0;
+            for (int64_t k = 1; k < dim; k++) {
+                float x = p[k * inner], b = p[best * inner];
+                if (x > b || (b != b && x == x)) best = k;
+            }
+            for (int64_t k = 0; k < dim; k++)
+                out[(o * dim + k) * inner + i] = k == best ? 1.0f : 0.0f;
+        }
+}

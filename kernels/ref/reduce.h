@@ -47,4 +47,8 @@ void tern_ref_arg_f32(int is_min, int select_last, int64_t outer, int64_t dim, i
 void tern_ref_arg_i64(int is_min, int select_last, int64_t outer, int64_t dim, int64_t inner,
                       const int64_t *in, int64_t *out);
 
+/* Hardmax over the middle axis of [outer][dim][inner]: 1 at the first
+ * largest element of each slice (NaN never wins), 0 elsewhere. */
+void tern_ref_hardmax_f32(int64_t outer, int64_t dim, int64_t inner, const float *in, float *out);
+
 #endif
