@@ -3,8 +3,6 @@
 #include "graph/compile.h"
 #include "graph/op.h"
 
-#define MAX_IO 64
-
 static const void *tensor_ptr(const tern_graph *g, int t, unsigned char *arena) {
     if (t < 0) return NULL;
     const tern_tensor *x = &g->tensors[t];
@@ -13,11 +11,11 @@ static const void *tensor_ptr(const tern_graph *g, int t, unsigned char *arena) 
 
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err) {
     const tern_graph *g = &c->g;
-    const void *in[MAX_IO];
-    void *out[MAX_IO];
+    const void *in[TERN_MAX_NODE_IO];
+    void *out[TERN_MAX_NODE_IO];
     for (int i = 0; i < g->n_nodes; i++) {
         const tern_node *n = &g->nodes[i];
-        if (n->n_inputs > MAX_IO || n->n_outputs > MAX_IO)
+        if (n->n_inputs > TERN_MAX_NODE_IO || n->n_outputs > TERN_MAX_NODE_IO)
             return tern_errf(err, TERN_ERR_UNSUPPORTED, "node '%s' has too many inputs/outputs",
                              n->name);
         for (int k = 0; k < n->n_inputs; k++) in[k] = tensor_ptr(g, n->inputs[k], arena);

@@ -37,6 +37,10 @@
 /* Ops with neither LAYOUT_NATIVE nor ANY_LAYOUT only ever see plain tensors:
  * the layout pass converts channels-last inputs for them. */
 
+/* Most inputs/outputs one node may have (Concat, Sum, Split...): the
+ * executor keeps their pointers on its stack. Checked when a session is made. */
+#define TERN_MAX_NODE_IO 256
+
 typedef struct tern_op {
     const char *type;   /* ONNX op_type */
     const char *domain; /* "" for ai.onnx, "com.microsoft", ... */

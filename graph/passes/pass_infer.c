@@ -49,10 +49,8 @@ static int worth_folding(const tern_graph *g, const tern_node *n) {
 /* Evaluate node i now and turn its outputs into constants. */
 static tern_status fold_node(tern_graph *g, int i, tern_err *err) {
     tern_node *n = &g->nodes[i];
-    const void *in[64];
-    void *out[64];
-    if (n->n_inputs > 64 || n->n_outputs > 64)
-        return tern_errf(err, TERN_ERR_UNSUPPORTED, "too many inputs/outputs to fold");
+    const void *in[TERN_MAX_NODE_IO];
+    void *out[TERN_MAX_NODE_IO];
     for (int k = 0; k < n->n_inputs; k++)
         in[k] = n->inputs[k] >= 0 ? g->tensors[n->inputs[k]].data : NULL;
     for (int k = 0; k < n->n_outputs; k++) {
@@ -92,6 +90,10 @@ tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *e
         tern_node *n = &g->nodes[i];
         n->op = tern_op_find(n->op_type, n->domain);
         if (!n->op) return unsupported_op(g, i, err);
+        if (n->n_inputs > TERN_MAX_NODE_IO || n->n_outputs > TERN_MAX_NODE_IO)
+            return tern_errf(err, TERN_ERR_UNSUPPORTED,
+                             "graph.node[%d] '%s' (%s) has %d inputs and %d outputs; at most %d each",
+                             i, n->name, n->op_type, n->n_inputs, n->n_outputs, TERN_MAX_NODE_IO);
         tern_status st = n->op->infer(g, n, err);
         if (st == TERN_OK) st = check_outputs(g, n, err);
         if (st == TERN_OK && worth_folding(g, n)) {
