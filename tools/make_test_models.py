@@ -181,6 +181,17 @@ def nhwc_transpose(name):
         [randn(r, 1, 5, 6, 3)]
 
 
+def nhwc_output(name):
+    """NCHW Conv whose output leaves through Transpose(0,2,3,1) to an NHWC graph
+    output: with channels-last inside, that Transpose is a free view."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Transpose", ["c"], ["y"], perm=[0, 2, 3, 1])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 3, 5, 6])], [("y", [1, 5, 6, 4])], inits, 13), \
+        [randn(r, 1, 3, 5, 6)]
+
+
 def identity_dropout(name):
     """Identity and inference-mode Dropout nodes that should vanish, then a Softmax."""
     r = rng_for(name)
@@ -410,6 +421,7 @@ MODELS = {
     "conv_bn_hsig_mul": torch_model(conv_bn(True, hsig_mul()), [1, 3, 5, 5]),
     "hardsigmoid_gate": hardsigmoid_gate,
     "nhwc_transpose": nhwc_transpose,
+    "nhwc_output": nhwc_output,
     "identity_dropout": identity_dropout,
     "two_inputs": two_inputs,
     # fusion traps

@@ -57,7 +57,7 @@ static int transpose_is_view(const tern_tensor *x, const tern_tensor *y, const i
 
 static int try_transpose_view(tern_graph *g, tern_node *n) {
     tern_tensor *x = tern_in(g, n, 0), *y = tern_out(g, n, 0);
-    if (!x || !y || x->data || y->is_output || x->rank != y->rank) return 0;
+    if (!x || !y || x->data || x->rank != y->rank) return 0;
     int64_t perm[TERN_MAX_RANK];
     const tern_attr *a = tern_node_attr(n, "perm");
     for (int i = 0; i < x->rank; i++) perm[i] = x->rank - 1 - i;
@@ -66,7 +66,8 @@ static int try_transpose_view(tern_graph *g, tern_node *n) {
     int choices[2] = {TERN_LAYOUT_CHANNELS_LAST, TERN_LAYOUT_PLAIN};
     for (int c = 0; c < 2; c++) {
         int ly = choices[c];
-        if (ly == TERN_LAYOUT_CHANNELS_LAST && !cl_differs(y)) continue;
+        /* graph outputs are plain: a channels-last one would need a copy */
+        if (ly == TERN_LAYOUT_CHANNELS_LAST && (!cl_differs(y) || y->is_output)) continue;
         if (transpose_is_view(x, y, perm, ly)) {
             y->layout = ly;
             n->op = &tern_op_TransposeView;
