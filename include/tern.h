@@ -7,7 +7,8 @@
  *   fails, the message (what was wrong and where) is kept in the object the
  *   call was made on: tern_model_error(), tern_session_error().
  * - A model is immutable once loaded and may be shared by any number of
- *   sessions, on any threads. A session is used by one thread at a time.
+ *   sessions, on any threads; it must outlive them (sessions share its
+ *   weights). A session is used by one thread at a time.
  * - Memory: a session needs one arena for every intermediate tensor. It can
  *   own it (default) or borrow the caller's (see tern_session_options.arena and
  *   tern_session_set_arena). Nothing is allocated while a session runs.
