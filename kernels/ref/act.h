@@ -24,7 +24,10 @@ static inline float tern_act_apply(const tern_act *a, float x) {
     switch (a->kind) {
     case TERN_ACT_NONE: return x;
     case TERN_ACT_RELU: return x < 0.0f ? 0.0f : x;
-    case TERN_ACT_CLIP: return x < a->a ? a->a : (x > a->b ? a->b : x);
+    case TERN_ACT_CLIP: { /* Min(max, Max(x, min)): min > max gives max, as ONNX says */
+        float v = x < a->a ? a->a : x;
+        return v > a->b ? a->b : v;
+    }
     case TERN_ACT_HARDSIGMOID: return tern_hardsigmoidf(x, a->a, a->b);
     case TERN_ACT_HARDSWISH: return x * tern_hardsigmoidf(x, a->a, a->b);
     case TERN_ACT_SIGMOID: return tern_sigmoidf(x);

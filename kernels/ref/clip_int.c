@@ -24,8 +24,8 @@ void tern_int_range(tern_dtype dt, int64_t *lo, int64_t *hi) {
         tern_iter it;                                                                              \
         tern_iter_init(&it, rank, dims, xs, ys, NULL);                                             \
         for (int64_t e = 0; e < total; e++, tern_iter_next(&it)) {                                 \
-            T v = x[it.off[0]];                                                                    \
-            y[it.off[1]] = v < lo ? lo : (v > hi ? hi : v);                                        \
+            T v = x[it.off[0]] < lo ? lo : x[it.off[0]]; /* Min(hi, Max(x, lo)) as ONNX says */  \
+            y[it.off[1]] = v > hi ? hi : v;                                                        \
         }                                                                                          \
     }
 CLIP_LOOP(int8_t)
