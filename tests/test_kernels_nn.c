@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "graph/op.h"
+#include "kernels/ref/act.h"
 #include "tests/harness.h"
 
 /* ---- a one-node graph ------------------------------------------------- */
@@ -1025,7 +1026,8 @@ static void int_act_one(th_ctx *t, const char *op, tern_dtype dt, int has_lo, in
         for (int64_t i = 0; i < ne && bad < 0; i++) {
             int64_t l = strcmp(op, "Relu") == 0 ? 0 : has_lo ? lo_v[0] : INT64_MIN;
             int64_t h = has_hi ? hi_v[0] : INT64_MAX;
-            want = vals[i] < l ? l : vals[i] > h ? h : vals[i];
+            want = vals[i] < l ? l : vals[i]; /* Min(h, Max(x, l)), as ONNX says */
+            if (want > h) want = h;
             if (int_load(dt, y, phys_offset(yt, i)) != want) bad = i;
         }
         th_check(t, st == TERN_OK && bad < 0, name, "element %lld: got %lld, want %lld",
@@ -1432,6 +1434,66 @@ static void test_other_errors(th_ctx *t) {
     }
 }
 
+/* ---- review r2: spec corners and hostile shapes ---------------------------- */
+
+/* Clip with min > max: ONNX defines it as Min(max, Max(x, min)), so every
+ * output is max (float bounds as constants and as run-time inputs, plain
+ * and fused into a Conv through the same tern_act, and integer Clip). */
+static void test_clip_min_above_max(th_ctx *t) {
+    static const int64_t d4[] = {1, 2, 2, 2}, one[1] = {1};
+    static const float lo = 2.0f, hi = -1.0f;
+    for (int hi_input = 0; hi_input < 2; hi_input++) {
+        tcase c;
+        tc_init(&c, 13);
+        int ins[3] = {tc_tensor(&c, "x", 4, d4, NULL), tc_tensor(&c, "lo", 0, one, &lo),
+                      tc_tensor(&c, "hi", 0, one, hi_input ? NULL : &hi)};
+        tc_node(&c, "Clip", ins, 3, 1);
+        const char *name = hi_input ? "Clip min > max (max an input) gives max"
+                                    : "Clip min > max (constants) gives max";
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "infer: %s", c.err.msg)) {
+            float x[8] = {-5, -1, 0, 0.5f, 1.5f, 2, 3, NAN};
+            const float *in[3] = {x, &lo, &hi};
+            float *got = NULL;
+            tern_status st = tc_run(&c, in, &got);
+            int bad = -1;
+            for (int i = 0; i < 7 && bad < 0; i++)
+                if (got[i] != hi) bad = i;
+            th_check(t, st == TERN_OK && bad < 0, name, "element %d of x %g: got %g, want %g",
+                     bad, bad >= 0 ? (double)x[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0,
+                     (double)hi);
+            free(got);
+        }
+        tc_free(&c);
+    }
+    tern_act a = {TERN_ACT_CLIP, 6.0f, 1.0f};
+    float ys[3] = {tern_act_apply(&a, -3.0f), tern_act_apply(&a, 3.0f), tern_act_apply(&a, 9.0f)};
+    th_check(t, ys[0] == 1.0f && ys[1] == 1.0f && ys[2] == 1.0f, "fused Clip min > max gives max",
+             "got %g %g %g, want 1 1 1", (double)ys[0], (double)ys[1], (double)ys[2]);
+    int_act_one(t, "Clip", TERN_INT32, 1, 500, 1, -500, 0, 0);
+    int_act_one(t, "Clip", TERN_INT8, 1, 10, 1, -10, 1, 1);
+}
+
+/* MatMul's output (and its batch strides) must not overflow int64 in
+ * infer: operands that exist can still multiply to more than 2^63. */
+static void test_matmul_huge(th_ctx *t) {
+    static const int64_t big = (int64_t)1 << 40;
+    struct { int ra; int64_t a[4]; int rb; int64_t b[4]; } cases[] = {
+        {2, {big, 1}, 2, {1, big}},
+        {4, {big, 1, 1, 1}, 4, {1, big, 1, 1}},
+        {3, {(int64_t)1 << 32, 1, 1}, 2, {1, (int64_t)1 << 32}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tcase c;
+        tc_init(&c, 13);
+        int ins[2] = {tc_tensor(&c, "a", cases[i].ra, cases[i].a, NULL),
+                      tc_tensor(&c, "b", cases[i].rb, cases[i].b, NULL)};
+        tc_node(&c, "MatMul", ins, 2, 1);
+        char name[64];
+        snprintf(name, sizeof name, "MatMul with an output over 2^63 elements (%zu)", i);
+        expect_error(t, &c, name, TERN_ERR_SHAPE, "too large");
+    }
+}
+
 /* ---- random attributes: infer never crashes, and what it accepts runs -------- */
 
 static int64_t rnd(int64_t lo, int64_t hi) {
@@ -1528,4 +1590,6 @@ TH_SUITE(suite_kernels_nn) {
     test_conv_errors(t);
     test_other_errors(t);
     test_random_nodes(t);
+    test_clip_min_above_max(t);
+    test_matmul_huge(t);
 }

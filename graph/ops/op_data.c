@@ -545,17 +545,23 @@ typedef struct d2s_params {
     int perm[6];
 } d2s_params;
 
+static tern_status d2s_too_large(tern_err *err) {
+    return tern_errf(err, TERN_ERR_SHAPE, "output would be too large (a dim over 2^63)");
+}
+
 static tern_status d2s_geometry(const tern_node *n, const tern_tensor *x, int64_t b,
                                 d2s_params *p, int64_t *dims, tern_err *err) {
-    int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];
+    int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], big;
     if (strcmp(n->op_type, "SpaceToDepth") == 0) {
         if (H % b || W % b)
             return tern_errf(err, TERN_ERR_SHAPE, "H %lld and W %lld must divide by blocksize %lld",
                              (long long)H, (long long)W, (long long)b);
+        /* an empty input may have any other dim: C * b² is checked */
+        if (!tern_mul_dims(C, b * b, &big)) return d2s_too_large(err);
         int64_t in6[6] = {N, C, H / b, b, W / b, b};
         int perm[6] = {0, 3, 5, 1, 2, 4};
         memcpy(p->in6, in6, sizeof in6), memcpy(p->perm, perm, sizeof perm);
-        dims[0] = N, dims[1] = C * b * b, dims[2] = H / b, dims[3] = W / b;
+        dims[0] = N, dims[1] = big, dims[2] = H / b, dims[3] = W / b;
         return TERN_OK;
     }
     if (C % (b * b))
@@ -569,6 +575,7 @@ static tern_status d2s_geometry(const tern_node *n, const tern_tensor *x, int64_
     int dcrp[6] = {0, 3, 4, 1, 5, 2}, crdp[6] = {0, 1, 4, 2, 5, 3};
     memcpy(p->in6, crd ? crd6 : dcr6, sizeof dcr6);
     memcpy(p->perm, crd ? crdp : dcrp, sizeof dcrp);
+    if (!tern_mul_dims(H, b, &big) || !tern_mul_dims(W, b, &big)) return d2s_too_large(err);
     dims[0] = N, dims[1] = c, dims[2] = H * b, dims[3] = W * b;
     return TERN_OK;
 }

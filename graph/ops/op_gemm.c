@@ -4,6 +4,7 @@
  * kernels/ref/gemm_f32.c; plain layout only (these tensors are 2-D or
  * batched matrices, never channels-last). */
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/gemm_f32.h"
 #include "kernels/ref/strided.h"
 
@@ -93,6 +94,11 @@ static tern_status gemm_run(const tern_graph *g, const tern_node *n, const void 
     return TERN_OK;
 }
 
+static tern_status too_large(tern_err *err) {
+    return tern_errf(err, TERN_ERR_SHAPE, "the operands or the result are too large (over 2^63 "
+                     "elements)");
+}
+
 /* MatMul: operands promoted to rank >= 2 ([K] -> [1, K] for A, [K, 1] for
  * B), batch dims broadcast. */
 typedef struct matmul_params {
@@ -103,17 +109,21 @@ typedef struct matmul_params {
 } matmul_params;
 
 /* Element strides of the batch axes of a [..., R, C] operand right-aligned
- * into a batch of rank br (0 where it broadcasts). */
-static void batch_strides(int rank, const int64_t *dims, int br, int64_t *st) {
-    int64_t s = dims[rank - 1] * dims[rank - 2];
+ * into a batch of rank br (0 where it broadcasts). Checked: a zero dim lets
+ * the other dims of an operand multiply past int64. */
+static tern_status batch_strides(int rank, const int64_t *dims, int br, int64_t *st,
+                                 tern_err *err) {
+    int64_t s;
+    if (!tern_mul_dims(dims[rank - 1], dims[rank - 2], &s)) return too_large(err);
     for (int i = br - 1, j = rank - 3; i >= 0; i--, j--) {
         if (j >= 0 && dims[j] != 1) {
             st[i] = s;
-            s *= dims[j];
+            if (!tern_mul_dims(s, dims[j], &s)) return too_large(err);
         } else {
             st[i] = 0;
         }
     }
+    return TERN_OK;
 }
 
 static tern_status matmul_shapes(const tern_tensor *a, const tern_tensor *b, matmul_params *p,
@@ -152,13 +162,17 @@ static tern_status matmul_infer(tern_graph *g, tern_node *n, tern_err *err) {
     if ((st = matmul_shapes(a, b, p, ad, &ar, bd, &br, err))) return st;
     if (p->batch_rank + 2 > TERN_MAX_RANK)
         return tern_errf(err, TERN_ERR_SHAPE, "result rank exceeds %d", TERN_MAX_RANK);
-    batch_strides(ar, ad, p->batch_rank, p->as);
-    batch_strides(br, bd, p->batch_rank, p->bs);
-    int64_t dims[TERN_MAX_RANK], s = p->m * p->n;
+    if ((st = batch_strides(ar, ad, p->batch_rank, p->as, err)) ||
+        (st = batch_strides(br, bd, p->batch_rank, p->bs, err)))
+        return st;
+    /* the output's element count, checked: operands that fit can multiply
+     * to more than 2^63 elements ([2^40, 1] x [1, 2^40]) */
+    int64_t dims[TERN_MAX_RANK], s;
+    if (!tern_mul_dims(p->m, p->n, &s)) return too_large(err);
     int r = 0;
     for (int i = p->batch_rank - 1; i >= 0; i--) {
         p->ys[i] = s;
-        s *= p->batch[i];
+        if (!tern_mul_dims(s, p->batch[i], &s)) return too_large(err);
     }
     for (int i = 0; i < p->batch_rank; i++) dims[r++] = p->batch[i];
     if (a->rank > 1) dims[r++] = p->m;

@@ -159,8 +159,12 @@ static tern_status from_sizes(const tern_node *n, const tern_tensor *x, const in
             a->out[ax] = (int64_t)sizes[k];
             a->scale[ax] = sizes[k] / (double)x->dims[ax];
         } else { /* round half up, as the spec says */
+            double o = floor(common * (double)x->dims[ax] + 0.5);
+            if (!(o < (double)(1 << 28))) /* before the cast: out of range is UB */
+                return tern_errf(err, TERN_ERR_SHAPE, "output size %g on axis %d is invalid", o,
+                                 ax);
             a->scale[ax] = common;
-            a->out[ax] = (int64_t)floor(common * (double)x->dims[ax] + 0.5);
+            a->out[ax] = (int64_t)o;
         }
     }
     return TERN_OK;

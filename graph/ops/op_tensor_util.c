@@ -10,6 +10,15 @@ tern_status tern_need_static(const tern_graph *g, const tern_node *n, int i, ter
             return tern_errf(err, TERN_ERR_UNSUPPORTED,
                              "input %d ('%s') has an unknown dim %d (tern needs static shapes)", i,
                              t->name, k);
+    /* An empty tensor passes every element-count check, yet its other dims
+     * can multiply past int64 in any product of a subset of them (strides,
+     * outer/inner counts, Flatten): refuse that here, once for every op. */
+    int64_t prod = 1;
+    for (int k = 0; k < t->rank; k++)
+        if (t->dims[k] != 0 && !tern_mul_dims(prod, t->dims[k], &prod))
+            return tern_errf(err, TERN_ERR_SHAPE,
+                             "input %d ('%s') is too large: its nonzero dims multiply past 2^63",
+                             i, t->name);
     return TERN_OK;
 }
 
@@ -84,4 +93,10 @@ int tern_is_binary_dtype(tern_dtype dt) {
 
 void tern_copy_view(void *dst, const void *src, size_t nbytes) {
     if (dst != src && nbytes) memmove(dst, src, nbytes);
+}
+
+int tern_mul_dims(int64_t a, int64_t b, int64_t *out) {
+    if (a < 0 || b < 0 || (b != 0 && a > INT64_MAX / b)) return 0;
+    *out = a * b;
+    return 1;
 }

@@ -6,7 +6,8 @@
 
 #include "graph/op.h"
 
-/* Error unless every dim of input i is known (>= 0). */
+/* Error unless every dim of input i is known (>= 0) and the product of its
+ * nonzero dims fits int64 (so does any product of a subset of its dims). */
 tern_status tern_need_static(const tern_graph *g, const tern_node *n, int i, tern_err *err);
 
 /* Error unless output i has a computable element count and byte size. */
@@ -32,6 +33,11 @@ int tern_is_numeric(tern_dtype dt); /* float32, int32, int64 */
 /* numeric or one of the slow-path types of tern_ref_binary_other (int8,
  * uint8, float16, float64) */
 int tern_is_binary_dtype(tern_dtype dt);
+
+/* *out = a * b for dims a, b >= 0; 0 (and *out untouched) if that
+ * overflows int64. Shape products must use it wherever a zero dim or a
+ * product of two operands' dims can exceed what either tensor holds. */
+int tern_mul_dims(int64_t a, int64_t b, int64_t *out);
 
 /* Copy nbytes unless src and dst are the same buffer (views). */
 void tern_copy_view(void *dst, const void *src, size_t nbytes);
