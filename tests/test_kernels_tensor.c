@@ -561,16 +561,17 @@ static void test_mod_classify(th_ctx *t) {
     tc_node(&c, "Mod", ins, 2, 1);
     expect_fail(t, &c, TERN_ERR_SHAPE, "fmod", "Mod rejects floats with fmod=0");
     tc_free(&c);
-    /* IsNaN, IsInf (all, positive only, negative only) */
+    /* IsNaN, IsInf (all, positive only, negative only, neither: all false) */
     float x[5] = {1.0f, NAN, INFINITY, -INFINITY, -0.0f};
     int64_t n5 = 5;
-    static const uint8_t W[4][5] = {{0, 1, 0, 0, 0}, {0, 0, 1, 1, 0}, {0, 0, 1, 0, 0}, {0, 0, 0, 1, 0}};
-    for (int k = 0; k < 4; k++) {
+    static const uint8_t W[5][5] = {{0, 1, 0, 0, 0}, {0, 0, 1, 1, 0}, {0, 0, 1, 0, 0},
+                                    {0, 0, 0, 1, 0}, {0, 0, 0, 0, 0}};
+    for (int k = 0; k < 5; k++) {
         tc_init(&c, 13);
         int in0 = tc_t(&c, TERN_FLOAT, 1, &n5, NULL);
         tc_node(&c, k ? "IsInf" : "IsNaN", &in0, 1, 1);
-        if (k == 2) tc_int(&c, "detect_negative", 0);
-        if (k == 3) tc_int(&c, "detect_positive", 0);
+        if (k == 2 || k == 4) tc_int(&c, "detect_negative", 0);
+        if (k == 3 || k == 4) tc_int(&c, "detect_positive", 0);
         char name[48];
         snprintf(name, sizeof name, "%s case %d", k ? "IsInf" : "IsNaN", k);
         if (th_check(t, tc_infer(&c) == TERN_OK && tc_out(&c, 0)->dtype == TERN_BOOL, name, "%s",
@@ -2855,6 +2856,55 @@ static void test_walk(th_ctx *t) {
     th_check(t, rows == 6, "walk visits every row once", "%d rows", rows);
 }
 
+/* ---- review r2: shapes a hostile model can declare ------------------------ */
+
+/* Infer must not overflow int64 computing output dims, even when the input
+ * is empty (a zero dim lets the other dims be huge) or when the result,
+ * not the input, is what is too large. Each node must be rejected. */
+static void test_hostile_shapes(th_ctx *t) {
+    const int64_t big = (int64_t)1 << 40, huge = (int64_t)1 << 62;
+    tc c;
+    {
+        int64_t d[3] = {big, big, 0};
+        tc_init(&c, 13);
+        int in0 = tc_t(&c, TERN_FLOAT, 3, d, NULL);
+        tc_node(&c, "Flatten", &in0, 1, 1);
+        tc_int(&c, "axis", 2);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "Flatten of [2^40, 2^40, 0] at axis 2");
+        tc_free(&c);
+    }
+    {
+        int64_t d[4] = {1, 0, huge, 1};
+        tc_init(&c, 13);
+        int in0 = tc_t(&c, TERN_FLOAT, 4, d, NULL);
+        tc_node(&c, "DepthToSpace", &in0, 1, 1);
+        tc_int(&c, "blocksize", 2);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "DepthToSpace of [1, 0, 2^62, 1] by 2");
+        tc_free(&c);
+    }
+    {
+        int64_t d[4] = {1, huge, 0, 2};
+        tc_init(&c, 13);
+        int in0 = tc_t(&c, TERN_FLOAT, 4, d, NULL);
+        tc_node(&c, "SpaceToDepth", &in0, 1, 1);
+        tc_int(&c, "blocksize", 2);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "SpaceToDepth of [1, 2^62, 0, 2] by 2");
+        tc_free(&c);
+    }
+    {
+        /* not_smaller keeps the aspect ratio with the largest scale (2^27)
+         * on every axis: 2^40 * 2^27 does not fit */
+        int64_t d[4] = {1, 1, 1, big}, four = 4, sizes[4] = {1, 1, (int64_t)1 << 27, 1};
+        tc_init(&c, 18);
+        int ins[4] = {tc_t(&c, TERN_FLOAT, 4, d, NULL), -1, -1,
+                      tc_t(&c, TERN_INT64, 1, &four, sizes)};
+        tc_node(&c, "Resize", ins, 4, 1);
+        tc_str(&c, "keep_aspect_ratio_policy", "not_smaller");
+        expect_fail(t, &c, TERN_ERR_SHAPE, "invalid", "Resize not_smaller to 2^67 elements");
+        tc_free(&c);
+    }
+}
+
 TH_SUITE(suite_kernels_tensor) {
     test_walk(t);
     test_binary_f32(t);
@@ -2890,4 +2940,5 @@ TH_SUITE(suite_kernels_tensor) {
     test_grid_sample(t);
     test_reverse_sequence(t);
     test_fuzz(t);
+    test_hostile_shapes(t);
 }

@@ -101,7 +101,7 @@ UNARY_OP(Atanh)
 /* ---- IsNaN, IsInf: float32 -> bool ---- */
 
 typedef struct classify_params {
-    int detect; /* 0: NaN; else bit 0 +inf, bit 1 -inf */
+    int detect; /* TERN_DETECT_* bits */
 } classify_params;
 
 static tern_status infer_classify(tern_graph *g, tern_node *n, tern_err *err) {
@@ -114,9 +114,10 @@ static tern_status infer_classify(tern_graph *g, tern_node *n, tern_err *err) {
     if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
     classify_params *p = tern_pool_alloc(&g->pool, sizeof *p);
     if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    p->detect = TERN_DETECT_NAN;
     if (strcmp(n->op_type, "IsInf") == 0)
-        p->detect = (tern_attr_int(n, "detect_positive", 1) ? 1 : 0) |
-                    (tern_attr_int(n, "detect_negative", 1) ? 2 : 0);
+        p->detect = (tern_attr_int(n, "detect_positive", 1) ? TERN_DETECT_POS_INF : 0) |
+                    (tern_attr_int(n, "detect_negative", 1) ? TERN_DETECT_NEG_INF : 0);
     n->params = p;
     tern_set_out(g, n, 0, TERN_BOOL, x->rank, x->dims);
     return TERN_OK;

@@ -383,9 +383,9 @@ void tern_ref_isnan_isinf_f32(int detect, int rank, const int64_t *dims, uint8_t
     do {
         for (int64_t i = 0; i < w.n; i++) {
             float x = a[w.off[1] + i * w.inc[1]];
-            out[w.off[0] + i * w.inc[0]] = detect == 0 ? x != x
-                                                       : ((detect & 1) && x == INFINITY) ||
-                                                             ((detect & 2) && x == -INFINITY);
+            out[w.off[0] + i * w.inc[0]] = ((detect & TERN_DETECT_NAN) && x != x) ||
+                                           ((detect & TERN_DETECT_POS_INF) && x == INFINITY) ||
+                                           ((detect & TERN_DETECT_NEG_INF) && x == -INFINITY);
         }
     } while (tern_walk_next(&w));
 }

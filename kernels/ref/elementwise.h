@@ -119,7 +119,9 @@ void tern_ref_unary_i64(tern_unop op, int rank, const int64_t *dims, int64_t *ou
                         const int64_t *so, const int64_t *a, const int64_t *sa);
 void tern_ref_unary_i32(tern_unop op, int rank, const int64_t *dims, int32_t *out,
                         const int64_t *so, const int32_t *a, const int64_t *sa);
-/* IsNaN (detect 0) or IsInf (detect: 1 = +inf, 2 = -inf, 3 = both) -> bool */
+/* out = whether x is one of the values detect lists (TERN_DETECT_* bits):
+ * IsNaN is TERN_DETECT_NAN, IsInf any mix of the infinities (none: all false) */
+enum { TERN_DETECT_NAN = 1, TERN_DETECT_POS_INF = 2, TERN_DETECT_NEG_INF = 4 };
 void tern_ref_isnan_isinf_f32(int detect, int rank, const int64_t *dims, uint8_t *out,
                               const int64_t *so, const float *a, const int64_t *sa);
 /* Not */
