@@ -1494,6 +1494,33 @@ static void test_matmul_huge(th_ctx *t) {
     }
 }
 
+/* An empty input (a zero dim) passes every element-count check, yet its
+ * other dims can multiply past int64 in strides and loop counts: every op
+ * here must refuse it in infer. */
+static void test_empty_but_huge(th_ctx *t) {
+    static const int64_t big = (int64_t)1 << 40, mid = (int64_t)1 << 20;
+    static const int64_t flat[4] = {big, big, 0, 1}, nchw[4] = {0, big, mid, mid},
+                         c1[1] = {big}, w11[4] = {1, big, 1, 1}, k1[2] = {1, 1};
+    static const char *const ops[] = {"Relu", "Sigmoid", "Softmax", "PRelu", "BatchNormalization",
+                                      "GlobalAveragePool", "MaxPool", "AveragePool", "Conv"};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        int image = i >= 4; /* NCHW ops need the channels >= 1 */
+        tcase c;
+        tc_init(&c, 13);
+        int ins[5] = {tc_tensor(&c, "x", 4, image ? nchw : flat, NULL)};
+        int nin = 1;
+        if (strcmp(ops[i], "PRelu") == 0) ins[nin++] = tc_tensor(&c, "s", 1, k1, NULL);
+        if (strcmp(ops[i], "Conv") == 0) ins[nin++] = tc_tensor(&c, "w", 4, w11, NULL);
+        if (strcmp(ops[i], "BatchNormalization") == 0)
+            for (int k = 0; k < 4; k++) ins[nin++] = tc_tensor(&c, "p", 1, c1, NULL);
+        tc_node(&c, ops[i], ins, nin, 1);
+        if (strstr(ops[i], "Pool") && !strstr(ops[i], "Global")) tc_ints(&c, "kernel_shape", k1, 2);
+        char name[96];
+        snprintf(name, sizeof name, "%s refuses an empty input whose dims overflow", ops[i]);
+        expect_error(t, &c, name, TERN_ERR_SHAPE, "too large");
+    }
+}
+
 /* ---- random attributes: infer never crashes, and what it accepts runs -------- */
 
 static int64_t rnd(int64_t lo, int64_t hi) {
@@ -1592,4 +1619,5 @@ TH_SUITE(suite_kernels_nn) {
     test_random_nodes(t);
     test_clip_min_above_max(t);
     test_matmul_huge(t);
+    test_empty_but_huge(t);
 }

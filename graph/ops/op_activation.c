@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/act_f32.h"
 #include "kernels/ref/clip_int.h"
 #include "kernels/ref/softmax_f32.h"
@@ -117,6 +118,7 @@ static tern_status act_infer(tern_graph *g, tern_node *n, tern_err *err) {
     const tern_tensor *x = tern_in(g, n, 0);
     int is_int = (clip || relu) && tern_clip_int_supports(x->dtype);
     if (!is_int && (st = tern_require_f32(g, n, 0, "input X", err))) return st;
+    if ((st = tern_need_static(g, n, 0, err))) return st;
     act_params *p = tern_pool_alloc(&g->pool, sizeof *p);
     if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
     if ((st = is_int ? int_bounds(g, n, clip, p, err) : act_of_node(g, n, p, err))) return st;
@@ -155,7 +157,7 @@ typedef struct prelu_params {
 static tern_status prelu_infer(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 2, 2, 1, 1, err);
     if (st || (st = tern_require_f32(g, n, 0, "input X", err)) ||
-        (st = tern_require_f32(g, n, 1, "slope", err)))
+        (st = tern_require_f32(g, n, 1, "slope", err)) || (st = tern_need_static(g, n, 0, err)))
         return st;
     const tern_tensor *x = tern_in(g, n, 0), *s = tern_in(g, n, 1);
     prelu_params *p = tern_pool_alloc(&g->pool, sizeof *p);
@@ -205,7 +207,9 @@ typedef struct softmax_params {
 
 static tern_status softmax_infer(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 1, 1, 1, 1, err);
-    if (st || (st = tern_require_f32(g, n, 0, "input X", err))) return st;
+    if (st || (st = tern_require_f32(g, n, 0, "input X", err)) ||
+        (st = tern_need_static(g, n, 0, err)))
+        return st;
     const tern_tensor *x = tern_in(g, n, 0);
     if (x->rank < 1) return tern_errf(err, TERN_ERR_SHAPE, "input X must have rank >= 1");
     softmax_params *p = tern_pool_alloc(&g->pool, sizeof *p);

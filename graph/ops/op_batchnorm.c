@@ -2,6 +2,7 @@
  * Usually folded into the Conv before it (pass_fold_batchnorm.c); this runs
  * the ones that are left. The math is kernels/ref/batchnorm_f32.c. */
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/batchnorm_f32.h"
 
 typedef struct bn_params {
@@ -25,9 +26,7 @@ static tern_status bn_check(const tern_graph *g, const tern_node *n, tern_err *e
     const tern_tensor *x = tern_in(g, n, 0);
     if (x->rank < 2)
         return tern_errf(err, TERN_ERR_SHAPE, "input X must have rank >= 2, has %d", x->rank);
-    for (int i = 0; i < x->rank; i++)
-        if (x->dims[i] < 0)
-            return tern_errf(err, TERN_ERR_SHAPE, "input X has an unknown dim %d", i);
+    if ((st = tern_need_static(g, n, 0, err))) return st;
     for (int i = 1; i < 5; i++) {
         const tern_tensor *p = tern_in(g, n, i);
         if (p->rank != 1 || p->dims[0] != x->dims[1])

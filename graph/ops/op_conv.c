@@ -3,6 +3,7 @@
  * kernels/ref/conv_f32.c; this file checks the node and resolves the window
  * (auto_pad, pads, strides, dilations) once into a tern_conv_geom. */
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 #include "graph/threadpool.h"
 #include "kernels/ref/conv_f32.h"
 
@@ -25,6 +26,7 @@ static tern_status check_conv_inputs(const tern_graph *g, const tern_node *n,
     for (int i = 0; i < x->rank; i++)
         if (x->dims[i] < (i == 0 ? 0 : 1) || w->dims[i] < 1)
             return tern_errf(err, TERN_ERR_SHAPE, "X or W has an unknown or empty dim %d", i);
+    if ((st = tern_need_static(g, n, 0, err))) return st; /* a batch of 0 may come with huge dims */
     int64_t group = tern_attr_int(n, "group", 1);
     int64_t cin = x->dims[1], m = w->dims[0];
     if (group < 1 || group > cin || cin % group != 0 || m % group != 0)

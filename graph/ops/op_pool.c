@@ -2,6 +2,7 @@
  * GlobalMaxPool (any number of spatial axes). The math is
  * kernels/ref/pool_f32.c (kernels/ref/maxpool_int8.c for 8-bit MaxPool). */
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/maxpool_int8.h"
 #include "kernels/ref/pool_f32.h"
 
@@ -24,7 +25,7 @@ static tern_status check_pool_input(const tern_graph *g, const tern_node *n, int
     for (int i = 0; i < x->rank; i++)
         if (x->dims[i] < (i == 0 ? 0 : 1))
             return tern_errf(err, TERN_ERR_SHAPE, "input X has an unknown or empty dim %d", i);
-    return TERN_OK;
+    return tern_need_static(g, n, 0, err); /* a batch of 0 may come with huge dims */
 }
 
 /* The part MaxPool and AveragePool share: window and output shape. */
