@@ -7,6 +7,7 @@
 #include "graph/op.h"
 #include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/cast.h"
+#include "kernels/ref/index.h"
 #include "kernels/ref/movement.h"
 #include "kernels/ref/walk.h"
 
@@ -125,21 +126,12 @@ const tern_op tern_op_Concat = {"Concat", "", TERN_OP_ANY_LAYOUT, infer_concat, 
 
 /* Constant indices are checked now, so that a bad model fails at load. */
 static tern_status check_const_indices(const tern_tensor *idx, int64_t dim, tern_err *err) {
-    int64_t ne = tern_tensor_numel(idx);
     int i64 = idx->dtype == TERN_INT64;
-    for (int64_t j = 0; j < ne; j++) {
-        int64_t v;
-        if (i64) {
-            memcpy(&v, (const char *)idx->data + 8 * j, 8);
-        } else {
-            int32_t v32;
-            memcpy(&v32, (const char *)idx->data + 4 * j, 4);
-            v = v32;
-        }
-        if (v < -dim || v >= dim)
-            return tern_errf(err, TERN_ERR_SHAPE, "index %lld (at %lld) is out of range [%lld, %lld)",
-                             (long long)v, (long long)j, (long long)-dim, (long long)dim);
-    }
+    int64_t j = tern_index_first_bad(idx->data, i64, tern_tensor_numel(idx), dim);
+    if (j >= 0)
+        return tern_errf(err, TERN_ERR_SHAPE, "index %lld (at %lld) is out of range [%lld, %lld)",
+                         (long long)tern_index_at(idx->data, i64, j), (long long)j,
+                         (long long)-dim, (long long)dim);
     return TERN_OK;
 }
 
@@ -181,19 +173,11 @@ static tern_status run_gather(const tern_graph *g, const tern_node *n, const voi
     int64_t dim = x->dims[p->axis];
     int64_t bad = tern_ref_gather(tern_dtype_size(x->dtype), outer, dim, inner, in[0], in[1],
                                   idx->dtype == TERN_INT64, tern_tensor_numel(idx), out[0]);
-    if (bad >= 0) {
-        int64_t v;
-        if (idx->dtype == TERN_INT64) {
-            memcpy(&v, (const char *)in[1] + 8 * bad, 8);
-        } else {
-            int32_t v32;
-            memcpy(&v32, (const char *)in[1] + 4 * bad, 4);
-            v = v32;
-        }
+    if (bad >= 0)
         return tern_errf(err, TERN_ERR_RUNTIME,
                          "index %lld (at position %lld) is out of range [%lld, %lld) for axis %d",
-                         (long long)v, (long long)bad, (long long)-dim, (long long)dim, p->axis);
-    }
+                         (long long)tern_index_at(in[1], idx->dtype == TERN_INT64, bad),
+                         (long long)bad, (long long)-dim, (long long)dim, p->axis);
     return TERN_OK;
 }
 

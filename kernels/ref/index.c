@@ -28,21 +28,25 @@ static void row_strides(int rank, const int64_t *dims, int64_t *st) {
     for (int a = rank - 1; a >= 0; a--) st[a] = s, s *= dims[a];
 }
 
-/* Offset in a tensor of strides dst of position p of dims idims, with the
- * axis coordinate replaced by v. */
-static int64_t elements_offset(int rank, const int64_t *idims, const int64_t *dst, int axis,
-                               int64_t p, int64_t v) {
+/* GatherElements/ScatterElements: the offset in data (dims ddims, strides
+ * ds) of the element that position p of the indices (dims idims) names: p's
+ * own coordinates with the one on `axis` replaced by indices[p] (checked by
+ * the caller, may be negative). */
+static int64_t elements_offset(int rank, const int64_t *ddims, const int64_t *ds,
+                               const int64_t *idims, int axis, const void *indices, int idx_i64,
+                               int64_t p) {
+    int64_t v = tern_index_at(indices, idx_i64, p);
+    if (v < 0) v += ddims[axis];
     int64_t off = 0;
     for (int a = rank - 1; a >= 0; a--) {
         int64_t c = p % idims[a];
         p /= idims[a];
-        off += (a == axis ? v : c) * dst[a];
+        off += (a == axis ? v : c) * ds[a];
     }
     return off;
 }
 
-/* first index outside [-dim, dim), or -1 */
-static int64_t check_indices(const void *indices, int idx_i64, int64_t n, int64_t dim) {
+int64_t tern_index_first_bad(const void *indices, int idx_i64, int64_t n, int64_t dim) {
     for (int64_t j = 0; j < n; j++) {
         int64_t v = tern_index_at(indices, idx_i64, j);
         if (v < -dim || v >= dim) return j;
@@ -54,13 +58,11 @@ int64_t tern_ref_gather_elements(size_t esz, int rank, const int64_t *ddims, con
                                  const int64_t *idims, const void *indices, int idx_i64, int axis,
                                  void *out) {
     int64_t n = numel(rank, idims), ds[8];
-    int64_t bad = check_indices(indices, idx_i64, n, ddims[axis]);
+    int64_t bad = tern_index_first_bad(indices, idx_i64, n, ddims[axis]);
     if (bad >= 0) return bad;
     row_strides(rank, ddims, ds);
     for (int64_t p = 0; p < n; p++) {
-        int64_t v = tern_index_at(indices, idx_i64, p);
-        if (v < 0) v += ddims[axis];
-        int64_t off = elements_offset(rank, idims, ds, axis, p, v);
+        int64_t off = elements_offset(rank, ddims, ds, idims, axis, indices, idx_i64, p);
         memcpy((char *)out + p * (int64_t)esz, (const char *)data + off * (int64_t)esz, esz);
     }
     return -1;
@@ -94,13 +96,11 @@ int64_t tern_ref_scatter_elements(size_t esz, int is_f32, tern_scatter_red red, 
                                   const void *indices, int idx_i64, const void *updates,
                                   int axis) {
     int64_t n = numel(rank, idims), ds[8];
-    int64_t bad = check_indices(indices, idx_i64, n, ddims[axis]);
+    int64_t bad = tern_index_first_bad(indices, idx_i64, n, ddims[axis]);
     if (bad >= 0) return bad;
     row_strides(rank, ddims, ds);
     for (int64_t p = 0; p < n; p++) {
-        int64_t v = tern_index_at(indices, idx_i64, p);
-        if (v < 0) v += ddims[axis];
-        int64_t off = elements_offset(rank, idims, ds, axis, p, v);
+        int64_t off = elements_offset(rank, ddims, ds, idims, axis, indices, idx_i64, p);
         reduce_into(esz, is_f32, red, (char *)out + off * (int64_t)esz,
                     (const char *)updates + p * (int64_t)esz);
     }

@@ -16,6 +16,9 @@ enum { TERN_IDX_I64 = 0, TERN_IDX_I32 = 1, TERN_IDX_F32 = 2 };
 /* index j of an int64 (idx_i64) or int32 array */
 int64_t tern_index_at(const void *indices, int idx_i64, int64_t j);
 
+/* The position of the first of n indices outside [-dim, dim), or -1. */
+int64_t tern_index_first_bad(const void *indices, int idx_i64, int64_t n, int64_t dim);
+
 /* GatherElements: out has the indices' dims (rank r, idims); element at
  * position p reads data at p with coordinate `axis` replaced by indices[p].
  * ddims: data dims. */

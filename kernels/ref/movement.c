@@ -2,30 +2,18 @@
 
 #include <string.h>
 
+#include "kernels/ref/index.h"
 #include "kernels/ref/walk.h"
-
-static int64_t read_index(const void *indices, int idx_i64, int64_t j) {
-    if (idx_i64) {
-        int64_t v;
-        memcpy(&v, (const char *)indices + 8 * j, 8);
-        return v;
-    }
-    int32_t v;
-    memcpy(&v, (const char *)indices + 4 * j, 4);
-    return v;
-}
 
 int64_t tern_ref_gather(size_t esz, int64_t outer, int64_t axis_dim, int64_t inner,
                         const void *data, const void *indices, int idx_i64, int64_t n_idx,
                         void *out) {
-    for (int64_t j = 0; j < n_idx; j++) {
-        int64_t v = read_index(indices, idx_i64, j);
-        if (v < -axis_dim || v >= axis_dim) return j;
-    }
+    int64_t bad = tern_index_first_bad(indices, idx_i64, n_idx, axis_dim);
+    if (bad >= 0) return bad;
     size_t row = (size_t)inner * esz; /* bytes of one [inner] slab */
     for (int64_t o = 0; o < outer; o++) {
         for (int64_t j = 0; j < n_idx; j++) {
-            int64_t v = read_index(indices, idx_i64, j);
+            int64_t v = tern_index_at(indices, idx_i64, j);
             if (v < 0) v += axis_dim;
             memcpy((char *)out + (size_t)(o * n_idx + j) * row,
                    (const char *)data + (size_t)(o * axis_dim + v) * row, row);
