@@ -247,6 +247,9 @@ tern_status tern_npy_parse(const uint8_t *buf, size_t len, tern_npy *out, tern_e
     h.data = alloc_aligned(bytes);
     if (!h.data) return tern_errf(err, TERN_ERR_NOMEM, "npy: out of memory for %zu bytes", bytes);
     if (bytes) memcpy(h.data, buf + hoff + hlen, bytes);
+    /* numpy reads any nonzero byte as True; kernels count on 0 and 1 */
+    if (h.dtype == TERN_BOOL)
+        for (size_t k = 0; k < bytes; k++) ((uint8_t *)h.data)[k] = ((uint8_t *)h.data)[k] != 0;
     h.bytes = bytes;
     *out = h;
     return TERN_OK;

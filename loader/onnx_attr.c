@@ -50,11 +50,20 @@ static const uint8_t TYPE_OF_FIELD[24] = {[A_F] = TERN_ATTR_FLOAT,
                                           [A_TP] = 13,
                                           [A_TYPE_PROTOS] = 14};
 
+/* Names of the value fields, for messages. */
+static const char *const FIELD_NAME[24] = {
+    [A_F] = "f",           [A_I] = "i",          [A_S] = "s",
+    [A_T] = "t",           [A_G] = "g",          [A_FLOATS] = "floats",
+    [A_INTS] = "ints",     [A_STRINGS] = "strings", [A_TENSORS] = "tensors",
+    [A_GRAPHS] = "graphs", [A_SPARSE_TENSOR] = "sparse_tensor",
+    [A_SPARSE_TENSORS] = "sparse_tensors", [A_TP] = "tp", [A_TYPE_PROTOS] = "type_protos"};
+
 typedef struct attr_scan {
     const char *name;
     uint64_t type;
     int has_type, has_ref;
-    uint64_t guessed; /* type implied by the value field seen */
+    uint32_t value_field; /* first field seen that holds a value (0: none) */
+    uint32_t clash_field; /* a later one that implies another type (0: none) */
     uint32_t f_bits;
     uint64_t i;
     const char *s;
@@ -80,6 +89,16 @@ static tern_status scan_value(onnx_ctx *c, tern_pb *r, uint32_t f, int w, size_t
     }
 }
 
+/* Remember which field holds the value; a second field of another kind
+ * (an INT with floats, say) makes the attribute ambiguous. */
+static void note_value_field(attr_scan *a, uint32_t f) {
+    if (f >= sizeof TYPE_OF_FIELD || !TYPE_OF_FIELD[f]) return;
+    if (!a->value_field)
+        a->value_field = f;
+    else if (TYPE_OF_FIELD[f] != TYPE_OF_FIELD[a->value_field] && !a->clash_field)
+        a->clash_field = f;
+}
+
 static tern_status scan_attr(onnx_ctx *c, const tern_pb *msg, attr_scan *a) {
     tern_status st;
     uint32_t f;
@@ -96,12 +115,31 @@ static tern_status scan_attr(onnx_ctx *c, const tern_pb *msg, attr_scan *a) {
             st = onnx_read_varint(c, &r, w, "type", at, &a->type);
         } else {
             if (f == A_REF_ATTR_NAME) a->has_ref = 1;
-            if (f < sizeof TYPE_OF_FIELD && TYPE_OF_FIELD[f]) a->guessed = TYPE_OF_FIELD[f];
+            note_value_field(a, f);
             st = scan_value(c, &r, f, w, at, a);
         }
         if (st) return st;
     }
-    if (!a->has_type || a->type == 0) a->type = a->guessed;
+    return TERN_OK;
+}
+
+/* The attribute's type: the declared one, which must agree with the field
+ * its value is in (else the value would be read from an empty field as 0),
+ * or for old files that leave `type` out, the one the value field implies. */
+static tern_status settle_type(onnx_ctx *c, const tern_pb *msg, attr_scan *a, const char *label) {
+    if (a->clash_field)
+        return onnx_fail(c, msg->start, TERN_ERR_PARSE,
+                         "attribute '%s' of %s has values in field %s and field %s", a->name,
+                         label, FIELD_NAME[a->value_field], FIELD_NAME[a->clash_field]);
+    uint64_t implied = a->value_field ? TYPE_OF_FIELD[a->value_field] : 0;
+    if (!a->has_type || a->type == 0) {
+        a->type = implied;
+        return TERN_OK;
+    }
+    if (implied && implied != a->type)
+        return onnx_fail(c, msg->start, TERN_ERR_PARSE,
+                         "attribute '%s' of %s has type %s but its value is in field %s", a->name,
+                         label, attr_type_name(a->type), FIELD_NAME[a->value_field]);
     return TERN_OK;
 }
 
@@ -170,6 +208,8 @@ tern_status onnx_parse_attr(onnx_ctx *c, const tern_pb *msg, tern_attr *a, const
         return onnx_fail(c, msg->start, TERN_ERR_UNSUPPORTED,
                          "attribute '%s' of %s refers to a function attribute (ref_attr_name)",
                          s.name, node_label);
+    st = settle_type(c, msg, &s, node_label);
+    if (st) return st;
     a->type = (int)s.type;
     switch (s.type) {
     case TERN_ATTR_FLOAT: memcpy(&a->f, &s.f_bits, sizeof a->f); return TERN_OK;

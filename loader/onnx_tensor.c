@@ -1,6 +1,7 @@
 /* TensorProto -> tern_tensor with its data copied into the pool: raw_data,
  * the typed repeated fields, or an external file next to the model. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,9 +149,49 @@ static tern_status count_typed(onnx_ctx *c, const tern_pb *msg, tern_dtype dt, s
     return TERN_OK;
 }
 
+/* The values int32_data may hold for dt: FLOAT16 keeps its 16 bits as an
+ * unsigned number; BOOL takes any int32 (nonzero is true). */
+static void int32_data_range(tern_dtype dt, int64_t *lo, int64_t *hi) {
+    switch (dt) {
+    case TERN_UINT8: *lo = 0, *hi = UINT8_MAX; break;
+    case TERN_INT8: *lo = INT8_MIN, *hi = INT8_MAX; break;
+    case TERN_FLOAT16: *lo = 0, *hi = UINT16_MAX; break;
+    default: *lo = INT32_MIN, *hi = INT32_MAX; break;
+    }
+}
+
+/* int32_data read in full width first, so that a value the type cannot
+ * hold is an error instead of being cut to its low bits. */
+static tern_status read_int32_data(onnx_ctx *c, const tern_pb *msg, tern_dtype dt,
+                                   unsigned char *out, size_t numel) {
+    size_t bytes, es = tern_dtype_size(dt);
+    int64_t *v = tern_mul_size(numel, sizeof *v, &bytes) ? malloc(bytes ? bytes : 1) : NULL;
+    if (!v) return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory (int32_data)");
+    tern_status st =
+        onnx_wrap(c, tern_pb_read_repeated(msg, F_INT32_DATA, TERN_PB_KIND_VARINT, v, 8, numel,
+                                           c->err));
+    int64_t lo, hi;
+    int32_data_range(dt, &lo, &hi);
+    for (size_t i = 0; !st && i < numel; i++) {
+        if (v[i] < lo || v[i] > hi) {
+            st = onnx_fail(c, msg->start, TERN_ERR_PARSE,
+                           "int32_data[%zu] = %lld is out of range for a %s tensor", i,
+                           (long long)v[i], onnx_dtype_name((uint64_t)dt));
+            break;
+        }
+        uint8_t u8 = (uint8_t)v[i];
+        uint16_t u16 = (uint16_t)v[i];
+        uint32_t u32 = (uint32_t)v[i];
+        memcpy(out + i * es, es == 1 ? (void *)&u8 : es == 2 ? (void *)&u16 : (void *)&u32, es);
+    }
+    free(v);
+    return st;
+}
+
 static tern_status read_typed(onnx_ctx *c, const tern_pb *msg, tern_dtype dt, void *out,
                               size_t numel) {
     const typed_field *tf = field_for(dt);
+    if (tf->field == F_INT32_DATA) return read_int32_data(c, msg, dt, out, numel);
     tern_status st =
         tern_pb_read_repeated(msg, tf->field, tf->kind, out, tern_dtype_size(dt), numel, c->err);
     return onnx_wrap(c, st);

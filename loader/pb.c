@@ -166,78 +166,91 @@ static void store(void *out, size_t elem_size, size_t i, uint64_t v) {
     }
 }
 
-/* Hand one element to the caller's array (or just count it when out is NULL). */
-static tern_status put(void *out, size_t elem_size, size_t cap, size_t *n, uint64_t v,
-                       uint32_t field, size_t at, tern_err *err) {
-    if (out) {
-        if (*n >= cap)
+/* Where walk_repeated puts the elements it finds. */
+typedef struct elem_sink {
+    void *out; /* NULL: only count */
+    size_t elem_size, cap, n;
+    uint32_t field;
+} elem_sink;
+
+/* One element at r->pos: stored (unless only counting) and counted. */
+static tern_status take_one(tern_pb *r, tern_pb_kind kind, elem_sink *sink, tern_err *err) {
+    size_t at = r->pos;
+    uint64_t v;
+    tern_status st = read_one(r, kind, &v, err);
+    if (st) return st;
+    if (sink->out) {
+        if (sink->n >= sink->cap)
             return tern_errf(err, TERN_ERR_PARSE,
                              "field %u has more elements than counted (at byte %zu)",
-                             (unsigned)field, at);
-        store(out, elem_size, *n, v);
+                             (unsigned)sink->field, at);
+        store(sink->out, sink->elem_size, sink->n, v);
     }
-    (*n)++;
+    sink->n++;
     return TERN_OK;
 }
 
-/* Walk every element of the field; with out == NULL only count them. */
-static tern_status walk_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind, void *out,
-                                 size_t elem_size, size_t cap, size_t *count, tern_err *err) {
+/* A packed run (wire type 2 holding the elements back to back): a
+ * sub-reader over its bytes, which hold no messages. */
+static tern_status take_packed(tern_pb *r, tern_pb_kind kind, elem_sink *sink, tern_err *err) {
+    const uint8_t *p;
+    size_t len;
+    tern_status st = tern_pb_bytes(r, &p, &len, err);
+    if (st) return st;
+    tern_pb run = *r;
+    run.start = run.pos = (size_t)(p - r->buf);
+    run.end = run.start + len;
+    while (!st && !tern_pb_done(&run)) st = take_one(&run, kind, sink, err);
+    return st;
+}
+
+/* Walk every element of the field, packed or not, into the sink. */
+static tern_status walk_repeated(const tern_pb *msg, tern_pb_kind kind, elem_sink *sink,
+                                 tern_err *err) {
     tern_pb r = *msg;
     r.pos = r.start;
-    size_t n = 0;
     int elem_wire = kind_wire(kind);
     while (!tern_pb_done(&r)) {
         uint32_t f;
         int w;
-        uint64_t v;
+        size_t key_at = r.pos;
         tern_status st = tern_pb_tag(&r, &f, &w, err);
         if (st) return st;
-        if (f != field) {
+        if (f != sink->field)
             st = tern_pb_skip(&r, w, err);
-        } else if (w == TERN_PB_LEN) {
-            /* a packed run: a sub-reader over its bytes (it holds no messages) */
-            const uint8_t *p = NULL;
-            size_t len = 0;
-            st = tern_pb_bytes(&r, &p, &len, err);
-            tern_pb run = r;
-            run.start = run.pos = st ? r.pos : (size_t)(p - r.buf);
-            run.end = run.start + len;
-            while (!st && !tern_pb_done(&run)) {
-                size_t at = run.pos;
-                st = read_one(&run, kind, &v, err);
-                if (!st) st = put(out, elem_size, cap, &n, v, field, at, err);
-            }
-        } else if (w == elem_wire) {
-            size_t at = r.pos;
-            st = read_one(&r, kind, &v, err);
-            if (!st) st = put(out, elem_size, cap, &n, v, field, at, err);
-        } else {
+        else if (w == TERN_PB_LEN)
+            st = take_packed(&r, kind, sink, err);
+        else if (w == elem_wire)
+            st = take_one(&r, kind, sink, err);
+        else
             st = tern_errf(err, TERN_ERR_PARSE,
                            "field %u has wire type %d, expected %d or packed (at byte %zu)",
-                           (unsigned)f, w, elem_wire, r.pos);
-        }
+                           (unsigned)f, w, elem_wire, key_at);
         if (st) return st;
     }
-    *count = n;
     return TERN_OK;
 }
 
 tern_status tern_pb_count_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind,
                                    size_t *count, tern_err *err) {
-    return walk_repeated(msg, field, kind, NULL, 0, 0, count, err);
+    elem_sink sink = {NULL, 0, 0, 0, field};
+    tern_status st = walk_repeated(msg, kind, &sink, err);
+    if (!st) *count = sink.n;
+    return st;
 }
 
 tern_status tern_pb_read_repeated(const tern_pb *msg, uint32_t field, tern_pb_kind kind, void *out,
                                   size_t elem_size, size_t count, tern_err *err) {
     if (elem_size != 1 && elem_size != 2 && elem_size != 4 && elem_size != 8)
         return tern_errf(err, TERN_ERR_INVALID_ARG, "bad element size %zu", elem_size);
-    size_t n = 0;
-    tern_status st = walk_repeated(msg, field, kind, out, elem_size, count, &n, err);
+    if (!out && count)
+        return tern_errf(err, TERN_ERR_INVALID_ARG, "no array for %zu elements", count);
+    elem_sink sink = {out, elem_size, count, 0, field};
+    tern_status st = walk_repeated(msg, kind, &sink, err);
     if (st) return st;
-    if (n != count)
+    if (sink.n != count)
         return tern_errf(err, TERN_ERR_PARSE,
                          "field %u has %zu elements, expected %zu (at byte %zu)", (unsigned)field,
-                         n, count, msg->start);
+                         sink.n, count, msg->start);
     return TERN_OK;
 }

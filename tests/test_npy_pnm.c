@@ -143,6 +143,24 @@ static void npy_header_variants(th_ctx *t) {
                      "version");
 }
 
+/* numpy reads any nonzero byte of a bool array as True; tern's kernels
+ * expect 0 or 1, so the reader stores what numpy means. */
+static void npy_bool_values(th_ctx *t) {
+    const uint8_t raw[4] = {0, 2, 1, 0xff};
+    size_t len;
+    uint8_t *b = npy_by_hand(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (4,)}", raw,
+                             sizeof raw, &len);
+    tern_npy a;
+    tern_err err = {{0}};
+    int ok = tern_npy_parse(b, len, &a, &err) == TERN_OK;
+    const uint8_t *v = ok ? a.data : NULL;
+    th_check(t, v && v[0] == 0 && v[1] == 1 && v[2] == 1 && v[3] == 1, "npy bool bytes become 0/1",
+             "%s: %d %d %d %d", err.msg, v ? v[0] : -1, v ? v[1] : -1, v ? v[2] : -1,
+             v ? v[3] : -1);
+    if (ok) tern_npy_free(&a);
+    free(b);
+}
+
 /* Every prefix of a valid file is an error; random byte flips never crash
  * and, when they parse, give a consistent array. */
 static void npy_prefixes_and_flips(th_ctx *t) {
@@ -311,6 +329,7 @@ static void pnm_prefixes_and_flips(th_ctx *t) {
 TH_SUITE(suite_formats) {
     npy_round_trips(t);
     npy_header_variants(t);
+    npy_bool_values(t);
     npy_prefixes_and_flips(t);
     npy_files(t);
     pnm_headers(t);

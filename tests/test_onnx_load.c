@@ -607,6 +607,51 @@ static void add_output(pbw *g, const char *name) {
     pw_msg(g, 12, &o);
 }
 
+/* A node Foo Y -> Z with attribute a (released) in the relu graph. */
+static pbw model_with_attr(pbw *a) {
+    pbw g = relu_graph();
+    pbw n = node("Foo", "foo0", (const char *const[]){"Y"}, 1, (const char *const[]){"Z"}, 1);
+    pw_msg(&n, 5, a);
+    pw_msg(&g, 1, &n);
+    add_output(&g, "Z");
+    return model_of(&g, 0);
+}
+
+/* The declared type must agree with the field the value is in: a reader
+ * that trusted `type` would take the value from an empty field (0). */
+static void test_attr_value_field(th_ctx *t) {
+    pbw a = attr_head("k", 2); /* INT */
+    pw_float(&a, 2, 1.5f);
+    pbw m = model_with_attr(&a);
+    expect_error(t, &m, NULL, TERN_ERR_PARSE, "onnx attribute type disagrees with its field",
+                 WANT("graph.node[1].attribute[0]", "'k'", "foo0", "type INT", "field f"));
+    a = attr_head("k", 7); /* INTS */
+    pw_str(&a, 4, "text");
+    m = model_with_attr(&a);
+    expect_error(t, &m, NULL, TERN_ERR_PARSE, "onnx INTS attribute with a string value",
+                 WANT("'k'", "type INTS", "field s"));
+    a = attr_head("k", 0); /* no type: two value fields of different kinds */
+    pw_int(&a, 3, 1);
+    pw_float(&a, 2, 2.0f);
+    m = model_with_attr(&a);
+    expect_error(t, &m, NULL, TERN_ERR_PARSE, "onnx attribute with two kinds of value",
+                 WANT("'k'", "field i", "field f"));
+    /* INTS declared, values packed and unpacked: one kind, accepted */
+    a = attr_head("k", 7);
+    pw_int(&a, 8, 4);
+    pw_bytes(&a, 8, "\x05", 1);
+    m = model_with_attr(&a);
+    tern_graph g;
+    tern_err err;
+    tern_status st = load(&m, NULL, &g, &err);
+    int foo = st == TERN_OK ? find_node(&g, "foo0") : -1;
+    const tern_attr *k = foo >= 0 ? tern_node_attr(&g.nodes[foo], "k") : NULL;
+    th_check(t, k && k->count == 2 && k->ints[0] == 4 && k->ints[1] == 5,
+             "onnx INTS attribute, packed and unpacked", "st %d '%s'", st, err.msg);
+    tern_graph_free(&g);
+    pw_free(&m);
+}
+
 static void test_attr_errors(th_ctx *t) {
     static const struct {
         int type;
@@ -689,6 +734,7 @@ static void test_attr_errors(th_ctx *t) {
     m = model_of(&g, 0);
     expect_error(t, &m, NULL, TERN_ERR_PARSE, "onnx duplicate attribute",
                  WANT("graph.node[1].attribute[1]", "given twice"));
+    test_attr_value_field(t);
 }
 
 static void test_tensor_errors(th_ctx *t) {
@@ -733,6 +779,43 @@ static void test_tensor_errors(th_ctx *t) {
     m = const_model(&tt);
     expect_error(t, &m, NULL, TERN_ERR_PARSE, "onnx typed field of the wrong type",
                  WANT("int64_data given for a FLOAT tensor"));
+    /* int32_data holds the small types one value each: a value the type
+     * cannot hold must not be cut to its low bits */
+    static const struct {
+        int dtype;
+        int64_t value;
+        const char *want;
+    } range[] = {{T_UINT8, 300, "int32_data[1] = 300"},
+                 {T_UINT8, -1, "int32_data[1] = -1"},
+                 {T_INT8, 128, "int32_data[1] = 128"},
+                 {T_INT8, -129, "int32_data[1] = -129"},
+                 {T_INT32, 1ll << 31, "int32_data[1] = 2147483648"},
+                 {T_FLOAT16, 65536, "int32_data[1] = 65536"}};
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        tt = tensor_head("c", range[i].dtype, 1, (const int64_t[]){2}, 0);
+        pw_int(&tt, 5, 1);
+        pw_int(&tt, 5, range[i].value);
+        m = const_model(&tt);
+        char name[96];
+        snprintf(name, sizeof name, "onnx int32_data out of range (%s)", range[i].want);
+        expect_error(t, &m, NULL, TERN_ERR_PARSE, name,
+                     WANT("graph.initializer[0] 'c'", range[i].want, "out of range"));
+    }
+    /* the ends of each range load */
+    {
+        tt = tensor_head("c", T_INT8, 1, (const int64_t[]){2}, 0);
+        pw_int(&tt, 5, -128);
+        pw_int(&tt, 5, 127);
+        m = const_model(&tt);
+        tern_graph g;
+        tern_err err;
+        tern_status st = load(&m, NULL, &g, &err);
+        const int8_t *v = st == TERN_OK ? g.tensors[0].data : NULL;
+        th_check(t, v && v[0] == -128 && v[1] == 127, "onnx int32_data INT8 range ends",
+                 "st %d '%s'", st, err.msg);
+        tern_graph_free(&g);
+        pw_free(&m);
+    }
     /* an empty tensor needs no data and still counts as a constant */
     tt = tensor_head("c", T_FLOAT, 2, (const int64_t[]){0, 5}, 0);
     m = const_model(&tt);

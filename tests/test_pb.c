@@ -290,6 +290,9 @@ static void test_repeated(th_ctx *t) {
     st = tern_pb_count_repeated(&r, 1, TERN_PB_KIND_FIXED32, &n, &err);
     th_check(t, st == TERN_ERR_PARSE && strstr(err.msg, "wire type"), "pb repeated wrong wire type",
              "st %d '%s'", st, err.msg);
+    /* ... and say where its key starts (byte 31), as every other message does */
+    th_check(t, st == TERN_ERR_PARSE && strstr(err.msg, "(at byte 31)"),
+             "pb repeated wrong wire type: offset of the key", "'%s'", err.msg);
 
     /* packed fixed32 run whose length is not a multiple of 4 */
     const uint8_t ragged[] = {0x22, 0x05, 0, 0, 0x80, 0x3f, 0x00};
