@@ -111,10 +111,46 @@ static void usage_and_arguments(cli_env *e) {
     expect_error(e, "cli nothing to run", "nothing to run", "run tools/demo/digits.onnx");
     expect_error(e, "cli images and tensors", "not both",
                  "run tools/demo/digits.onnx a.pgm --input b.npy");
+    /* images always run one at a time: a --batch would be silently ignored */
+    expect_error(e, "cli --batch with images", "--batch",
+                 "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm --batch 4");
     expect_error(e, "cli preprocess unknown preset", "unknown preset",
                  "preprocess tests/data/prep/rgb.ppm --preset tf129 --output x.npy");
     expect_error(e, "cli preprocess missing image", "no/such.ppm",
                  "preprocess no/such.ppm --preset tf128 --output x.npy");
+}
+
+/* Flag values that C's scanf would wrap or that print two error lines. */
+static void preprocess_flags(cli_env *e) {
+    const char *img = "tests/data/prep/rgb.ppm";
+    char args[2048], out[700];
+    scratch(e, "flags.npy", out, sizeof out);
+    /* 2^32 + 224 would wrap to 224 through sscanf("%d") */
+    snprintf(args, sizeof args, "preprocess %s --preset tf128 --size 4294967520 --output '%s'", img,
+             out);
+    expect_error(e, "cli preprocess --size beyond int", "bad --size", args);
+    snprintf(args, sizeof args, "preprocess %s --preset tf128 --size 224x4294967520 --output '%s'",
+             img, out);
+    expect_error(e, "cli preprocess --size WxH beyond int", "bad --size", args);
+    snprintf(args, sizeof args, "preprocess %s --preset tf128 --size ' +224' --output '%s'", img,
+             out);
+    expect_error(e, "cli preprocess --size with sign", "bad --size", args);
+    snprintf(args, sizeof args, "preprocess %s --preset tf128 --channels 5 --output '%s'", img, out);
+    expect_error(e, "cli preprocess bad --channels (one line)", "--channels", args);
+    /* a 1 x 65535 image: torchvision's resize would make its long side
+     * 65535 * 256 rows (4 GiB) before the crop */
+    char tall[700];
+    scratch(e, "tall.pgm", tall, sizeof tall);
+    size_t n = 65535, hl = strlen("P5 1 65535 255\n");
+    unsigned char *b = calloc(1, hl + n);
+    if (b) {
+        memcpy(b, "P5 1 65535 255\n", hl);
+        write_bytes(tall, b, hl + n);
+        free(b);
+    }
+    snprintf(args, sizeof args,
+             "preprocess '%s' --preset torchvision --channels 1 --output '%s'", tall, out);
+    expect_error(e, "cli preprocess torchvision of a 1x65535 image", "too large", args);
 }
 
 /* Every case of tests/data/prep/cases.txt, compared element for element. */
@@ -209,6 +245,9 @@ static void tensor_errors(cli_env *e) {
     expect_error(e, "cli unknown input name", "no input 'nope'", args);
     snprintf(args, sizeof args, "run %s --input x=tests/models/two_inputs.input0.npy", m);
     expect_error(e, "cli input not given", "'skip' is not given", args);
+    snprintf(args, sizeof args, "run %s --input x='%s' --input x='%s' --input skip='%s'", m, p, p,
+             p);
+    expect_error(e, "cli input given twice", "input 'x' is given twice", args);
     snprintf(args, sizeof args, "run %s --input x=missing_file.npy --input skip='%s'", m, p);
     expect_error(e, "cli missing npy", "missing_file.npy", args);
     /* a Fortran-order file made by hand */
@@ -491,6 +530,7 @@ TH_SUITE(suite_cli) {
     snprintf(e.out, sizeof e.out, "%s/stdout.txt", e.dir);
     snprintf(e.err, sizeof e.err, "%s/stderr.txt", e.dir);
     usage_and_arguments(&e);
+    preprocess_flags(&e);
     preprocess_refs(&e);
     tensor_errors(&e);
     tensor_runs(&e);

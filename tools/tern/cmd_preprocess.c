@@ -14,16 +14,31 @@ typedef struct {
     int h, w, c, nchw, pixels;
 } prep_args;
 
+/* A side length: decimal digits only (no sign, no spaces), 1..65535.
+ * Returns the end of the number, or NULL. */
+static const char *parse_side(const char *s, int *out) {
+    long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (*p - '0');
+        if (v > 65535) return NULL;
+    }
+    if (p == s || v < 1) return NULL;
+    *out = (int)v;
+    return p;
+}
+
 /* "224" or "WxH" (as Pillow writes sizes: width first). */
 static int parse_size(const char *s, prep_args *p) {
-    int w, h, n = 0;
-    if (sscanf(s, "%dx%d%n", &w, &h, &n) == 2 && s[n] == 0) {
-    } else if (sscanf(s, "%d%n", &w, &n) == 1 && s[n] == 0) {
-        h = w;
+    int w = 0, h = 0;
+    const char *end = parse_side(s, &w);
+    if (end && *end == 'x') {
+        end = parse_side(end + 1, &h);
     } else {
-        return cli_fail("bad --size '%s' (want S or WxH)", s);
+        h = w;
     }
-    if (w < 1 || h < 1 || w > 65535 || h > 65535) return cli_fail("bad --size '%s'", s);
+    if (!end || *end)
+        return cli_fail("bad --size '%s' (want S or WxH, each 1..65535)", s);
     p->w = w;
     p->h = h;
     return 0;
@@ -42,8 +57,9 @@ static int parse(int argc, char **argv, prep_args *p) {
         } else if (r == 0 && (r = cli_option(argc, argv, &i, "--size", &v)) > 0) {
             if (parse_size(v, p)) return CLI_EXIT_ERROR;
         } else if (r == 0 && (r = cli_option(argc, argv, &i, "--channels", &v)) > 0) {
-            if (cli_int(v, 1, 3, "--channels", &p->c) || p->c == 2)
+            if (strcmp(v, "1") && strcmp(v, "3"))
                 return cli_fail("bad --channels '%s' (1 or 3)", v);
+            p->c = v[0] - '0';
         } else if (r == 0 && (r = cli_option(argc, argv, &i, "--layout", &v)) > 0) {
             if (strcmp(v, "nhwc") && strcmp(v, "nchw"))
                 return cli_fail("bad --layout '%s' (nhwc or nchw)", v);
@@ -76,11 +92,7 @@ int cmd_preprocess(int argc, char **argv) {
     prep_image img = {pnm.width, pnm.height, pnm.channels, pnm.data}, px;
     int r = prep_pixels(&img, preset, p.h, p.w, p.c, &px);
     tern_pnm_free(&pnm);
-    if (r != 0)
-        return cli_fail("%s (%s)",
-                        r == PREP_ERR_CROP ? "the preset's crop does not fit this size"
-                                           : "out of memory preprocessing the image",
-                        p.image);
+    if (r != 0) return cli_fail("%s (%s)", prep_error_text(r), p.image);
     int64_t dims[4] = {1, p.nchw ? p.c : p.h, p.nchw ? p.h : p.w, p.nchw ? p.w : p.c};
     size_t n = (size_t)p.h * (size_t)p.w * (size_t)p.c;
     void *data = malloc(n * (p.pixels ? 1 : sizeof(float)));

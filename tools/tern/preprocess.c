@@ -55,6 +55,8 @@ static int coeffs_make(int in_size, int out_size, resample_coeffs *rc) {
     rc->ksize = ksize;
     if (!kk || !rc->bounds || !rc->k) {
         free(kk);
+        free(rc->bounds);
+        free(rc->k);
         return -1;
     }
     for (int xx = 0; xx < out_size; xx++) {
@@ -217,12 +219,16 @@ static int torchvision_pixels(const prep_image *img, int out_h, int out_w, prep_
     int crop = out_h < out_w ? out_h : out_w;
     int short_side = crop == 224 ? 256 : crop * 256 / 224;
     int w = img->w, h = img->h, nw, nh;
+    /* the long side in double first: a thin image scales it past int, and
+     * the resized image (made in full before the crop) must stay bounded */
+    double long_side = (double)short_side * (w <= h ? h : w) / (w <= h ? w : h);
+    if (long_side * short_side * img->c > (double)PREP_MAX_BYTES) return PREP_ERR_SIZE;
     if (w <= h) {
         nw = short_side;
-        nh = (int)((double)short_side * h / w);
+        nh = (int)long_side;
     } else {
         nh = short_side;
-        nw = (int)((double)short_side * w / h);
+        nw = (int)long_side;
     }
     if (nw < out_w || nh < out_h) return PREP_ERR_CROP;
     prep_image r;
@@ -233,9 +239,18 @@ static int torchvision_pixels(const prep_image *img, int out_h, int out_w, prep_
     return rc;
 }
 
+const char *prep_error_text(int rc) {
+    switch (rc) {
+    case PREP_ERR_CROP: return "the preset's crop does not fit the output size";
+    case PREP_ERR_SIZE: return "the image would be too large after the preset's resize";
+    default: return "out of memory preprocessing the image";
+    }
+}
+
 int prep_pixels(const prep_image *img, prep_preset p, int out_h, int out_w, int out_c,
                 prep_image *out) {
     prep_image chan, cropped;
+    if ((double)out_h * out_w * out_c > (double)PREP_MAX_BYTES) return PREP_ERR_SIZE;
     if (prep_to_channels(img, out_c, &chan) != 0) return -1;
     int rc;
     if (p == PREP_TORCHVISION) {

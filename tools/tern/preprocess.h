@@ -38,12 +38,19 @@ int prep_crop(const prep_image *in, int left, int top, int w, int h, prep_image 
 int prep_to_channels(const prep_image *in, int c, prep_image *out);
 
 /* The uint8 H x W x C image the preset produces from img (crop and resize
- * only). 0, PREP_ERR_NOMEM or PREP_ERR_CROP (the crop does not fit, e.g.
- * torchvision's crop of a very non-square size). */
+ * only). 0, PREP_ERR_NOMEM, PREP_ERR_CROP (the crop does not fit, e.g.
+ * torchvision's crop of a very non-square size) or PREP_ERR_SIZE (an
+ * intermediate image would exceed PREP_MAX_BYTES: torchvision's resize of
+ * a very thin image). */
 #define PREP_ERR_NOMEM (-1)
 #define PREP_ERR_CROP (-2)
+#define PREP_ERR_SIZE (-3)
+/* As large as the largest image the PNM reader accepts. */
+#define PREP_MAX_BYTES ((size_t)1 << 30)
 int prep_pixels(const prep_image *img, prep_preset p, int out_h, int out_w, int out_c,
                 prep_image *out);
+/* What a nonzero prep_pixels result means, for messages. */
+const char *prep_error_text(int rc);
 /* The preset's float value of pixel p in channel ch. */
 float prep_value(prep_preset p, uint8_t px, int ch);
 /* The preset's values of img laid out as HWC (nchw 0) or CHW (nchw 1). */

@@ -92,11 +92,7 @@ static int make_input(const run_args *a, img_state *st, const char *path) {
                 path, img.w, img.h, st->w, st->h);
     int r = prep_pixels(&img, st->preset, st->h, st->w, st->c, &px);
     tern_pnm_free(&pnm);
-    if (r != 0)
-        return cli_fail("%s (%s)",
-                        r == PREP_ERR_CROP ? "the preset's crop does not fit the model's size"
-                                           : "out of memory preprocessing the image",
-                        path);
+    if (r != 0) return cli_fail("%s (%s)", prep_error_text(r), path);
     if (st->in.dtype == TERN_FLOAT)
         prep_to_float(&px, st->preset, st->nchw, st->input);
     else

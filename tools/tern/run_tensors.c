@@ -50,7 +50,12 @@ static int bind_inputs(const run_args *a, run_state *st) {
             return cli_fail("the model has %d inputs (%s): give --input NAME=FILE.npy for each",
                             st->n_in, names);
         }
-        if (st->npy[idx].data) return cli_fail("input %d fed twice (--input %s)", idx, io->path);
+        if (st->npy[idx].data) {
+            tern_tensor_info info;
+            int named = tern_session_input_info(st->s, idx, &info) == TERN_OK;
+            return cli_fail("input '%s' is given twice (--input %s)", named ? info.name : "?",
+                            io->path);
+        }
         tern_err err;
         if (tern_npy_read_file(io->path, &st->npy[idx], &err) != TERN_OK)
             return cli_fail("%s (--input)", err.msg);
