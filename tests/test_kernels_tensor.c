@@ -2554,6 +2554,12 @@ static void test_cast(th_ctx *t) {
     cast_case(t, "Cast int64->uint8 wraps", TERN_INT64, big, 3, TERN_UINT8, wb8);
     float wbf[3] = {4294967301.0f, -1.0f, 300.0f};
     cast_case(t, "Cast int64->float", TERN_INT64, big, 3, TERN_FLOAT, wbf);
+    /* rounded once, not through double: 2^53 + 2^29 + 1 is just above the
+     * midpoint of two floats, but rounds to the midpoint itself in double */
+    int64_t mid[2] = {((int64_t)1 << 53) + ((int64_t)1 << 29) + 1,
+                      -(((int64_t)1 << 53) + ((int64_t)1 << 29) + 1)};
+    float wmid[2] = {9007200328482816.0f, -9007200328482816.0f};
+    cast_case(t, "Cast int64->float rounds once", TERN_INT64, mid, 2, TERN_FLOAT, wmid);
     float fb[4] = {0.0f, NAN, -0.0f, 2.0f};
     uint8_t wbool[4] = {0, 1, 0, 1};
     cast_case(t, "Cast float->bool", TERN_FLOAT, fb, 4, TERN_BOOL, wbool);

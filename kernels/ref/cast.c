@@ -165,8 +165,14 @@ void tern_ref_cast(tern_dtype from, const void *src, tern_dtype to, void *dst, i
             else write_int_from_float(to, d, v);
         } else {
             int64_t v = read_i(from, s);
-            if (is_float(to)) write_float(to, d, (double)v);
-            else write_int(to, d, v);
+            if (to == TERN_FLOAT) { /* one rounding: through double would round twice */
+                float f = (float)v;
+                memcpy(d, &f, 4);
+            } else if (is_float(to)) {
+                write_float(to, d, (double)v);
+            } else {
+                write_int(to, d, v);
+            }
         }
     }
 }
