@@ -706,6 +706,65 @@ static void test_binary_errors(th_ctx *t) {
     tc_free(&c);
 }
 
+/* Before opset 7 the arithmetic ops broadcast only with broadcast=1: B's
+ * dims then match A's starting at `axis` (default: at the end), and the
+ * result has A's shape. Without broadcast=1 the shapes must be equal. */
+static void test_binary_legacy_broadcast(th_ctx *t) {
+    static const int64_t da[3] = {2, 3, 4}, d3[1] = {3}, d34[2] = {3, 4}, d4[1] = {4};
+    static const struct {
+        const char *op;
+        int rb;
+        const int64_t *db;
+        int64_t axis; /* -1: no axis attribute; -2: no broadcast either (equal shapes) */
+    } cs[] = {{"Add", 1, d3, 1}, {"Mul", 2, d34, 1}, {"Sub", 1, d4, -1}, {"Div", 1, d3, 1},
+              {"Add", 3, da, -2}};
+    float *a = rand_f32(24), *b = rand_f32(24);
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        tc c;
+        tc_init(&c, 6);
+        int ins[2] = {tc_t(&c, TERN_FLOAT, 3, da, NULL), tc_t(&c, TERN_FLOAT, cs[i].rb, cs[i].db, NULL)};
+        tc_node(&c, cs[i].op, ins, 2, 1);
+        if (cs[i].axis != -2) tc_int(&c, "broadcast", 1);
+        if (cs[i].axis >= 0) tc_int(&c, "axis", cs[i].axis);
+        char name[80];
+        snprintf(name, sizeof name, "%s opset 6 broadcast=1 B rank %d axis %lld", cs[i].op,
+                 cs[i].rb, (long long)cs[i].axis);
+        if (th_check(t, tc_infer(&c) == TERN_OK, name, "infer: %s", c.err.msg) &&
+            check_dims(t, name, tc_out(&c, 0), 3, da)) {
+            double want[24];
+            int64_t at = cs[i].axis >= 0 ? cs[i].axis : 3 - cs[i].rb;
+            for (int64_t e = 0; e < 24; e++) {
+                int64_t idx[3], bi = 0;
+                unravel(e, 3, da, idx);
+                for (int k = 0; k < cs[i].rb; k++) bi = bi * cs[i].db[k] + idx[at + k];
+                want[e] = ref_bin(cs[i].op, a[e], b[bi]);
+            }
+            const void *in[2] = {a, b};
+            void *out[1];
+            tc_run(&c, in, out);
+            check_f32(t, name, out[0], want, 24, 1e-6);
+            free(out[0]);
+        }
+        tc_free(&c);
+    }
+    tc c;
+    tc_init(&c, 6);
+    int ins[2] = {tc_t(&c, TERN_FLOAT, 3, da, NULL), tc_t(&c, TERN_FLOAT, 1, d4, NULL)};
+    tc_node(&c, "Add", ins, 2, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "broadcast", "Add opset 6 without broadcast=1 needs equal shapes");
+    tc_free(&c);
+    tc_init(&c, 6);
+    ins[0] = tc_t(&c, TERN_FLOAT, 3, da, NULL);
+    ins[1] = tc_t(&c, TERN_FLOAT, 1, d4, NULL);
+    tc_node(&c, "Add", ins, 2, 1);
+    tc_int(&c, "broadcast", 1);
+    tc_int(&c, "axis", 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "broadcast", "Add opset 6 rejects B not matching A at axis");
+    tc_free(&c);
+    free(a);
+    free(b);
+}
+
 /* ---- unary ---------------------------------------------------------------- */
 
 static double ref_un(const char *op, double x) {
@@ -2921,6 +2980,7 @@ TH_SUITE(suite_kernels_tensor) {
     test_pow_int(t);
     test_binary_other(t);
     test_binary_errors(t);
+    test_binary_legacy_broadcast(t);
     test_unary(t);
     test_reduce(t);
     test_argmax(t);

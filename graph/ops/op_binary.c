@@ -13,6 +13,7 @@
 
 typedef struct binary_params {
     tern_binop op;
+    int legacy_at; /* >= 0: B's dims sit at this axis of A (before opset 7) */
 } binary_params;
 
 static const struct {
@@ -56,6 +57,51 @@ static tern_status check_types(tern_binop op, tern_dtype a, tern_dtype b, tern_e
     return TERN_OK;
 }
 
+/* Before opset 7 there was no numpy broadcasting: the shapes are equal,
+ * or broadcast=1 places B's dims on A's starting at `axis` (default: at the
+ * end, suffix matching); the result has A's shape. *at gets that axis, or -1
+ * for equal shapes (which the numpy path handles). */
+static tern_status legacy_broadcast(const tern_node *n, const tern_tensor *a,
+                                    const tern_tensor *b, int *at, tern_err *err) {
+    *at = -1;
+    int equal = a->rank == b->rank;
+    for (int k = 0; equal && k < a->rank; k++) equal = a->dims[k] == b->dims[k];
+    if (tern_attr_int(n, "broadcast", 0) == 0) {
+        if (!equal)
+            return tern_errf(err, TERN_ERR_SHAPE,
+                             "before opset 7 the shapes must be equal unless broadcast=1");
+        return TERN_OK;
+    }
+    int64_t axis = tern_attr_int(n, "axis", a->rank - b->rank);
+    if (b->rank > a->rank || axis < 0 || axis > a->rank - b->rank)
+        return tern_errf(err, TERN_ERR_SHAPE, "B (rank %d) cannot broadcast to A (rank %d) at axis "
+                         "%lld", b->rank, a->rank, (long long)axis);
+    for (int k = 0; k < b->rank; k++)
+        if (b->dims[k] != 1 && b->dims[k] != a->dims[axis + k])
+            return tern_errf(err, TERN_ERR_SHAPE, "B dim %d is %lld; to broadcast at axis %lld it "
+                             "must be 1 or %lld", k, (long long)b->dims[k], (long long)axis,
+                             (long long)a->dims[axis + k]);
+    *at = (int)axis;
+    return TERN_OK;
+}
+
+/* Output shape: numpy broadcasting, or the legacy rule before opset 7. */
+static tern_status binary_shape(const tern_graph *g, const tern_node *n, binary_params *p,
+                                int *r, int64_t *dims, tern_err *err) {
+    const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1);
+    p->legacy_at = -1;
+    if (g->opset > 0 && g->opset < 7) {
+        tern_status st = legacy_broadcast(n, a, b, &p->legacy_at, err);
+        if (st != TERN_OK) return st;
+        if (p->legacy_at >= 0) {
+            *r = a->rank;
+            memcpy(dims, a->dims, sizeof(int64_t) * (size_t)a->rank);
+            return TERN_OK;
+        }
+    }
+    return tern_broadcast_shape(a->rank, a->dims, b->rank, b->dims, r, dims, err);
+}
+
 static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 2, 2, 1, 1, err);
     if (st != TERN_OK) return st;
@@ -76,8 +122,7 @@ static tern_status infer_binary(tern_graph *g, tern_node *n, tern_err *err) {
     if ((st = tern_need_static(g, n, 1, err)) != TERN_OK) return st;
     int r;
     int64_t dims[TERN_MAX_RANK];
-    if ((st = tern_broadcast_shape(a->rank, a->dims, b->rank, b->dims, &r, dims, err)) != TERN_OK)
-        return st;
+    if ((st = binary_shape(g, n, p, &r, dims, err)) != TERN_OK) return st;
     tern_dtype odt = tern_binop_is_compare(p->op) || is_logic(p->op) ? TERN_BOOL : a->dtype;
     tern_set_out(g, n, 0, odt, r, dims);
     n->params = p;
@@ -102,6 +147,14 @@ static tern_status dispatch(tern_binop op, tern_dtype dt, int rank, const int64_
     return TERN_OK;
 }
 
+/* B's strides seen from the output when its dims sit at axis `at`. */
+static void legacy_strides(const tern_tensor *b, int at, int rank, int64_t *st) {
+    int64_t own[TERN_MAX_RANK];
+    tern_tensor_strides(b, own);
+    for (int k = 0; k < rank; k++) st[k] = 0;
+    for (int k = 0; k < b->rank; k++) st[at + k] = b->dims[k] != 1 ? own[k] : 0;
+}
+
 static tern_status run_binary(const tern_graph *g, const tern_node *n, const void *const *in,
                               void *const *out, tern_err *err) {
     const binary_params *p = n->params;
@@ -109,7 +162,8 @@ static tern_status run_binary(const tern_graph *g, const tern_node *n, const voi
     int64_t so[TERN_MAX_RANK], sa[TERN_MAX_RANK], sb[TERN_MAX_RANK];
     tern_tensor_strides(o, so);
     tern_bcast_strides(a, o->rank, sa);
-    tern_bcast_strides(b, o->rank, sb);
+    if (p->legacy_at >= 0) legacy_strides(b, p->legacy_at, o->rank, sb);
+    else tern_bcast_strides(b, o->rank, sb);
     if (p->op == TERN_BIN_POW && (a->dtype != TERN_FLOAT || b->dtype != TERN_FLOAT)) {
         int ka = a->dtype == TERN_FLOAT ? 0 : (int)tern_dtype_size(a->dtype);
         int kb = b->dtype == TERN_FLOAT ? 0 : (int)tern_dtype_size(b->dtype);
