@@ -303,6 +303,105 @@ static void tensor_runs(cli_env *e) {
              "exit %d, max diff %g, '%s'", st, d, e->text);
 }
 
+/* ModelProto (ir_version 7, opset 13), graph "two_io": inputs a, b float
+ * [N,3] (N a dim_param), nodes Add(a, b) -> sum, Mul(a, b) -> prod, outputs
+ * sum, prod float [N,3]. Written out here (149 bytes) since no shared model
+ * has several inputs and a dynamic batch. */
+static const char TWO_IO_ONNX[] =
+    "\x08\x07\x42\x04\x0a\x00\x10\x0d\x3a\x8a\x01\x0a\x10\x0a\x01\x61\x0a\x01\x62\x12"
+    "\x03\x73\x75\x6d\x22\x03\x41\x64\x64\x0a\x11\x0a\x01\x61\x0a\x01\x62\x12\x04\x70"
+    "\x72\x6f\x64\x22\x03\x4d\x75\x6c\x12\x06\x74\x77\x6f\x5f\x69\x6f\x5a\x14\x0a\x01"
+    "\x61\x12\x0f\x0a\x0d\x08\x01\x12\x09\x0a\x03\x12\x01\x4e\x0a\x02\x08\x03\x5a\x14"
+    "\x0a\x01\x62\x12\x0f\x0a\x0d\x08\x01\x12\x09\x0a\x03\x12\x01\x4e\x0a\x02\x08\x03"
+    "\x62\x16\x0a\x03\x73\x75\x6d\x12\x0f\x0a\x0d\x08\x01\x12\x09\x0a\x03\x12\x01\x4e"
+    "\x0a\x02\x08\x03\x62\x17\x0a\x04\x70\x72\x6f\x64\x12\x0f\x0a\x0d\x08\x01\x12\x09"
+    "\x0a\x03\x12\x01\x4e\x0a\x02\x08\x03";
+
+/* Write [n,3] float inputs a (k) and b (k/8 + 1) into the scratch folder. */
+static void two_io_inputs(cli_env *e, int n, char *pa, char *pb, size_t cap) {
+    float *a = malloc(sizeof(float) * 3 * (size_t)n), *b = malloc(sizeof(float) * 3 * (size_t)n);
+    for (int k = 0; a && b && k < 3 * n; k++) a[k] = (float)k, b[k] = (float)(k / 8 + 1);
+    scratch(e, "two_io_a.npy", pa, cap);
+    scratch(e, "two_io_b.npy", pb, cap);
+    write_npy(pa, TERN_FLOAT, 2, (const int64_t[]){n, 3}, a);
+    write_npy(pb, TERN_FLOAT, 2, (const int64_t[]){n, 3}, b);
+    free(a);
+    free(b);
+}
+
+/* 1 if path holds [n,3] float with a+b (prod 0) or a*b (prod 1). */
+static int two_io_output_ok(const char *path, int n, int prod) {
+    tern_npy y = {0};
+    tern_err err;
+    int ok = tern_npy_read_file(path, &y, &err) == TERN_OK && y.dtype == TERN_FLOAT &&
+             y.rank == 2 && y.dims[0] == n && y.dims[1] == 3;
+    for (int k = 0; ok && k < 3 * n; k++) {
+        float a = (float)k, b = (float)(k / 8 + 1);
+        ok = ((float *)y.data)[k] == (prod ? a * b : a + b);
+    }
+    tern_npy_free(&y);
+    return ok;
+}
+
+/* Several inputs and outputs with a dynamic batch, as the usage says: the
+ * file's leading dim is the batch (one run), or above 256 runs of batch 1
+ * stacked, or runs of --batch N; inputs must agree on the number. */
+static void dynamic_batch_io(cli_env *e) {
+    char m[700], pa[700], pb[700], dir[700], f1[700], f2[700], args[2400];
+    scratch(e, "two_io.onnx", m, sizeof m);
+    write_bytes(m, TWO_IO_ONNX, sizeof TWO_IO_ONNX - 1);
+    scratch(e, "two_io_out/", dir, sizeof dir);
+    scratch(e, "two_io_out/sum.npy", f1, sizeof f1);
+    scratch(e, "two_io_out/prod.npy", f2, sizeof f2);
+    static const struct {
+        int n;
+        const char *flags, *name;
+    } cases[] = {{4, "", "cli dynamic batch, 2 inputs, 2 outputs (one run)"},
+                 {300, "", "cli dynamic batch above 256 (runs of 1, stacked)"},
+                 {6, "--batch 2", "cli dynamic batch with --batch 2 (3 runs, stacked)"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        two_io_inputs(e, cases[c].n, pa, pb, sizeof pa);
+        remove(f1);
+        remove(f2);
+        int st = cli_run(e, "run '%s' --input b='%s' --input a='%s' %s --output '%s'", m, pb, pa,
+                         cases[c].flags, dir);
+        th_check(e->t,
+                 st == 0 && two_io_output_ok(f1, cases[c].n, 0) &&
+                     two_io_output_ok(f2, cases[c].n, 1),
+                 cases[c].name, "exit %d, '%s'", st, e->text);
+    }
+    two_io_inputs(e, 4, pa, pb, sizeof pa);
+    char p6[700];
+    scratch(e, "two_io_b6.npy", p6, sizeof p6);
+    float zeros[18] = {0};
+    write_npy(p6, TERN_FLOAT, 2, (const int64_t[]){6, 3}, zeros);
+    snprintf(args, sizeof args, "run '%s' --input a='%s' --input b='%s'", m, pa, p6);
+    expect_error(e, "cli dynamic batch, inputs disagree", "different number of batches", args);
+}
+
+/* ModelProto: input x float [2], Relu(x) -> "o:1", Neg(x) -> "o/1", both
+ * outputs: two names that become the same file name, o_1.npy. */
+static const char CLASH_ONNX[] =
+    "\x08\x07\x42\x04\x0a\x00\x10\x0d\x3a\x56\x0a\x0e\x0a\x01\x78\x12\x03\x6f\x3a\x31"
+    "\x22\x04\x52\x65\x6c\x75\x0a\x0d\x0a\x01\x78\x12\x03\x6f\x2f\x31\x22\x03\x4e\x65"
+    "\x67\x5a\x0f\x0a\x01\x78\x12\x0a\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02\x62\x11"
+    "\x0a\x03\x6f\x3a\x31\x12\x0a\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02\x62\x11\x0a"
+    "\x03\x6f\x2f\x31\x12\x0a\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02";
+
+/* --output DIR/ must not write one output over another. */
+static void output_dir_clash(cli_env *e) {
+    char m[700], x[700], dir[700], args[2200];
+    scratch(e, "clash.onnx", m, sizeof m);
+    write_bytes(m, CLASH_ONNX, sizeof CLASH_ONNX - 1);
+    scratch(e, "clash_x.npy", x, sizeof x);
+    write_npy(x, TERN_FLOAT, 1, (const int64_t[]){2}, (const float[]){1, -2});
+    scratch(e, "clash_out/", dir, sizeof dir);
+    snprintf(args, sizeof args, "run '%s' --input '%s' --output '%s'", m, x, dir);
+    expect_error(e, "cli --output DIR/ with two outputs on one file name", "o_1.npy", args);
+    th_check(e->t, strstr(e->text, "'o:1'") && strstr(e->text, "'o/1'"),
+             "cli --output DIR/ clash names both outputs", "'%s'", e->text);
+}
+
 /* A [3,...] file for a model fixed at batch 1: three runs, stacked. */
 static void stacked_runs(cli_env *e) {
     const char *m = "tests/models/conv_bn_relu.onnx";
@@ -496,6 +595,21 @@ static void zoo_image(cli_env *e, const char *model, const char *ref) {
              "cli zoo image with labels", "exit %d, '%s'", st, e->text);
 }
 
+/* Printed values follow the output's dtype: a float16 output (ONNX's own
+ * Cast test model) shows numbers, not the bytes of its halves. */
+static void float16_output(cli_env *e) {
+    char model[512], in[700];
+    if (!th_shared_path(e->t, "onnx-tests/node/test_cast_FLOAT_to_FLOAT16/model.onnx", model,
+                        sizeof model, "cli float16 output values"))
+        return;
+    const float x[12] = {1.5f, -2, 0, 3.25f, 65504, 0.5f, 1, 2, 3, 4, 5, 6};
+    scratch(e, "x34.npy", in, sizeof in);
+    write_npy(in, TERN_FLOAT, 2, (const int64_t[]){3, 4}, x);
+    int st = cli_run(e, "run '%s' --input '%s'", model, in);
+    th_check(e->t, st == 0 && strstr(e->text, "float16 [3,4]: 1.5 -2 0 3.25 65504 0.5 1 2 ..."),
+             "cli float16 output values", "exit %d, '%s'", st, e->text);
+}
+
 /* The zoo's MobileNetV2 on its 8 reference inputs: [8,224,224,3] for a
  * model fixed at batch 1, so 8 runs stacked, against ORT's outputs. */
 static void zoo_run(cli_env *e) {
@@ -535,9 +649,12 @@ TH_SUITE(suite_cli) {
     tensor_errors(&e);
     tensor_runs(&e);
     stacked_runs(&e);
+    dynamic_batch_io(&e);
+    output_dir_clash(&e);
     top_order(&e);
     demo_runs(&e);
     zoo_run(&e);
+    float16_output(&e);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e.dir);
     if (system(cmd) != 0) th_fail(t, "cli cleanup", "could not remove %s", e.dir);

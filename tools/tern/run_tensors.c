@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "kernels/ref/cast.h"
 #include "loader/npy.h"
 #include "run.h"
 
@@ -202,26 +203,43 @@ static int is_dir_spec(const char *path) {
     return (n && path[n - 1] == '/') || (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
 }
 
-/* DIR/NAME.npy for every output, with unsafe file-name characters as '_'. */
+/* NAME.npy with unsafe file-name characters as '_' ("outputN.npy" when
+ * nothing usable is left). */
+static void file_name_of(const char *name, int o, char *out, size_t cap) {
+    size_t k = 0;
+    for (; name[k] && k + 5 < cap; k++) {
+        char ch = name[k];
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                 (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        out[k] = ok ? ch : '_';
+    }
+    out[k] = 0;
+    if (k == 0 || !strcmp(out, ".") || !strcmp(out, ".."))
+        snprintf(out, cap, "output%d", o);
+    snprintf(out + strlen(out), cap - strlen(out), ".npy");
+}
+
+/* DIR/NAME.npy for every output. Two names that map to one file (a/b and
+ * a:b) are an error rather than one output silently replacing the other. */
 static int write_dir(run_state *st, const char *dir) {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return cli_fail("cannot create directory (%s)", dir);
+    char files[RUN_MAX_IO][260];
+    tern_tensor_info info[RUN_MAX_IO];
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
     for (int o = 0; o < st->n_out; o++) {
-        tern_tensor_info info;
-        char path[2048], name[256];
-        tern_session_output_info(st->s, o, &info);
-        size_t k = 0;
-        for (; info.name[k] && k < sizeof name - 1; k++) {
-            char ch = info.name[k];
-            int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
-            name[k] = ok ? ch : '_';
-        }
-        name[k] = 0;
-        if (k == 0 || !strcmp(name, ".") || !strcmp(name, ".."))
-            snprintf(name, sizeof name, "output%d", o);
-        size_t dl = strlen(dir);
-        snprintf(path, sizeof path, "%s%s%s.npy", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+        tern_session_output_info(st->s, o, &info[o]);
+        file_name_of(info[o].name, o, files[o], sizeof files[o]);
+        for (int p = 0; p < o; p++)
+            if (!strcmp(files[p], files[o]))
+                return cli_fail("outputs '%s' and '%s' would both be written to %s%s%s; use "
+                                "--output NAME=FILE.npy",
+                                info[p].name, info[o].name, dir, sep, files[o]);
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return cli_fail("cannot create directory %s: %s", dir, strerror(errno));
+    for (int o = 0; o < st->n_out; o++) {
+        char path[2048];
+        snprintf(path, sizeof path, "%s%s%s", dir, sep, files[o]);
         int rc = write_output(st, o, path);
         if (rc) return rc;
     }
@@ -287,40 +305,30 @@ int run_tensors(const run_args *a) {
     return rc;
 }
 
-/* Up to 8 values of a float, integer or bool tensor on the current line. */
+/* One element, read as its dtype says (float16 as the number its bits
+ * encode, not as bytes). */
+static void print_value(tern_dtype dt, const unsigned char *p) {
+    float f;
+    double d;
+    int64_t i64;
+    int32_t i32;
+    uint16_t h;
+    switch (dt) {
+    case TERN_FLOAT: memcpy(&f, p, 4), printf(" %.6g", f); break;
+    case TERN_DOUBLE: memcpy(&d, p, 8), printf(" %.6g", d); break;
+    case TERN_FLOAT16: memcpy(&h, p, 2), printf(" %.6g", tern_half_to_float(h)); break;
+    case TERN_INT64: memcpy(&i64, p, 8), printf(" %lld", (long long)i64); break;
+    case TERN_INT32: memcpy(&i32, p, 4), printf(" %d", i32); break;
+    case TERN_INT8: printf(" %d", (int)(int8_t)*p); break;
+    default: printf(" %u", (unsigned)*p); break;
+    }
+}
+
+/* Up to 8 values of a tensor on the current line. */
 void run_print_values(const char *what, const tern_tensor_info *info, const void *data) {
     size_t es = tern_dtype_size(info->dtype), n = es ? info->bytes / es : 0;
     const unsigned char *p = data;
     printf("%s", what);
-    for (size_t k = 0; k < n && k < 8; k++, p += es) {
-        switch (info->dtype) {
-        case TERN_FLOAT: {
-            float v;
-            memcpy(&v, p, 4);
-            printf(" %.6g", v);
-            break;
-        }
-        case TERN_DOUBLE: {
-            double v;
-            memcpy(&v, p, 8);
-            printf(" %.6g", v);
-            break;
-        }
-        case TERN_INT64: {
-            int64_t v;
-            memcpy(&v, p, 8);
-            printf(" %lld", (long long)v);
-            break;
-        }
-        case TERN_INT32: {
-            int32_t v;
-            memcpy(&v, p, 4);
-            printf(" %d", v);
-            break;
-        }
-        case TERN_INT8: printf(" %d", (int)(int8_t)*p); break;
-        default: printf(" %u", (unsigned)*p); break;
-        }
-    }
+    for (size_t k = 0; k < n && k < 8; k++, p += es) print_value(info->dtype, p);
     printf("%s\n", n > 8 ? " ..." : "");
 }
