@@ -1525,6 +1525,22 @@ static void test_concat(th_ctx *t) {
     tc_int(&c, "axis", 2);
     expect_fail(t, &c, TERN_ERR_SHAPE, "out of range", "Concat rejects axis 2 of rank 2");
     tc_free(&c);
+    /* Concat-1 (opsets 1..3): axis defaults to 1; since Concat-4 it is required */
+    tc_init(&c, 3);
+    ins[0] = tc_t(&c, TERN_FLOAT, 2, d23, NULL);
+    ins[1] = tc_t(&c, TERN_FLOAT, 2, d24, NULL);
+    tc_node(&c, "Concat", ins, 2, 1);
+    int64_t d27[2] = {2, 7};
+    if (th_check(t, tc_infer(&c) == TERN_OK, "Concat opset 3 axis defaults to 1", "%s",
+                 c.err.msg))
+        check_dims(t, "Concat opset 3 axis defaults to 1", tc_out(&c, 0), 2, d27);
+    tc_free(&c);
+    tc_init(&c, 4);
+    ins[0] = tc_t(&c, TERN_FLOAT, 2, d23, NULL);
+    ins[1] = tc_t(&c, TERN_FLOAT, 2, d24, NULL);
+    tc_node(&c, "Concat", ins, 2, 1);
+    expect_fail(t, &c, TERN_ERR_SHAPE, "axis", "Concat opset 4 requires axis");
+    tc_free(&c);
 }
 
 static void test_gather(th_ctx *t) {

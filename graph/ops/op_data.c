@@ -74,10 +74,12 @@ static tern_status infer_concat(tern_graph *g, tern_node *n, tern_err *err) {
     if (st != TERN_OK) return st;
     const tern_tensor *x0 = tern_in(g, n, 0);
     const tern_attr *a = tern_node_attr(n, "axis");
-    if (!a || a->type != TERN_ATTR_INT) return tern_errf(err, TERN_ERR_SHAPE, "axis is required");
+    int concat1 = g->opset > 0 && g->opset < 4; /* Concat-1: axis optional, default 1 */
+    if (a ? a->type != TERN_ATTR_INT : !concat1)
+        return tern_errf(err, TERN_ERR_SHAPE, "axis is required (an int)");
     axis_params *p = alloc_params(g, sizeof *p, err);
     if (!p) return TERN_ERR_NOMEM;
-    if ((st = tern_norm_axis(a->i, x0->rank, &p->axis, err)) != TERN_OK) return st;
+    if ((st = tern_norm_axis(a ? a->i : 1, x0->rank, &p->axis, err)) != TERN_OK) return st;
     int64_t dims[TERN_MAX_RANK];
     memcpy(dims, x0->dims, sizeof dims);
     dims[p->axis] = 0;
@@ -167,9 +169,8 @@ static tern_status run_gather(const tern_graph *g, const tern_node *n, const voi
                               void *const *out, tern_err *err) {
     const axis_params *p = n->params;
     const tern_tensor *x = tern_in(g, n, 0), *idx = tern_in(g, n, 1);
-    int64_t outer = 1, inner = 1;
-    for (int a = 0; a < p->axis; a++) outer *= x->dims[a];
-    for (int a = p->axis + 1; a < x->rank; a++) inner *= x->dims[a];
+    int64_t outer = tern_dims_prod(x->dims, 0, p->axis);
+    int64_t inner = tern_dims_prod(x->dims, p->axis + 1, x->rank);
     int64_t dim = x->dims[p->axis];
     int64_t bad = tern_ref_gather(tern_dtype_size(x->dtype), outer, dim, inner, in[0], in[1],
                                   idx->dtype == TERN_INT64, tern_tensor_numel(idx), out[0]);
