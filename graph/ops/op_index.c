@@ -167,10 +167,9 @@ static tern_status run_nd(const tern_graph *g, const tern_node *n, const void *c
     const tern_tensor *x = tern_in(g, n, 0), *idx = tern_in(g, n, 1);
     size_t esz = tern_dtype_size(x->dtype);
     int k = (int)p->k;
-    int64_t slice = 1, batches = 1, tuples = 1;
-    for (int a = p->b + k; a < x->rank; a++) slice *= x->dims[a];
-    for (int a = 0; a < p->b; a++) batches *= x->dims[a];
-    for (int a = p->b; a < idx->rank - 1; a++) tuples *= idx->dims[a];
+    int64_t slice = tern_dims_prod(x->dims, p->b + k, x->rank);
+    int64_t batches = tern_dims_prod(x->dims, 0, p->b);
+    int64_t tuples = tern_dims_prod(idx->dims, p->b, idx->rank - 1);
     int64_t bad;
     if (strcmp(n->op_type, "ScatterND") == 0) {
         tern_copy_view(out[0], in[0], tern_tensor_bytes(x));
@@ -209,9 +208,9 @@ static tern_status run_trilu(const tern_graph *g, const tern_node *n, const void
     (void)err;
     const index_params *p = n->params;
     const tern_tensor *x = tern_in(g, n, 0);
-    int64_t k = 0, rows = x->dims[x->rank - 2], cols = x->dims[x->rank - 1], mats = 1;
+    int64_t k = 0, rows = x->dims[x->rank - 2], cols = x->dims[x->rank - 1];
+    int64_t mats = tern_dims_prod(x->dims, 0, x->rank - 2);
     if (tern_in(g, n, 1)) memcpy(&k, in[1], 8); /* in[i] exists only for i < n_inputs */
-    for (int a = 0; a < x->rank - 2; a++) mats *= x->dims[a];
     tern_ref_trilu(tern_dtype_size(x->dtype), mats, rows, cols, p->flag_a, k, in[0], out[0]);
     return TERN_OK;
 }
@@ -258,9 +257,8 @@ static tern_status run_cumsum(const tern_graph *g, const tern_node *n, const voi
     int axis = 0;
     tern_status st = cumsum_axis(tern_in(g, n, 1), in[1], x->rank, &axis, 0, err);
     if (st != TERN_OK) return st;
-    int64_t outer = 1, inner = 1;
-    for (int a = 0; a < axis; a++) outer *= x->dims[a];
-    for (int a = axis + 1; a < x->rank; a++) inner *= x->dims[a];
+    int64_t outer = tern_dims_prod(x->dims, 0, axis);
+    int64_t inner = tern_dims_prod(x->dims, axis + 1, x->rank);
     tern_ref_cumsum(x->dtype == TERN_FLOAT || x->dtype == TERN_DOUBLE, tern_dtype_size(x->dtype), outer, x->dims[axis], inner,
                     p->flag_a, p->flag_b, in[0], out[0]);
     return TERN_OK;
@@ -309,9 +307,8 @@ static tern_status run_onehot(const tern_graph *g, const tern_node *n, const voi
     (void)err;
     const index_params *p = n->params;
     const tern_tensor *idx = tern_in(g, n, 0), *o = tern_out(g, n, 0);
-    int64_t outer = 1, inner = 1;
-    for (int a = 0; a < p->axis; a++) outer *= idx->dims[a];
-    for (int a = p->axis; a < idx->rank; a++) inner *= idx->dims[a];
+    int64_t outer = tern_dims_prod(idx->dims, 0, p->axis);
+    int64_t inner = tern_dims_prod(idx->dims, p->axis, idx->rank);
     size_t esz = tern_dtype_size(o->dtype);
     int kind = idx->dtype == TERN_INT64 ? TERN_IDX_I64
                : idx->dtype == TERN_INT32 ? TERN_IDX_I32
@@ -360,9 +357,8 @@ static tern_status run_topk(const tern_graph *g, const tern_node *n, const void 
     (void)err;
     const index_params *p = n->params;
     const tern_tensor *x = tern_in(g, n, 0);
-    int64_t outer = 1, inner = 1;
-    for (int a = 0; a < p->axis; a++) outer *= x->dims[a];
-    for (int a = p->axis + 1; a < x->rank; a++) inner *= x->dims[a];
+    int64_t outer = tern_dims_prod(x->dims, 0, p->axis);
+    int64_t inner = tern_dims_prod(x->dims, p->axis + 1, x->rank);
     if (x->dtype == TERN_FLOAT)
         tern_ref_topk_f32(outer, x->dims[p->axis], inner, p->k, p->flag_a, in[0], out[0], out[1]);
     else

@@ -8,7 +8,7 @@
 
 typedef struct pool_params {
     tern_conv_geom geom;
-    int count_include_pad;
+    int is_max, count_include_pad;
 } pool_params;
 
 /* MaxPool also takes 8-bit integers (allow_int8). */
@@ -55,6 +55,7 @@ static tern_status window_pool_infer(tern_graph *g, tern_node *n, int is_max, te
         return tern_errf(err, TERN_ERR_SHAPE, "count_include_pad must be 0 or 1, is %lld",
                          (long long)cip);
     p->count_include_pad = (int)cip;
+    p->is_max = is_max;
     int64_t dims[2 + TERN_CONV_SP];
     tern_window_out_dims(&p->geom, x->rank, x->dims[1], dims);
     tern_set_out(g, n, 0, x->dtype, x->rank, dims);
@@ -77,29 +78,23 @@ static tern_status avgpool_infer(tern_graph *g, tern_node *n, tern_err *err) {
     return window_pool_infer(g, n, 0, err);
 }
 
-static tern_status maxpool_run(const tern_graph *g, const tern_node *n, const void *const *in,
-                               void *const *out, tern_err *err) {
+/* MaxPool (float32, int8, uint8) and AveragePool (float32). */
+static tern_status window_pool_run(const tern_graph *g, const tern_node *n,
+                                   const void *const *in, void *const *out, tern_err *err) {
     (void)err;
     const pool_params *p = n->params;
     int64_t xs[5], ys[5];
     tern_strides_ncdhw(tern_in(g, n, 0), xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
+    if (!p->is_max) {
+        tern_avgpool_f32(&p->geom, p->count_include_pad, in[0], xs, out[0], ys);
+        return TERN_OK;
+    }
     switch (tern_in(g, n, 0)->dtype) {
     case TERN_UINT8: tern_maxpool_u8(&p->geom, in[0], xs, out[0], ys); break;
     case TERN_INT8: tern_maxpool_s8(&p->geom, in[0], xs, out[0], ys); break;
     default: tern_maxpool_f32(&p->geom, in[0], xs, out[0], ys); break;
     }
-    return TERN_OK;
-}
-
-static tern_status avgpool_run(const tern_graph *g, const tern_node *n, const void *const *in,
-                               void *const *out, tern_err *err) {
-    (void)err;
-    const pool_params *p = n->params;
-    int64_t xs[5], ys[5];
-    tern_strides_ncdhw(tern_in(g, n, 0), xs);
-    tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    tern_avgpool_f32(&p->geom, p->count_include_pad, in[0], xs, out[0], ys);
     return TERN_OK;
 }
 
@@ -139,9 +134,10 @@ static tern_status gmp_run(const tern_graph *g, const tern_node *n, const void *
     return global_pool_run(g, n, in, out, 1);
 }
 
-const tern_op tern_op_MaxPool = {"MaxPool", "", TERN_OP_LAYOUT_NATIVE, maxpool_infer, maxpool_run};
+const tern_op tern_op_MaxPool = {"MaxPool", "", TERN_OP_LAYOUT_NATIVE, maxpool_infer,
+                                 window_pool_run};
 const tern_op tern_op_AveragePool = {"AveragePool", "", TERN_OP_LAYOUT_NATIVE, avgpool_infer,
-                                     avgpool_run};
+                                     window_pool_run};
 const tern_op tern_op_GlobalAveragePool = {"GlobalAveragePool", "", TERN_OP_LAYOUT_NATIVE,
                                            global_pool_infer, gap_run};
 const tern_op tern_op_GlobalMaxPool = {"GlobalMaxPool", "", TERN_OP_LAYOUT_NATIVE,

@@ -167,9 +167,8 @@ static tern_status run_arg(const tern_graph *g, const tern_node *n, const void *
     (void)err;
     const arg_params *p = n->params;
     const tern_tensor *x = tern_in(g, n, 0);
-    int64_t outer = 1, inner = 1;
-    for (int a = 0; a < p->axis; a++) outer *= x->dims[a];
-    for (int a = p->axis + 1; a < x->rank; a++) inner *= x->dims[a];
+    int64_t outer = tern_dims_prod(x->dims, 0, p->axis);
+    int64_t inner = tern_dims_prod(x->dims, p->axis + 1, x->rank);
     if (x->dtype == TERN_FLOAT)
         tern_ref_arg_f32(p->is_min, p->select_last, outer, x->dims[p->axis], inner, in[0], out[0]);
     else

@@ -100,3 +100,9 @@ int tern_mul_dims(int64_t a, int64_t b, int64_t *out) {
     *out = a * b;
     return 1;
 }
+
+int64_t tern_dims_prod(const int64_t *dims, int from, int to) {
+    int64_t p = 1;
+    for (int a = from; a < to; a++) p *= dims[a];
+    return p;
+}

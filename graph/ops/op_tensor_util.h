@@ -34,6 +34,10 @@ int tern_is_numeric(tern_dtype dt); /* float32, int32, int64 */
  * uint8, float16, float64) */
 int tern_is_binary_dtype(tern_dtype dt);
 
+/* Product of dims[from..to): the outer/inner counts of an axis view.
+ * Never overflows for a tensor that passed tern_need_static. */
+int64_t tern_dims_prod(const int64_t *dims, int from, int to);
+
 /* *out = a * b for dims a, b >= 0; 0 (and *out untouched) if that
  * overflows int64. Shape products must use it wherever a zero dim or a
  * product of two operands' dims can exceed what either tensor holds. */
