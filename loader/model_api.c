@@ -1,13 +1,12 @@
 /* Public model functions (include/tern.h): load from a file or a buffer,
  * free, read the error. A failed load still hands back a model object that
  * carries the message, so callers have one way to get at errors. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "graph/model.h"
+#include "loader/file_io.h"
 #include "loader/onnx.h"
 
 static tern_model *new_model(void) {
@@ -47,46 +46,6 @@ tern_status tern_model_load_buffer(const void *data, size_t size, const char *ba
     return finish(m, st, &err, out);
 }
 
-static tern_status io_error(tern_err *err, const char *what, const char *path) {
-    char why[128] = "unknown error";
-    if (errno && strerror_r(errno, why, sizeof why) != 0)
-        snprintf(why, sizeof why, "errno %d", errno);
-    return tern_errf(err, TERN_ERR_IO, "cannot %s '%s': %s", what, path, why);
-}
-
-/* Read a whole regular file into a malloc'ed buffer. */
-static tern_status read_file(const char *path, unsigned char **buf, size_t *len, tern_err *err) {
-    *buf = NULL;
-    *len = 0;
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return io_error(err, "open", path);
-    struct stat sb;
-    tern_status st = TERN_OK;
-    if (fstat(fileno(f), &sb) != 0) {
-        st = io_error(err, "stat", path);
-    } else if (!S_ISREG(sb.st_mode)) {
-        st = tern_errf(err, TERN_ERR_IO, "cannot read '%s': not a regular file", path);
-    } else if ((unsigned long long)sb.st_size > (unsigned long long)(SIZE_MAX - 1)) {
-        st = tern_errf(err, TERN_ERR_IO, "cannot read '%s': file too large", path);
-    } else {
-        size_t n = (size_t)sb.st_size;
-        *buf = malloc(n ? n : 1);
-        if (!*buf)
-            st = tern_errf(err, TERN_ERR_NOMEM, "out of memory reading '%s' (%zu bytes)", path, n);
-        else if (fread(*buf, 1, n, f) != n)
-            st = io_error(err, "read", path);
-        else
-            *len = n;
-    }
-    fclose(f);
-    if (st) {
-        free(*buf);
-        *buf = NULL;
-    }
-    return st;
-}
-
 /* The folder part of path: "a/b/m.onnx" -> "a/b", "m.onnx" -> ".". */
 static char *dir_of(const char *path) {
     const char *slash = strrchr(path, '/');
@@ -110,9 +69,9 @@ tern_status tern_model_load_file(const char *path, tern_model **out) {
             tern_errf(&err, TERN_ERR_INVALID_ARG, "tern_model_load_file: path is NULL");
         return finish(m, st, &err, out);
     }
-    unsigned char *buf;
+    uint8_t *buf;
     size_t len;
-    tern_status st = read_file(path, &buf, &len, &err);
+    tern_status st = tern_file_read(path, SIZE_MAX, &buf, &len, &err);
     char *dir = st ? NULL : dir_of(path);
     if (!st && !dir) st = tern_errf(&err, TERN_ERR_NOMEM, "out of memory");
     if (st) {

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "loader/file_io.h"
 
 static const uint8_t NPY_MAGIC[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -255,54 +256,13 @@ tern_status tern_npy_parse(const uint8_t *buf, size_t len, tern_npy *out, tern_e
     return TERN_OK;
 }
 
-/* Whole file into memory; NULL with err set on failure. */
-static uint8_t *slurp(const char *path, size_t *len, tern_err *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tern_errf(err, TERN_ERR_IO, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        tern_errf(err, TERN_ERR_IO, "not a regular file");
-        return NULL;
-    }
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nb = ncap > cap ? realloc(buf, ncap) : NULL;
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                tern_errf(err, TERN_ERR_NOMEM, "out of memory reading the file");
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        tern_errf(err, TERN_ERR_IO, "read error");
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 tern_status tern_npy_read_file(const char *path, tern_npy *out, tern_err *err) {
     memset(out, 0, sizeof *out);
-    size_t len = 0;
-    uint8_t *buf = slurp(path, &len, err);
-    tern_status st = buf ? tern_npy_parse(buf, len, out, err) : TERN_ERR_IO;
+    uint8_t *buf;
+    size_t len;
+    tern_status st = tern_file_read(path, SIZE_MAX, &buf, &len, err);
+    if (st) return st;
+    st = tern_npy_parse(buf, len, out, err);
     free(buf);
     if (st) tern_err_prefix(err, "%s", path);
     return st;
@@ -382,14 +342,14 @@ tern_status tern_npy_write_file(const char *path, tern_dtype dt, int rank, const
         tern_err_prefix(err, "%s", path);
         return st;
     }
+    errno = 0;
     FILE *f = fopen(path, "wb");
     if (!f) {
         free(buf);
-        return tern_errf(err, TERN_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+        return tern_file_errno(err, "create", path);
     }
     size_t put = fwrite(buf, 1, len, f);
     int bad = fclose(f) != 0 || put != len;
     free(buf);
-    if (bad) return tern_errf(err, TERN_ERR_IO, "%s: write failed", path);
-    return TERN_OK;
+    return bad ? tern_file_errno(err, "write", path) : TERN_OK;
 }

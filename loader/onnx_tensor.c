@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "loader/file_io.h"
 #include "loader/onnx_priv.h"
 
 /* TensorProto field numbers */
@@ -63,16 +64,14 @@ static tern_status scan_field(onnx_ctx *c, tern_pb *r, uint32_t f, int w, size_t
 }
 
 static tern_status scan_tensor(onnx_ctx *c, const tern_pb *msg, tensor_scan *s) {
+    tern_status st;
+    uint32_t f;
+    int w;
     memset(s, 0, sizeof *s);
     s->name = "";
     tern_pb r = *msg;
     r.pos = r.start;
-    while (!tern_pb_done(&r)) {
-        size_t at = r.pos;
-        uint32_t f;
-        int w;
-        tern_status st = tern_pb_tag(&r, &f, &w, c->err);
-        if (st) return onnx_wrap(c, st);
+    ONNX_FOR_FIELDS(c, &r, at, f, w) {
         st = scan_field(c, &r, f, w, at, s);
         if (st) return st;
     }
@@ -205,13 +204,11 @@ typedef struct external_ref {
 } external_ref;
 
 static tern_status read_entry(onnx_ctx *c, tern_pb *e, external_ref *x) {
+    tern_status st;
+    uint32_t f;
+    int w;
     const char *key = NULL, *value = "";
-    while (!tern_pb_done(e)) {
-        size_t at = e->pos;
-        uint32_t f;
-        int w;
-        tern_status st = tern_pb_tag(e, &f, &w, c->err);
-        if (st) return onnx_wrap(c, st);
+    ONNX_FOR_FIELDS(c, e, at, f, w) {
         if (f == 1)
             st = onnx_read_string(c, e, w, "key", at, &key);
         else if (f == 2)
@@ -231,16 +228,14 @@ static tern_status read_entry(onnx_ctx *c, tern_pb *e, external_ref *x) {
 }
 
 static tern_status read_external_refs(onnx_ctx *c, const tern_pb *msg, external_ref *x) {
+    tern_status st;
+    uint32_t f;
+    int w;
     memset(x, 0, sizeof *x);
     tern_pb r = *msg;
     r.pos = r.start;
     int i = 0;
-    while (!tern_pb_done(&r)) {
-        size_t at = r.pos;
-        uint32_t f;
-        int w;
-        tern_status st = tern_pb_tag(&r, &f, &w, c->err);
-        if (st) return onnx_wrap(c, st);
+    ONNX_FOR_FIELDS(c, &r, at, f, w) {
         if (f != F_EXTERNAL_DATA) {
             st = onnx_wrap(c, tern_pb_skip(&r, w, c->err));
             if (st) return st;
@@ -286,10 +281,9 @@ static int safe_location(const char *p) {
 }
 
 static tern_status io_fail(onnx_ctx *c, size_t at, const char *what, const char *path) {
-    char why[128] = "unknown error";
-    if (errno && strerror_r(errno, why, sizeof why) != 0)
-        snprintf(why, sizeof why, "errno %d", errno);
-    return onnx_fail(c, at, TERN_ERR_IO, "external data: cannot %s '%s': %s", what, path, why);
+    char why[128];
+    return onnx_fail(c, at, TERN_ERR_IO, "external data: cannot %s '%s': %s", what, path,
+                     tern_errno_text(errno, why, sizeof why));
 }
 
 /* Read bytes [offset, offset+bytes) of an open file into new pool memory

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "loader/file_io.h"
 
 typedef struct {
     const uint8_t *b;
@@ -126,42 +127,15 @@ tern_status tern_pnm_parse(const uint8_t *buf, size_t len, tern_pnm *out, tern_e
     return TERN_OK;
 }
 
-/* The whole file; only regular files of a plausible size (a header of at
- * most 64 KiB beyond the largest raster) are read. */
-static uint8_t *read_all(FILE *f, size_t *len, tern_err *err) {
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        tern_errf(err, TERN_ERR_IO, "not a regular file");
-        return NULL;
-    }
-    if (sb.st_size < 0 || (uint64_t)sb.st_size > TERN_PNM_MAX_BYTES + 65536u) {
-        tern_errf(err, TERN_ERR_UNSUPPORTED, "pnm: file too large (%lld bytes)",
-                  (long long)sb.st_size);
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    uint8_t *buf = malloc(n + 1);
-    if (!buf) {
-        tern_errf(err, TERN_ERR_NOMEM, "out of memory reading the file");
-        return NULL;
-    }
-    if (fread(buf, 1, n, f) != n) {
-        free(buf);
-        tern_errf(err, TERN_ERR_IO, "read error");
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
+/* Only files of a plausible size (a header of at most 64 KiB beyond the
+ * largest raster) are read. */
 tern_status tern_pnm_read_file(const char *path, tern_pnm *out, tern_err *err) {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) return tern_errf(err, TERN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t len = 0;
-    uint8_t *buf = read_all(f, &len, err);
-    fclose(f);
-    tern_status st = buf ? tern_pnm_parse(buf, len, out, err) : TERN_ERR_IO;
+    uint8_t *buf;
+    size_t len;
+    tern_status st = tern_file_read(path, TERN_PNM_MAX_BYTES + 65536u, &buf, &len, err);
+    if (st) return st;
+    st = tern_pnm_parse(buf, len, out, err);
     free(buf);
     if (st) tern_err_prefix(err, "%s", path);
     return st;
@@ -171,14 +145,15 @@ tern_status tern_pnm_write_file(const char *path, const tern_pnm *img, tern_err 
     if (!img || !img->data || (img->channels != 1 && img->channels != 3) || img->width < 1 ||
         img->height < 1 || img->width > TERN_PNM_MAX_SIDE || img->height > TERN_PNM_MAX_SIDE)
         return tern_errf(err, TERN_ERR_INVALID_ARG, "pnm: bad image to write");
+    errno = 0;
     FILE *f = fopen(path, "wb");
-    if (!f) return tern_errf(err, TERN_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    if (!f) return tern_file_errno(err, "create", path);
     size_t bytes = (size_t)img->width * (size_t)img->height * (size_t)img->channels;
     int ok = fprintf(f, "P%c\n%d %d\n255\n", img->channels == 3 ? '6' : '5', img->width,
                      img->height) > 0;
     ok = ok && fwrite(img->data, 1, bytes, f) == bytes;
     ok = (fclose(f) == 0) && ok;
-    return ok ? TERN_OK : tern_errf(err, TERN_ERR_IO, "%s: write failed", path);
+    return ok ? TERN_OK : tern_file_errno(err, "write", path);
 }
 
 void tern_pnm_free(tern_pnm *img) {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "loader/npy.h"
 #include "loader/pnm.h"
@@ -227,6 +229,15 @@ static void npy_files(th_ctx *t) {
     tern_pnm img;
     th_check(t, tern_pnm_read_file("tests", &img, &err) == TERN_ERR_IO, "pnm directory is an error",
              "got '%s'", err.msg);
+    /* a sparse file past the PNM limit: refused from its size, nothing read */
+    const char *big = "build/test_pnm_big.ppm";
+    FILE *f = fopen(big, "wb");
+    int made = f && fclose(f) == 0 && truncate(big, (off_t)(TERN_PNM_MAX_BYTES + 65537)) == 0;
+    th_check(t,
+             made && tern_pnm_read_file(big, &img, &err) == TERN_ERR_IO && strstr(err.msg, big) &&
+                 strstr(err.msg, "more than"),
+             "pnm file over the size limit", "got '%s'", err.msg);
+    remove(big);
     char buf[512];
     const char *ref = th_shared_path(t, "refs/mobilenet_v2_fp32/input.npy", buf, sizeof buf,
                                      "npy shared reference input");
