@@ -1471,6 +1471,13 @@ static void test_clip_min_above_max(th_ctx *t) {
              "got %g %g %g, want 1 1 1", (double)ys[0], (double)ys[1], (double)ys[2]);
     int_act_one(t, "Clip", TERN_INT32, 1, 500, 1, -500, 0, 0);
     int_act_one(t, "Clip", TERN_INT8, 1, 10, 1, -10, 1, 1);
+    /* before opset 11 the bounds are attributes: a min input would be
+     * silently ignored, so it is refused */
+    tcase c;
+    tc_init(&c, 6);
+    int ins[2] = {tc_tensor(&c, "x", 4, d4, NULL), tc_tensor(&c, "lo", 0, one, &lo)};
+    tc_node(&c, "Clip", ins, 2, 1);
+    expect_error(t, &c, "Clip opset 6 refuses a min input", TERN_ERR_SHAPE, "inputs");
 }
 
 /* MatMul's output (and its batch strides) must not overflow int64 in
@@ -1519,6 +1526,33 @@ static void test_empty_but_huge(th_ctx *t) {
         snprintf(name, sizeof name, "%s refuses an empty input whose dims overflow", ops[i]);
         expect_error(t, &c, name, TERN_ERR_SHAPE, "too large");
     }
+}
+
+/* Window attributes from a hostile model: each beyond TERN_WINDOW_MAX is
+ * refused before any arithmetic with it (kernel 2^40 from W or from
+ * kernel_shape, stride/pad/dilation 2^40). */
+static void test_window_huge(th_ctx *t) {
+    static const int64_t x3[3] = {1, 1, 8}, wk[3] = {1, 1, (int64_t)1 << 40}, w3[3] = {1, 1, 3};
+    const int64_t big = (int64_t)1 << 40, bigs[2] = {big, big};
+    static const char *const attrs[] = {"strides", "pads", "dilations", "kernel_shape"};
+    tcase c;
+    conv_node(&c, 3, x3, 3, wk);
+    expect_error(t, &c, "Conv rejects a W kernel of 2^40", TERN_ERR_SHAPE, "kernel size");
+    for (int op = 0; op < 2; op++)
+        for (int a = 0; a < 4; a++) {
+            if (op == 0) {
+                conv_node(&c, 3, x3, 3, w3);
+            } else {
+                tc_init(&c, 17);
+                int in0 = tc_tensor(&c, "x", 3, x3, NULL);
+                tc_node(&c, "MaxPool", &in0, 1, 1);
+                if (a != 3) tc_ints(&c, "kernel_shape", w3 + 2, 1);
+            }
+            tc_ints(&c, attrs[a], bigs, a == 1 ? 2 : 1);
+            char name[80];
+            snprintf(name, sizeof name, "%s rejects %s of 2^40", op ? "MaxPool" : "Conv", attrs[a]);
+            expect_error(t, &c, name, TERN_ERR_SHAPE, a == 3 && op == 0 ? "kernel_shape" : attrs[a]);
+        }
 }
 
 /* ---- random attributes: infer never crashes, and what it accepts runs -------- */
@@ -1620,4 +1654,5 @@ TH_SUITE(suite_kernels_nn) {
     test_clip_min_above_max(t);
     test_matmul_huge(t);
     test_empty_but_huge(t);
+    test_window_huge(t);
 }

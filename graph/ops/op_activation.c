@@ -113,7 +113,8 @@ static tern_status act_of_node(const tern_graph *g, const tern_node *n, act_para
 
 static tern_status act_infer(tern_graph *g, tern_node *n, tern_err *err) {
     int clip = strcmp(n->op_type, "Clip") == 0, relu = strcmp(n->op_type, "Relu") == 0;
-    tern_status st = tern_check_arity(g, n, 1, clip ? 3 : 1, 1, 1, err);
+    int clip_inputs = clip && tern_graph_opset(g) >= 11; /* min/max inputs since Clip-11 */
+    tern_status st = tern_check_arity(g, n, 1, clip_inputs ? 3 : 1, 1, 1, err);
     if (st) return st;
     const tern_tensor *x = tern_in(g, n, 0);
     int is_int = (clip || relu) && tern_clip_int_supports(x->dtype);
