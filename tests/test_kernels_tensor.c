@@ -2984,6 +2984,27 @@ static void test_hostile_shapes(th_ctx *t) {
         expect_fail(t, &c, TERN_ERR_SHAPE, "invalid", "Resize not_smaller to 2^67 elements");
         tc_free(&c);
     }
+    {
+        /* an empty result with huge other dims: its strides overflow */
+        int64_t one = 1, three = 3, shape[3] = {0, big, big};
+        tc_init(&c, 13);
+        int ins[2] = {tc_t(&c, TERN_FLOAT, 1, &one, NULL), tc_t(&c, TERN_INT64, 1, &three, shape)};
+        tc_node(&c, "Expand", ins, 2, 1);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "Expand to [0, 2^40, 2^40]");
+        tc_free(&c);
+        tc_init(&c, 13);
+        ins[0] = tc_t(&c, TERN_INT64, 1, &three, shape);
+        tc_node(&c, "ConstantOfShape", ins, 1, 1);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "ConstantOfShape [0, 2^40, 2^40]");
+        tc_free(&c);
+        int64_t zero = 0;
+        tc_init(&c, 13);
+        ins[0] = tc_t(&c, TERN_FLOAT, 1, &zero, NULL);
+        ins[1] = tc_t(&c, TERN_INT64, 1, &three, shape);
+        tc_node(&c, "Reshape", ins, 2, 1);
+        expect_fail(t, &c, TERN_ERR_SHAPE, "too large", "Reshape [0] to [0, 2^40, 2^40]");
+        tc_free(&c);
+    }
 }
 
 TH_SUITE(suite_kernels_tensor) {

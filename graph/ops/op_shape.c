@@ -80,7 +80,7 @@ static tern_status infer_reshape(tern_graph *g, tern_node *n, tern_err *err) {
     int allowzero = tern_attr_int(n, "allowzero", 0) != 0;
     if ((st = reshape_dims(x, shape, r, allowzero, dims, err)) != TERN_OK) return st;
     tern_set_out(g, n, 0, x->dtype, r, dims);
-    return TERN_OK;
+    return tern_check_out(g, n, 0, err); /* an empty result may still have huge dims */
 }
 
 static tern_status infer_flatten(tern_graph *g, tern_node *n, tern_err *err) {

@@ -2,6 +2,16 @@
 
 #include <string.h>
 
+/* An empty tensor passes every element-count check, yet its other dims can
+ * multiply past int64 in any product of a subset of them (strides,
+ * outer/inner counts, Flatten): 1 if the product of the nonzero dims fits. */
+static int dims_fit(const tern_tensor *t) {
+    int64_t prod = 1;
+    for (int k = 0; k < t->rank; k++)
+        if (t->dims[k] != 0 && !tern_mul_dims(prod, t->dims[k], &prod)) return 0;
+    return 1;
+}
+
 tern_status tern_need_static(const tern_graph *g, const tern_node *n, int i, tern_err *err) {
     const tern_tensor *t = tern_in(g, n, i);
     if (!t) return tern_errf(err, TERN_ERR_SHAPE, "input %d is missing", i);
@@ -10,22 +20,18 @@ tern_status tern_need_static(const tern_graph *g, const tern_node *n, int i, ter
             return tern_errf(err, TERN_ERR_UNSUPPORTED,
                              "input %d ('%s') has an unknown dim %d (tern needs static shapes)", i,
                              t->name, k);
-    /* An empty tensor passes every element-count check, yet its other dims
-     * can multiply past int64 in any product of a subset of them (strides,
-     * outer/inner counts, Flatten): refuse that here, once for every op. */
-    int64_t prod = 1;
-    for (int k = 0; k < t->rank; k++)
-        if (t->dims[k] != 0 && !tern_mul_dims(prod, t->dims[k], &prod))
-            return tern_errf(err, TERN_ERR_SHAPE,
-                             "input %d ('%s') is too large: its nonzero dims multiply past 2^63",
-                             i, t->name);
+    if (!dims_fit(t))
+        return tern_errf(err, TERN_ERR_SHAPE,
+                         "input %d ('%s') is too large: its nonzero dims multiply past 2^63", i,
+                         t->name);
     return TERN_OK;
 }
 
 tern_status tern_check_out(const tern_graph *g, const tern_node *n, int i, tern_err *err) {
     const tern_tensor *t = tern_out(g, n, i);
     if (!t) return TERN_OK;
-    if (tern_tensor_numel(t) < 0 || (tern_tensor_numel(t) > 0 && tern_tensor_bytes(t) == 0))
+    if (tern_tensor_numel(t) < 0 || (tern_tensor_numel(t) > 0 && tern_tensor_bytes(t) == 0) ||
+        !dims_fit(t))
         return tern_errf(err, TERN_ERR_SHAPE, "output %d ('%s') would be too large", i, t->name);
     return TERN_OK;
 }

@@ -10,7 +10,8 @@
  * nonzero dims fits int64 (so does any product of a subset of its dims). */
 tern_status tern_need_static(const tern_graph *g, const tern_node *n, int i, tern_err *err);
 
-/* Error unless output i has a computable element count and byte size. */
+/* Error unless output i has a computable element count and byte size, and
+ * the product of its nonzero dims fits int64 (see tern_need_static). */
 tern_status tern_check_out(const tern_graph *g, const tern_node *n, int i, tern_err *err);
 
 /* Element strides of t seen through a broadcast to rank dims (aligned on
