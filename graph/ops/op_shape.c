@@ -99,15 +99,24 @@ static tern_status infer_flatten(tern_graph *g, tern_node *n, tern_err *err) {
     return TERN_OK;
 }
 
-static tern_status infer_squeeze(tern_graph *g, tern_node *n, tern_err *err) {
+/* The node checks and axes Squeeze and Unsqueeze share: the axes are an
+ * attribute before opset 13, an optional constant input since. */
+static tern_status squeeze_axes(const tern_graph *g, const tern_node *n, int64_t *axes,
+                                int *count, tern_err *err) {
+    int present;
     tern_status st = tern_check_arity(g, n, 1, 2, 1, 1, err);
-    if (st != TERN_OK) return st;
-    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
-    const tern_tensor *x = tern_in(g, n, 0);
+    if (st == TERN_OK) st = tern_need_static(g, n, 0, err);
+    if (st == TERN_OK)
+        st = tern_read_axes(g, n, "axes", 1, 13, axes, TERN_MAX_RANK, count, &present, err);
+    return st;
+}
+
+static tern_status infer_squeeze(tern_graph *g, tern_node *n, tern_err *err) {
     int64_t axes[TERN_MAX_RANK];
-    int count, present, mask[TERN_MAX_RANK];
-    st = tern_read_axes(g, n, "axes", 1, 13, axes, TERN_MAX_RANK, &count, &present, err);
+    int count, mask[TERN_MAX_RANK];
+    tern_status st = squeeze_axes(g, n, axes, &count, err);
     if (st != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
     if ((st = tern_axes_mask(axes, count, x->rank, mask, err)) != TERN_OK) return st;
     int64_t dims[TERN_MAX_RANK];
     int r = 0;
@@ -125,14 +134,11 @@ static tern_status infer_squeeze(tern_graph *g, tern_node *n, tern_err *err) {
 }
 
 static tern_status infer_unsqueeze(tern_graph *g, tern_node *n, tern_err *err) {
-    tern_status st = tern_check_arity(g, n, 1, 2, 1, 1, err);
-    if (st != TERN_OK) return st;
-    if ((st = tern_need_static(g, n, 0, err)) != TERN_OK) return st;
-    const tern_tensor *x = tern_in(g, n, 0);
     int64_t axes[TERN_MAX_RANK];
-    int count, present, mask[TERN_MAX_RANK];
-    st = tern_read_axes(g, n, "axes", 1, 13, axes, TERN_MAX_RANK, &count, &present, err);
+    int count, mask[TERN_MAX_RANK];
+    tern_status st = squeeze_axes(g, n, axes, &count, err);
     if (st != TERN_OK) return st;
+    const tern_tensor *x = tern_in(g, n, 0);
     if (count == 0) return tern_errf(err, TERN_ERR_SHAPE, "axes are required");
     int r = x->rank + count;
     if (r > TERN_MAX_RANK)
