@@ -379,12 +379,11 @@ static tern_status check_dtype(onnx_ctx *c, const tensor_scan *s, size_t at) {
     return TERN_OK;
 }
 
-/* Copy the data in, from wherever the file keeps it. */
-static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan *s, tern_tensor *t,
-                             size_t bytes) {
-    size_t numel = bytes / tern_dtype_size(t->dtype), typed = 0;
-    tern_status st = count_typed(c, msg, t->dtype, &typed);
-    if (st) return st;
+/* Exactly one place holds the data (none for an empty tensor), and it
+ * holds as much as the shape says. */
+static tern_status check_sources(onnx_ctx *c, const tern_pb *msg, const tensor_scan *s,
+                                 tern_dtype dt, size_t bytes, size_t typed) {
+    size_t numel = bytes / tern_dtype_size(dt);
     int sources = (s->location == 1) + s->has_raw + (typed > 0);
     if (sources > 1)
         return onnx_fail(
@@ -393,13 +392,23 @@ static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan 
     if (s->has_raw && s->raw_len != bytes)
         return onnx_fail(c, s->raw_at, TERN_ERR_PARSE,
                          "raw_data has %zu bytes, %s tensor of %zu elements needs %zu", s->raw_len,
-                         onnx_dtype_name(t->dtype), numel, bytes);
-    if (sources == 0 && bytes && s->location != 1)
+                         onnx_dtype_name(dt), numel, bytes);
+    if (sources == 0 && bytes)
         return onnx_fail(c, msg->start, TERN_ERR_PARSE, "tensor of %zu elements has no data",
                          numel);
     if (typed && typed != numel)
         return onnx_fail(c, msg->start, TERN_ERR_PARSE, "%s has %zu values, the shape needs %zu",
-                         field_for(t->dtype)->name, typed, numel);
+                         field_for(dt)->name, typed, numel);
+    return TERN_OK;
+}
+
+/* Copy the data in, from wherever the file keeps it. */
+static tern_status load_data(onnx_ctx *c, const tern_pb *msg, const tensor_scan *s, tern_tensor *t,
+                             size_t bytes) {
+    size_t numel = bytes / tern_dtype_size(t->dtype), typed = 0;
+    tern_status st = count_typed(c, msg, t->dtype, &typed);
+    if (!st) st = check_sources(c, msg, s, t->dtype, bytes, typed);
+    if (st) return st;
     /* every size is now checked against bytes that exist (external: in
      * read_span), so the allocation is bounded by the input */
     void *data = NULL;

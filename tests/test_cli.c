@@ -153,6 +153,25 @@ static void preprocess_flags(cli_env *e) {
     expect_error(e, "cli preprocess torchvision of a 1x65535 image", "too large", args);
 }
 
+/* Output that cannot be written (a full disk: /dev/full) is an error with
+ * status 2, not a silent exit 0 with the results lost. */
+static void stdout_full(cli_env *e) {
+    if (access("/dev/full", W_OK) != 0) {
+        th_skip(e->t, "cli stdout on a full disk", "/dev/full is absent");
+        return;
+    }
+    static const char *const cmds[] = {"--help", "info tools/demo/digits.onnx",
+                                       "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm"};
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+        char cmd[2048], name[128];
+        snprintf(cmd, sizeof cmd, "'%s' %s >/dev/full 2>'%s'", e->t->cli, cmds[k], e->err);
+        int st = system(cmd);
+        int code = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+        snprintf(name, sizeof name, "cli stdout on a full disk (%s)", cmds[k]);
+        th_check(e->t, code == 2 && one_error_line(e), name, "exit %d", code);
+    }
+}
+
 /* Every case of tests/data/prep/cases.txt, compared element for element. */
 static void preprocess_refs(cli_env *e) {
     FILE *f = fopen("tests/data/prep/cases.txt", "r");
@@ -645,6 +664,7 @@ TH_SUITE(suite_cli) {
     snprintf(e.err, sizeof e.err, "%s/stderr.txt", e.dir);
     usage_and_arguments(&e);
     preprocess_flags(&e);
+    stdout_full(&e);
     preprocess_refs(&e);
     tensor_errors(&e);
     tensor_runs(&e);

@@ -48,7 +48,11 @@ int cli_open(const char *path, const tern_session_options *opts, tern_model **m,
     *m = NULL;
     *s = NULL;
     if (tern_model_load_file(path, m) != TERN_OK) {
-        cli_fail("cannot load model: %s (%s)", *m ? tern_model_error(*m) : "out of memory", path);
+        /* the library's message names the file already */
+        if (*m)
+            cli_fail("cannot load model: %s", tern_model_error(*m));
+        else
+            cli_fail("cannot load model: out of memory (%s)", path);
         tern_model_free(*m);
         *m = NULL;
         return CLI_EXIT_ERROR;

@@ -3,6 +3,7 @@
  *   tern run MODEL ...     run on .npy tensors or on images
  *   tern preprocess ...    the float tensor an image preset produces
  * Errors print one line "tern: ..." on stderr and exit with status 2. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ static const char USAGE[] =
     "Common options: --batch N (value of dynamic batch dims), --threads N, --no-fuse\n"
     "(skip fusion passes). Exit status: 0 ok, 2 any error (message on stderr).\n";
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
     if (argc < 2) return cli_fail("missing command: info, run or preprocess (see tern --help)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
@@ -66,4 +67,14 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "preprocess")) return cmd_preprocess(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (try tern --help)", cmd);
+}
+
+int main(int argc, char **argv) {
+    int rc = dispatch(argc, argv);
+    /* results that never reached stdout (a full disk) are lost: that is a
+     * failure, reported once (an earlier error has its line already) */
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0)
+        rc = cli_fail("cannot write to standard output: %s", errno ? strerror(errno) : "error");
+    return rc;
 }
