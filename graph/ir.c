@@ -299,15 +299,22 @@ const char *tern_attr_string(const tern_node *n, const char *name, const char *d
     return a && a->type == TERN_ATTR_STRING ? a->s : dflt;
 }
 
+/* -1 also when the nonzero dims overflow, even if another dim is 0: strides
+ * and partial products of such a tensor would overflow elsewhere. */
 int64_t tern_tensor_numel(const tern_tensor *t) {
     if (t->rank < 0) return -1;
-    int64_t n = 1;
+    int64_t nz = 1;
+    int zero = 0;
     for (int i = 0; i < t->rank; i++) {
         if (t->dims[i] < 0) return -1;
-        if (t->dims[i] != 0 && n > INT64_MAX / t->dims[i]) return -1;
-        n *= t->dims[i];
+        if (t->dims[i] == 0) {
+            zero = 1;
+            continue;
+        }
+        if (nz > INT64_MAX / t->dims[i]) return -1;
+        nz *= t->dims[i];
     }
-    return n;
+    return zero ? 0 : nz;
 }
 
 size_t tern_tensor_bytes(const tern_tensor *t) {

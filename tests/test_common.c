@@ -66,4 +66,15 @@ TH_SUITE(suite_common) {
     int64_t pd[TERN_MAX_RANK];
     tern_tensor_phys_dims(&tt, pd);
     th_check(t, pd[0] == 1 && pd[1] == 5 && pd[2] == 7 && pd[3] == 3, "phys dims NHWC", "wrong");
+
+    /* empty, but the other dims overflow: not a usable shape */
+    tern_tensor big = {0};
+    big.rank = 3;
+    big.dims[0] = 0;
+    big.dims[1] = big.dims[2] = (int64_t)1 << 40;
+    th_check(t, tern_tensor_numel(&big) == -1, "numel rejects [0, 2^40, 2^40]", "got %lld",
+             (long long)tern_tensor_numel(&big));
+    big.dims[1] = 5;
+    th_check(t, tern_tensor_numel(&big) == 0, "numel of [0, 5, 2^40] is 0", "got %lld",
+             (long long)tern_tensor_numel(&big));
 }

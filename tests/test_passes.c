@@ -470,7 +470,8 @@ static void unit_transposes(th_ctx *t) {
 }
 
 /* MatMul [M,K] x const [K,N] + const [N] -> Gemm writing the Add's output;
- * a batched MatMul ([B,M,K]) stays. */
+ * a batched MatMul ([B,M,K]) stays, and so does an Add with broadcast
+ * attributes (before opset 7 it may broadcast along any axis). */
 static void unit_matmul_add(th_ctx *t) {
     const char *name = "unit MatMul+Add -> Gemm";
     gb b;
@@ -486,8 +487,14 @@ static void unit_matmul_add(th_ctx *t) {
     int mi3[2] = {a3t, w}, ai3[2] = {m3, bias};
     gb_node(&b, "MatMul", mi3, 2, &m3, 1);
     gb_node(&b, "Add", ai3, 2, &out3, 1);
+    /* an Add with the pre-opset-7 broadcast attributes stays too */
+    int a6 = gb_in(&b, "a6", 2, ad), m6 = gb_t(&b, "m6", 2, od), out6 = gb_t(&b, "out6", 2, od);
+    int mi6[2] = {a6, w}, ai6[2] = {m6, bias};
+    gb_node(&b, "MatMul", mi6, 2, &m6, 1);
+    gb_attr_i(&b, gb_node(&b, "Add", ai6, 2, &out6, 1), "broadcast", 1);
     gb_out(&b, out);
     gb_out(&b, out3);
+    gb_out(&b, out6);
     tern_pass_report r;
     int have_gemm = tern_op_find("Gemm", "") != NULL;
     if (!have_gemm) {
@@ -495,7 +502,7 @@ static void unit_matmul_add(th_ctx *t) {
     } else if (run_pass(t, &b, tern_pass_matmul_add, &r, name)) {
         const tern_node *gm = first_op(&b.g, "Gemm");
         th_check(t, r.changes == 1 && gm && gm->n_inputs == 3 && gm->outputs[0] == out &&
-                        count_op(&b.g, "MatMul") == 1 && count_op(&b.g, "Add") == 1,
+                        count_op(&b.g, "MatMul") == 2 && count_op(&b.g, "Add") == 2,
                  name, "changes %d detail '%s'", r.changes, r.detail);
     }
     tern_graph_free(&b.g);

@@ -57,6 +57,9 @@ static int match(const tern_graph *g, int i, int *bias) {
     if (add < 0) return -1;
     const tern_node *ad = &g->nodes[add];
     if (!tern_node_is(ad, "Add") || ad->n_inputs != 2 || ad->n_outputs != 1) return -1;
+    /* before opset 7 an Add may broadcast B at any axis (attributes
+     * broadcast/axis), which Gemm's C broadcast cannot express */
+    if (tern_node_attr(ad, "broadcast") || tern_node_attr(ad, "axis")) return -1;
     *bias = bias_of(g, ad, slot, y->dims[1]);
     return *bias >= 0 ? add : -1;
 }
