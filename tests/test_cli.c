@@ -90,6 +90,14 @@ static void usage_and_arguments(cli_env *e) {
     char garbage[700];
     int st = cli_run(e, "--help");
     th_check(e->t, st == 0 && strstr(e->text, "usage: tern"), "cli --help", "exit %d", st);
+    /* every option the commands parse is in the usage text */
+    static const char *const opts[] = {"--input",  "--output",   "--batch",  "--threads",
+                                       "--no-fuse", "--preset",  "--labels", "--top",
+                                       "--passes", "--json",     "--size",   "--channels",
+                                       "--layout", "--pixels"};
+    int missing = 0;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) missing += !strstr(e->text, opts[k]);
+    th_check(e->t, missing == 0, "cli usage lists every option", "%d missing", missing);
     st = cli_run(e, "help");
     th_check(e->t, st == 0 && strstr(e->text, "tern run"), "cli help", "exit %d", st);
     expect_error(e, "cli without arguments", "missing command", "");

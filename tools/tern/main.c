@@ -26,7 +26,8 @@ static const char USAGE[] =
     "    output is stacked along axis 0.\n"
     "    --output OUT.npy          writes output 0 (model with one output)\n"
     "    --output NAME=OUT.npy     writes the output called NAME (repeat per output)\n"
-    "    --output DIR/             writes every output as DIR/NAME.npy\n"
+    "    --output DIR/             writes every output as DIR/NAME.npy (characters other\n"
+    "                              than A-Z a-z 0-9 . _ - in NAME become _)\n"
     "    Without --output, prints each output's name, shape and first values.\n"
     "\n"
     "tern run MODEL IMAGE.ppm|IMAGE.pgm ... [--preset P] [--labels FILE] [--top K]\n"
@@ -53,8 +54,9 @@ static const char USAGE[] =
     "    (default 224x224, 3 channels, nhwc), or with --pixels the uint8 pixels after\n"
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
     "\n"
-    "Common options: --batch N (value of dynamic batch dims), --threads N, --no-fuse\n"
-    "(skip fusion passes). Exit status: 0 ok, 2 any error (message on stderr).\n";
+    "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
+    "of dynamic batch dims; not with images, which run at batch 1).\n"
+    "Exit status: 0 ok, 2 any error (message on stderr).\n";
 
 static int dispatch(int argc, char **argv) {
     if (argc < 2) return cli_fail("missing command: info, run or preprocess (see tern --help)");

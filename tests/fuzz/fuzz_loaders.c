@@ -1,0 +1,98 @@
+/* libFuzzer harness for the loaders: the first byte picks the reader
+ * (ONNX model, standalone TensorProto, .npy, .pnm, or .pnm followed by the
+ * CLI's preprocessing with a preset and an output size from bytes 1-3),
+ * the rest is its input.
+ * Not part of the Makefile (it needs clang); build and run from the repo
+ * root with:
+ *
+ *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. -Iinclude \
+ *       -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_loaders.c loader/[a-z]*.c \
+ *       graph/[a-z]*.c graph/ops/[a-z]*.c graph/passes/[a-z]*.c kernels/ref/[a-z]*.c \
+ *       tools/tern/preprocess.c -lm -lpthread -o build/fuzz_loaders
+ *   mkdir -p build/fuzz_corpus && build/fuzz_loaders build/fuzz_corpus \
+ *       -max_len=65536 -max_total_time=300
+ *
+ * Seeds: any .onnx, .npy or .pnm file with its selector byte in front
+ * (0: model, 1: tensor, 2: npy, 3: pnm, 4: pnm + preprocessing after 3
+ * bytes: preset, height, width). Any crash or sanitizer report is
+ * a bug; errors returned as tern_status are the expected outcome. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/npy.h"
+#include "loader/onnx.h"
+#include "loader/pnm.h"
+#include "tools/tern/preprocess.h"
+
+/* A returned error must carry a message. */
+static void check_err(tern_status st, const tern_err *err) {
+    if (st != TERN_OK && !err->msg[0]) __builtin_trap();
+}
+
+static void fuzz_model(const uint8_t *p, size_t n) {
+    tern_graph g;
+    tern_err err = {{0}};
+    tern_status st = tern_onnx_load(p, n, NULL, &g, &err);
+    check_err(st, &err);
+    if (st == TERN_OK) tern_graph_free(&g);
+}
+
+static void fuzz_tensor(const uint8_t *p, size_t n) {
+    tern_pool pool;
+    memset(&pool, 0, sizeof pool);
+    tern_tensor t;
+    tern_err err = {{0}};
+    check_err(tern_onnx_parse_tensor(p, n, &pool, &t, &err), &err);
+    tern_pool_free(&pool);
+}
+
+static void fuzz_npy(const uint8_t *p, size_t n) {
+    tern_npy a;
+    tern_err err = {{0}};
+    tern_status st = tern_npy_parse(p, n, &a, &err);
+    check_err(st, &err);
+    if (st == TERN_OK) tern_npy_free(&a);
+}
+
+static void fuzz_pnm(const uint8_t *p, size_t n) {
+    tern_pnm img;
+    tern_err err = {{0}};
+    tern_status st = tern_pnm_parse(p, n, &img, &err);
+    check_err(st, &err);
+    if (st == TERN_OK) tern_pnm_free(&img);
+}
+
+/* Preset p[0] % 5, output size (p[1] % 64 + 1) x (p[2] % 64 + 1), channels
+ * by p[0] / 5, on the image in the rest. */
+static void fuzz_preprocess(const uint8_t *p, size_t n) {
+    if (n < 3) return;
+    tern_pnm img;
+    tern_err err = {{0}};
+    if (tern_pnm_parse(p + 3, n - 3, &img, &err) != TERN_OK) return;
+    prep_image in = {img.width, img.height, img.channels, img.data}, out;
+    int h = p[1] % 64 + 1, w = p[2] % 64 + 1, c = (p[0] / 5) % 2 ? 3 : 1;
+    if (prep_pixels(&in, (prep_preset)(p[0] % 5), h, w, c, &out) == 0) {
+        float *x = malloc(sizeof(float) * (size_t)h * (size_t)w * (size_t)c);
+        if (x) prep_to_float(&out, (prep_preset)(p[0] % 5), p[0] & 1, x);
+        free(x);
+        free(out.px);
+    }
+    tern_pnm_free(&img);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size < 1) return 0;
+    const uint8_t *p = data + 1;
+    size_t n = size - 1;
+    switch (data[0] % 5) {
+    case 0: fuzz_model(p, n); break;
+    case 1: fuzz_tensor(p, n); break;
+    case 2: fuzz_npy(p, n); break;
+    case 3: fuzz_pnm(p, n); break;
+    default: fuzz_preprocess(p, n); break;
+    }
+    return 0;
+}
