@@ -24,8 +24,9 @@ tern_status tern_npy_write_file(const char *path, tern_dtype dt, int rank, const
 void tern_npy_free(tern_npy *n);
 
 /* Serialize to a malloc'ed buffer (*out, *len; the caller frees it) with a
- * format 1.0 or 2.0 header (version 1 or 2; 0 picks 1.0 unless the header
- * needs more than 65535 bytes). tern_npy_write_file uses version 0. */
+ * format 1.0 or 2.0 header (version 1 or 2; 0 means 1.0, which always fits:
+ * a header of at most 8 dims is far below 1.0's 65535-byte limit).
+ * tern_npy_write_file uses version 0. */
 tern_status tern_npy_serialize(tern_dtype dt, int rank, const int64_t *dims, const void *data,
                                int version, uint8_t **out, size_t *len, tern_err *err);
 /* The numpy descr ("<f4", "|u1", ...) of a dtype, or NULL if .npy cannot hold it. */

@@ -404,6 +404,18 @@ static void dynamic_batch_io(cli_env *e) {
     write_npy(p6, TERN_FLOAT, 2, (const int64_t[]){6, 3}, zeros);
     snprintf(args, sizeof args, "run '%s' --input a='%s' --input b='%s'", m, pa, p6);
     expect_error(e, "cli dynamic batch, inputs disagree", "different number of batches", args);
+    /* b holds one batch: fed unchanged to each of a's 4 runs */
+    const float b1[3] = {10, 20, 30};
+    write_npy(p6, TERN_FLOAT, 2, (const int64_t[]){1, 3}, b1);
+    scratch(e, "two_io_sum.npy", f1, sizeof f1);
+    int st = cli_run(e, "run '%s' --input a='%s' --input b='%s' --output sum='%s'", m, pa, p6, f1);
+    tern_npy y = {0};
+    tern_err err;
+    int ok = st == 0 && tern_npy_read_file(f1, &y, &err) == TERN_OK && y.rank == 2 &&
+             y.dims[0] == 4 && y.dims[1] == 3;
+    for (int k = 0; ok && k < 12; k++) ok = ((float *)y.data)[k] == (float)k + b1[k % 3];
+    th_check(e->t, ok, "cli one-batch input fed to every run", "exit %d, '%s'", st, e->text);
+    tern_npy_free(&y);
 }
 
 /* ModelProto: input x float [2], Relu(x) -> "o:1", Neg(x) -> "o/1", both
@@ -637,6 +649,19 @@ static void float16_output(cli_env *e) {
              "cli float16 output values", "exit %d, '%s'", st, e->text);
 }
 
+/* A model without inputs (ONNX's Constant test) runs with no --input; a
+ * model with inputs and none given says which. */
+static void no_inputs(cli_env *e) {
+    char model[512];
+    expect_error(e, "cli nothing to run names the inputs", "'input'", "run tools/demo/digits.onnx");
+    if (!th_shared_path(e->t, "onnx-tests/node/test_constant/model.onnx", model, sizeof model,
+                        "cli model without inputs"))
+        return;
+    int st = cli_run(e, "run '%s'", model);
+    th_check(e->t, st == 0 && strstr(e->text, "output 'values' float32 [5,5]:"),
+             "cli model without inputs", "exit %d, '%s'", st, e->text);
+}
+
 /* The zoo's MobileNetV2 on its 8 reference inputs: [8,224,224,3] for a
  * model fixed at batch 1, so 8 runs stacked, against ORT's outputs. */
 static void zoo_run(cli_env *e) {
@@ -683,6 +708,7 @@ TH_SUITE(suite_cli) {
     demo_runs(&e);
     zoo_run(&e);
     float16_output(&e);
+    no_inputs(&e);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e.dir);
     if (system(cmd) != 0) th_fail(t, "cli cleanup", "could not remove %s", e.dir);

@@ -77,9 +77,6 @@ static int parse_args(int argc, char **argv, run_args *a) {
     if (!a->model) return cli_fail("missing MODEL (usage: tern run MODEL --input IN.npy ...)");
     if (a->n_images && a->n_inputs)
         return cli_fail("give either --input tensors or images, not both (tern run %s)", a->model);
-    if (!a->n_images && !a->n_inputs)
-        return cli_fail("nothing to run: give --input FILE.npy or image files (tern run %s)",
-                        a->model);
     if (a->n_images && a->batch_given)
         return cli_fail("--batch applies to --input tensors; images run one at a time (batch 1)");
     if (a->n_inputs && (a->preset || a->labels || a->top))

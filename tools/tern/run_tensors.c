@@ -40,6 +40,10 @@ static void list_names(const tern_session *s, int inputs, char *buf, size_t cap)
 static int bind_inputs(const run_args *a, run_state *st) {
     char names[1024];
     list_names(st->s, 1, names, sizeof names);
+    /* a model without inputs runs as it is; one with inputs needs files */
+    if (a->n_inputs == 0 && st->n_in > 0)
+        return cli_fail("nothing to run: give --input FILE.npy or image files (inputs: %s)",
+                        names);
     for (int k = 0; k < a->n_inputs; k++) {
         const run_io *io = &a->inputs[k];
         int idx = 0;
