@@ -427,6 +427,33 @@ static const char CLASH_ONNX[] =
     "\x0a\x03\x6f\x3a\x31\x12\x0a\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02\x62\x11\x0a"
     "\x03\x6f\x2f\x31\x12\x0a\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02";
 
+/* ModelProto: input x float [2], Relu(x) -> output "o\x1b[2J\nk": a name
+ * with a terminal escape sequence and a newline. */
+static const char ESC_ONNX[] =
+    "\x08\x07\x42\x04\x0a\x00\x10\x0d\x3a\x3c\x0a\x12\x0a\x01\x78\x12\x07\x6f\x1b\x5b"
+    "\x32\x4a\x0a\x6b\x22\x04\x52\x65\x6c\x75\x5a\x0f\x0a\x01\x78\x12\x0a\x0a\x08\x08"
+    "\x01\x12\x04\x0a\x02\x08\x02\x62\x15\x0a\x07\x6f\x1b\x5b\x32\x4a\x0a\x6b\x12\x0a"
+    "\x0a\x08\x08\x01\x12\x04\x0a\x02\x08\x02";
+
+/* Names from a model reach the terminal as text: control characters (an
+ * escape sequence could rewrite the screen, a newline splits the error
+ * line) are shown as '?', on stdout and stderr alike. */
+static void control_chars(cli_env *e) {
+    char m[700], x[700], args[2200];
+    scratch(e, "esc.onnx", m, sizeof m);
+    write_bytes(m, ESC_ONNX, sizeof ESC_ONNX - 1);
+    scratch(e, "esc_x.npy", x, sizeof x);
+    write_npy(x, TERN_FLOAT, 1, (const int64_t[]){2}, (const float[]){1, -2});
+    int st = cli_run(e, "run '%s' --input '%s'", m, x);
+    th_check(e->t, st == 0 && strstr(e->text, "output 'o?[2J?k' float32 [2]: 1 0\n"),
+             "cli control characters in printed names", "exit %d, '%s'", st, e->text);
+    snprintf(args, sizeof args, "run '%s' --input '%s' --output nope=x.npy", m, x);
+    expect_error(e, "cli control characters in an error line", "(outputs: 'o?[2J?k')", args);
+    st = cli_run(e, "info '%s'", m);
+    th_check(e->t, st == 0 && !strchr(e->text, 0x1b) && strstr(e->text, "o?[2J"),
+             "cli control characters in the report", "exit %d, '%s'", st, e->text);
+}
+
 /* --output DIR/ must not write one output over another. */
 static void output_dir_clash(cli_env *e) {
     char m[700], x[700], dir[700], args[2200];
@@ -704,6 +731,7 @@ TH_SUITE(suite_cli) {
     stacked_runs(&e);
     dynamic_batch_io(&e);
     output_dir_clash(&e);
+    control_chars(&e);
     top_order(&e);
     demo_runs(&e);
     zoo_run(&e);

@@ -7,13 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+char *cli_printable(char *s, int keep_newlines) {
+    for (char *p = s; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch < 0x20 && ch != '\t' && !(ch == '\n' && keep_newlines)) || ch == 0x7f) *p = '?';
+    }
+    return s;
+}
+
 int cli_fail(const char *fmt, ...) {
+    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    fputs("tern: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "tern: %s\n", cli_printable(msg, 0));
     return CLI_EXIT_ERROR;
 }
 

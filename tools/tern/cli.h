@@ -13,8 +13,14 @@
 #define CLI_PRINTF(a, b)
 #endif
 
-/* Print "tern: <message>" on stderr; returns CLI_EXIT_ERROR. */
+/* Print "tern: <message>" on stderr, control characters shown as '?' (see
+ * cli_printable); returns CLI_EXIT_ERROR. */
 int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Replace control characters in s by '?' (newlines too unless
+ * keep_newlines): names come from model files, and an escape sequence
+ * printed as is could rewrite the user's terminal. Returns s. */
+char *cli_printable(char *s, int keep_newlines);
 
 /* If argv[*i] is option `name` ("--name VALUE" or "--name=VALUE"), set *val,
  * advance *i past the value and return 1; return 0 if it is another

@@ -17,7 +17,7 @@ static int print_report(const tern_session *s, unsigned what, const char *path) 
             return cli_fail("cannot make the report: %s (%s)", tern_session_error(s), path);
         }
         if (len < cap) {
-            fputs(buf, stdout);
+            fputs(cli_printable(buf, 1), stdout);
             if (len == 0 || buf[len - 1] != '\n') fputc('\n', stdout);
             free(buf);
             return 0;

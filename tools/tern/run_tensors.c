@@ -275,8 +275,9 @@ static int write_outputs(const run_args *a, run_state *st) {
             tern_session_output_info(st->s, o, &info);
             int64_t dims[TERN_MAX_RANK + 1];
             int rank = stacked_dims(&info, st->chunks, dims);
-            char d[256];
-            printf("output '%s' %s %s:", info.name, tern_dtype_name(info.dtype),
+            char d[256], name[256];
+            snprintf(name, sizeof name, "%s", info.name);
+            printf("output '%s' %s %s:", cli_printable(name, 0), tern_dtype_name(info.dtype),
                    cli_dims(dims, rank, d, sizeof d));
             info.bytes *= (size_t)st->chunks;
             run_print_values("", &info, st->out[o]);
