@@ -8,7 +8,10 @@
  *
  * Constants (initializers, TENSOR attributes) are copied into g->pool in
  * plain row-major little-endian layout, 64-byte aligned, whether the file
- * keeps them in raw_data, in the typed fields or in an external file.
+ * keeps them in raw_data, in the typed fields or in an external file; a
+ * typed value the data type cannot hold (300 for UINT8) is an error, and
+ * BOOL bytes are stored as 0 or 1. An attribute's declared type must agree
+ * with the field its value is in.
  * Graph inputs that also have an initializer are constants, not inputs.
  * The nodes come out topologically sorted (tern_graph_toposort).
  *

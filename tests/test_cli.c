@@ -301,6 +301,9 @@ static void tensor_errors(cli_env *e) {
              "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm "
              "--labels no/such/labels.txt");
     expect_error(e, "cli missing labels file", "no/such/labels.txt", args);
+    /* a folder opens as a FILE on Linux; reading it fails, it is not "empty" */
+    expect_error(e, "cli labels file that is a folder", "cannot read the labels file",
+                 "run tools/demo/digits.onnx tools/demo/digit_0_2.pgm --labels tests");
 }
 
 /* Two inputs and two outputs by name, into files and into a folder. */

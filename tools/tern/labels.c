@@ -57,6 +57,7 @@ int labels_load(const char *path, cli_labels *out) {
             break;
         }
     }
+    if (rc == 0 && ferror(f)) rc = cli_fail("cannot read the labels file (%s)", path);
     fclose(f);
     /* a final empty line is the file's end, not a label */
     while (rc == 0 && out->count && out->names[out->count - 1][0] == 0)
