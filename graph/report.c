@@ -23,6 +23,15 @@ static void put(sbuf *b, const char *fmt, ...) {
     if (n > 0) b->len += (size_t)n;
 }
 
+/* A name from the file, printable: control characters (a newline would
+ * break the layout, an escape sequence the terminal) become '?'. */
+static const char *printable(const char *s, char *buf, size_t cap) {
+    size_t n = 0;
+    for (; s && *s && n + 1 < cap; s++) buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+    buf[n] = 0;
+    return buf;
+}
+
 /* JSON string: escape quotes, backslashes and control characters. */
 static void put_json_str(sbuf *b, const char *s) {
     put(b, "\"");
@@ -124,7 +133,8 @@ static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int 
             put_dims(b, t, mt, 1);
             put(b, "}");
         } else {
-            put(b, "  %-24s %-8s ", t->name, tern_dtype_name(t->dtype));
+            char nb[256];
+            put(b, "  %-24s %-8s ", printable(t->name, nb, sizeof nb), tern_dtype_name(t->dtype));
             put_dims(b, t, mt, 0);
             put(b, "\n");
         }
@@ -135,8 +145,10 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
     const tern_graph *g = &s->c.g, *mg = &s->model->graph;
     op_count h[256];
     char names[256][48];
-    put(b, "model:     %s (producer %s, ir_version %lld)\n", mg->name ? mg->name : "",
-        mg->producer ? mg->producer : "?", (long long)mg->ir_version);
+    char nb[256], pb[256];
+    put(b, "model:     %s (producer %s, ir_version %lld)\n", printable(mg->name, nb, sizeof nb),
+        mg->producer && mg->producer[0] ? printable(mg->producer, pb, sizeof pb) : "unknown",
+        (long long)mg->ir_version);
     put(b, "opset:     ai.onnx %lld", (long long)mg->opset);
     if (mg->opset_ms) put(b, ", com.microsoft %lld", (long long)mg->opset_ms);
     put(b, "\ninputs:\n");
@@ -145,10 +157,12 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
     io_list(b, s, g->outputs, g->n_outputs, 0);
     int nh = histogram(mg, h, 256, names);
     put(b, "ops in the file (%d nodes):\n", mg->n_nodes);
-    for (int i = 0; i < nh; i++) put(b, "  %-28s %d\n", h[i].name, h[i].count);
+    for (int i = 0; i < nh; i++)
+        put(b, "  %-28s %d\n", printable(h[i].name, nb, sizeof nb), h[i].count);
     nh = histogram(g, h, 256, names);
     put(b, "ops after passes (%d nodes):\n", g->n_nodes);
-    for (int i = 0; i < nh; i++) put(b, "  %-28s %d\n", h[i].name, h[i].count);
+    for (int i = 0; i < nh; i++)
+        put(b, "  %-28s %d\n", printable(h[i].name, nb, sizeof nb), h[i].count);
     put(b, "parameters: %lld (elements of float initializers, scalars excluded)\n",
         (long long)count_params(mg));
     put(b, "MACs:       %lld (Conv, Gemm, MatMul; batch %lld)\n", (long long)count_macs(g),

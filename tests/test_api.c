@@ -75,6 +75,30 @@ static void test_buffer_and_arena(th_ctx *t, const float *in, const float *ref) 
     tern_model_free(m);
 }
 
+/* Names come from the file: a newline in one must not reach the report. */
+static void test_report_names(th_ctx *t) {
+    size_t len;
+    unsigned char *bytes = th_read_file(DEMO_MODEL, &len);
+    int patched = 0;
+    for (size_t i = 0; bytes && i + 5 <= len; i++)
+        if (memcmp(bytes + i, "input", 5) == 0) {
+            memcpy(bytes + i, "in\nut", 5);
+            patched++;
+        }
+    tern_model *m = NULL;
+    tern_session *s = NULL;
+    char rep[8192];
+    int ok = patched > 0 && tern_model_load_buffer(bytes, len, NULL, &m) == TERN_OK &&
+             tern_session_create(m, NULL, &s) == TERN_OK &&
+             tern_session_report(s, 0, rep, sizeof rep, NULL) == TERN_OK;
+    th_check(t, ok && strstr(rep, "in?ut") && !strstr(rep, "in\nut"),
+             "api report shows control characters in names as '?'", "%s",
+             ok ? rep : "model did not load");
+    tern_session_free(s);
+    tern_model_free(m);
+    free(bytes);
+}
+
 static void test_bad_args(th_ctx *t, const tern_model *m) {
     tern_session *s = NULL;
     tern_session_create(m, NULL, &s);
@@ -213,6 +237,7 @@ TH_SUITE(suite_api) {
     if (ok) {
         test_buffer_and_arena(t, in, ref);
         test_bad_args(t, m);
+        test_report_names(t);
         test_batch(t, m, in, ref);
         test_threads(t, m, in, ref);
         test_session_threads(t, m, in, ref);
