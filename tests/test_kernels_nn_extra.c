@@ -316,9 +316,246 @@ static void test_extra_activation_errors(th_ctx *t) {
     expect_error(t, &c, "Elu int32 rejected", TERN_ERR_UNSUPPORTED, "float32");
 }
 
+/* ---- InstanceNormalization, LayerNormalization, LRN -------------------------- */
+
+/* Row-major offset in a tensor of dims td[tr] of the element that logical
+ * index e of X (dims xd[xr]) reads when td broadcasts to xd (right-aligned). */
+static int64_t bcast_offset(int64_t e, int xr, const int64_t *xd, int tr, const int64_t *td) {
+    int64_t idx[8], off = 0;
+    for (int i = xr - 1; i >= 0; i--) {
+        idx[i] = e % xd[i];
+        e /= xd[i];
+    }
+    for (int i = 0; i < tr; i++) off = off * td[i] + (td[i] == 1 ? 0 : idx[xr - tr + i]);
+    return off;
+}
+
+/* Naive normalization of groups [0,axis) x [axis,rank) in double; scale and
+ * bias (may be NULL) broadcast from dims sd[sr] / bd[br]. */
+static void norm_ref(int rank, const int64_t *dims, int axis, const float *x, const float *s,
+                     int sr, const int64_t *sd, const float *b, int br, const int64_t *bd,
+                     double eps, double *want) {
+    int64_t outer = 1, inner = 1;
+    for (int i = 0; i < axis; i++) outer *= dims[i];
+    for (int i = axis; i < rank; i++) inner *= dims[i];
+    for (int64_t o = 0; o < outer; o++) {
+        double mean = 0, var = 0;
+        for (int64_t i = 0; i < inner; i++) mean += x[o * inner + i];
+        mean /= (double)inner;
+        for (int64_t i = 0; i < inner; i++) var += pow(x[o * inner + i] - mean, 2);
+        var /= (double)inner;
+        for (int64_t i = 0; i < inner; i++) {
+            int64_t e = o * inner + i;
+            double v = (x[e] - mean) / sqrt(var + eps) * s[bcast_offset(e, rank, dims, sr, sd)];
+            want[e] = v + (b ? b[bcast_offset(e, rank, dims, br, bd)] : 0.0);
+        }
+    }
+}
+
+/* Run the node built in c (input 0 gets layout lin, output lout) on
+ * logical inputs in[] and compare with want[ne]. */
+static void run_compare(th_ctx *t, tcase *c, const char *name, int lin, int lout,
+                        const float *const *in, const double *want, int64_t ne) {
+    tern_status st = tc_infer(c);
+    if (!th_check(t, st == TERN_OK, name, "infer: %s", c->err.msg)) return;
+    tern_tensor *y = tc_out(c, 0);
+    int64_t got_ne = tern_tensor_numel(y);
+    if (!th_check(t, got_ne == ne, name, "output has %lld elements, want %lld",
+                  (long long)got_ne, (long long)ne))
+        return;
+    c->g.tensors[tc_n(c)->inputs[0]].layout = lin;
+    y->layout = lout;
+    float *got = NULL;
+    st = tc_run(c, in, &got);
+    if (th_check(t, st == TERN_OK, name, "run: %s", c->err.msg)) {
+        t->passed--;
+        check_close(t, name, got, want, ne);
+    }
+    free(got);
+}
+
+static void instnorm_one(th_ctx *t, int rank, const int64_t *dims, float eps, int lin,
+                         int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "InstanceNormalization rank %d C %lld eps %g (%s -> %s)", rank,
+             (long long)dims[1], (double)eps, layout_name(lin), layout_name(lout));
+    int64_t ne = 1, cd[1] = {dims[1]};
+    for (int i = 0; i < rank; i++) ne *= dims[i];
+    float *x = rand_buf(ne), *s = rand_buf(dims[1]), *b = rand_buf(dims[1]);
+    for (int64_t i = 0; i < ne; i++) x[i] = x[i] * 3 + 5; /* an offset: tests the two passes */
+    int64_t sdims[8] = {1, dims[1], 1, 1, 1, 1, 1, 1};
+    double *want = malloc(sizeof(double) * (size_t)ne);
+    norm_ref(rank, dims, 2, x, s, rank, sdims, b, rank, sdims, isnan(eps) ? 1e-5 : eps, want);
+    tcase c;
+    tc_init(&c, 6);
+    int ins[3] = {tc_tensor(&c, "x", rank, dims, NULL), tc_tensor(&c, "s", 1, cd, s),
+                  tc_tensor(&c, "b", 1, cd, NULL)};
+    tc_node(&c, "InstanceNormalization", ins, 3, 1);
+    if (!isnan(eps)) tc_float(&c, "epsilon", eps);
+    const float *in[3] = {x, s, b};
+    run_compare(t, &c, name, lin, lout, in, want, ne);
+    tc_free(&c);
+    free(want);
+    free(x);
+    free(s);
+    free(b);
+}
+
+static void layernorm_one(th_ctx *t, int rank, const int64_t *dims, int64_t axis, int sr,
+                          int with_b, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "LayerNormalization rank %d axis %lld scale rank %d%s (%s -> %s)",
+             rank, (long long)axis, sr, with_b ? " +B" : "", layout_name(lin),
+             layout_name(lout));
+    int a = (int)(axis < 0 ? axis + rank : axis);
+    int64_t ne = 1, sd[8], sn = 1, bd[8], bn = 1;
+    for (int i = 0; i < rank; i++) ne *= dims[i];
+    for (int i = 0; i < sr; i++) {
+        int xi = rank - sr + i;
+        sd[i] = xi < a || (i == 0 && sr > 1) ? 1 : dims[xi]; /* some broadcast dims */
+        bd[i] = dims[xi] * (xi >= a) + (xi < a);
+        sn *= sd[i];
+        bn *= bd[i];
+    }
+    float *x = rand_buf(ne), *s = rand_buf(sn), *b = rand_buf(bn);
+    for (int64_t i = 0; i < ne; i++) x[i] = x[i] * 2 - 3;
+    double *want = malloc(sizeof(double) * (size_t)ne);
+    norm_ref(rank, dims, a, x, s, sr, sd, with_b ? b : NULL, sr, bd, 1e-3, want);
+    tcase c;
+    tc_init(&c, 17);
+    int ins[3] = {tc_tensor(&c, "x", rank, dims, NULL), tc_tensor(&c, "s", sr, sd, NULL),
+                  tc_tensor(&c, "b", sr, bd, b)};
+    tc_node(&c, "LayerNormalization", ins, with_b ? 3 : 2, 1);
+    tc_int(&c, "axis", axis);
+    tc_float(&c, "epsilon", 1e-3f);
+    const float *in[3] = {x, s, b};
+    run_compare(t, &c, name, lin, lout, in, want, ne);
+    tc_free(&c);
+    free(want);
+    free(x);
+    free(s);
+    free(b);
+}
+
+static void lrn_one(th_ctx *t, int rank, const int64_t *dims, int64_t size, float alpha,
+                    float beta, float bias, int lin, int lout) {
+    char name[160];
+    snprintf(name, sizeof name, "LRN rank %d size %lld a %g b %g k %g (%s -> %s)", rank,
+             (long long)size, (double)alpha, (double)beta, (double)bias, layout_name(lin),
+             layout_name(lout));
+    int64_t ne = 1, inner = 1, cn = dims[1];
+    for (int i = 0; i < rank; i++) ne *= dims[i];
+    for (int i = 2; i < rank; i++) inner *= dims[i];
+    float *x = rand_buf(ne);
+    double *want = malloc(sizeof(double) * (size_t)ne);
+    for (int64_t e = 0; e < ne; e++) {
+        int64_t ch = e / inner % cn, base = e - ch * inner, lo = ch - (size - 1) / 2;
+        int64_t hi = ch + (size - 1) - (size - 1) / 2;
+        double sq = 0;
+        for (int64_t k = lo < 0 ? 0 : lo; k <= hi && k < cn; k++)
+            sq += (double)x[base + k * inner] * x[base + k * inner];
+        want[e] = x[e] / pow(bias + alpha / (double)size * sq, beta);
+    }
+    tcase c;
+    tc_init(&c, 13);
+    int ins[1] = {tc_tensor(&c, "x", rank, dims, NULL)};
+    tc_node(&c, "LRN", ins, 1, 1);
+    tc_int(&c, "size", size);
+    tc_float(&c, "alpha", alpha);
+    tc_float(&c, "beta", beta);
+    tc_float(&c, "bias", bias);
+    const float *in[1] = {x};
+    run_compare(t, &c, name, lin, lout, in, want, ne);
+    tc_free(&c);
+    free(want);
+    free(x);
+}
+
+static const int LAYOUT_PAIRS[3][2] = {{TERN_LAYOUT_PLAIN, TERN_LAYOUT_PLAIN},
+                                       {TERN_LAYOUT_CHANNELS_LAST, TERN_LAYOUT_PLAIN},
+                                       {TERN_LAYOUT_PLAIN, TERN_LAYOUT_CHANNELS_LAST}};
+
+static void test_norms(th_ctx *t) {
+    int64_t d3[3] = {2, 3, 7}, d4[4] = {2, 5, 4, 3}, d5[5] = {1, 4, 2, 3, 2}, d2[2] = {3, 8};
+    for (int l = 0; l < 3; l++) {
+        int li = LAYOUT_PAIRS[l][0], lo = LAYOUT_PAIRS[l][1];
+        instnorm_one(t, 3, d3, NAN, li, lo);
+        instnorm_one(t, 4, d4, 0.5f, li, lo);
+        instnorm_one(t, 5, d5, 1e-3f, li, lo);
+        for (int64_t axis = -4; axis < 4; axis++) {
+            layernorm_one(t, 4, d4, axis, 4, 1, li, lo);
+            layernorm_one(t, 4, d4, axis, 4 - (int)(axis < 0 ? axis + 4 : axis), axis % 2, li, lo);
+        }
+        layernorm_one(t, 3, d3, 1, 1, 1, li, lo);
+        lrn_one(t, 4, d4, 3, 1e-4f, 0.75f, 1.0f, li, lo);
+        lrn_one(t, 4, d4, 2, 0.5f, 0.5f, 2.0f, li, lo);
+        lrn_one(t, 3, d3, 5, 2.0f, 1.5f, 1.0f, li, lo);
+        lrn_one(t, 5, d5, 1, 0.1f, 0.75f, 1.0f, li, lo);
+    }
+    layernorm_one(t, 2, d2, -1, 1, 1, TERN_LAYOUT_PLAIN, TERN_LAYOUT_PLAIN);
+    layernorm_one(t, 2, d2, 0, 2, 0, TERN_LAYOUT_PLAIN, TERN_LAYOUT_PLAIN);
+    lrn_one(t, 2, d2, 4, 0.3f, 0.6f, 1.5f, TERN_LAYOUT_PLAIN, TERN_LAYOUT_PLAIN);
+}
+
+/* A node of op on X[xd] and extra constant float inputs of shape cd[cr]. */
+static void xc_node(tcase *c, const char *op, int64_t opset, int xr, const int64_t *xd,
+                    int nconst, int cr, const int64_t *cd, int nout) {
+    static const float zeros[64];
+    tc_init(c, opset);
+    int ins[4] = {tc_tensor(c, "x", xr, xd, NULL), -1, -1, -1};
+    for (int i = 1; i <= nconst; i++) ins[i] = tc_tensor(c, i == 1 ? "s" : "b", cr, cd, zeros);
+    tc_node(c, op, ins, 1 + nconst, nout);
+}
+
+static void test_norm_errors(th_ctx *t) {
+    tcase c;
+    int64_t d4[4] = {2, 5, 4, 3}, d2[2] = {2, 5}, c5[1] = {5}, c4[1] = {4}, s23[2] = {2, 3};
+    xc_node(&c, "InstanceNormalization", 6, 2, d2, 2, 1, c5, 1);
+    expect_error(t, &c, "InstanceNormalization rank 2 rejected", TERN_ERR_SHAPE, "rank 2");
+    xc_node(&c, "InstanceNormalization", 6, 4, d4, 2, 1, c4, 1);
+    expect_error(t, &c, "InstanceNormalization scale size rejected", TERN_ERR_SHAPE, "[5]");
+    xc_node(&c, "InstanceNormalization", 6, 4, d4, 2, 1, c5, 1);
+    tc_float(&c, "epsilon", -1.0f);
+    expect_error(t, &c, "InstanceNormalization negative epsilon rejected", TERN_ERR_SHAPE,
+                 "epsilon");
+    xc_node(&c, "InstanceNormalization", 6, 4, d4, 1, 1, c5, 1);
+    expect_error(t, &c, "InstanceNormalization without B rejected", TERN_ERR_SHAPE, "inputs");
+    xc_node(&c, "LayerNormalization", 17, 4, d4, 1, 1, c5, 1);
+    expect_error(t, &c, "LayerNormalization scale not broadcastable", TERN_ERR_SHAPE, "Scale");
+    xc_node(&c, "LayerNormalization", 17, 4, d4, 2, 2, s23, 1);
+    c.g.tensors[1].dims[0] = 4; /* Scale [4, 3] is fine, B [2, 3] is not */
+    expect_error(t, &c, "LayerNormalization B not broadcastable", TERN_ERR_SHAPE, "B");
+    xc_node(&c, "LayerNormalization", 17, 4, d4, 1, 1, c4, 1);
+    c.g.tensors[1].dims[0] = 3;
+    tc_int(&c, "axis", 4);
+    expect_error(t, &c, "LayerNormalization axis 4 rejected", TERN_ERR_SHAPE, "axis");
+    xc_node(&c, "LayerNormalization", 17, 4, d4, 1, 1, c4, 3);
+    c.g.tensors[1].dims[0] = 3;
+    expect_error(t, &c, "LayerNormalization Mean output refused", TERN_ERR_UNSUPPORTED, "Mean");
+    xc_node(&c, "LayerNormalization", 17, 4, d4, 1, 1, c4, 1);
+    c.g.tensors[1].dims[0] = 3;
+    tc_int(&c, "stash_type", 10);
+    expect_error(t, &c, "LayerNormalization stash_type 10 refused", TERN_ERR_UNSUPPORTED,
+                 "stash_type");
+    xc_node(&c, "LRN", 13, 4, d4, 0, 0, NULL, 1);
+    expect_error(t, &c, "LRN without size rejected", TERN_ERR_SHAPE, "size");
+    xc_node(&c, "LRN", 13, 4, d4, 0, 0, NULL, 1);
+    tc_int(&c, "size", 0);
+    expect_error(t, &c, "LRN size 0 rejected", TERN_ERR_SHAPE, "size");
+    xc_node(&c, "LRN", 13, 4, d4, 0, 0, NULL, 1);
+    tc_int(&c, "size", 3);
+    tc_float(&c, "beta", NAN);
+    expect_error(t, &c, "LRN NaN beta rejected", TERN_ERR_SHAPE, "beta");
+    xc_node(&c, "LRN", 13, 1, d4, 0, 0, NULL, 1);
+    tc_int(&c, "size", 3);
+    expect_error(t, &c, "LRN rank 1 rejected", TERN_ERR_SHAPE, "rank 1");
+}
+
 TH_SUITE(suite_kernels_nn_extra) {
     test_extra_activations(t);
     test_extra_activation_errors(t);
+    test_norms(t);
+    test_norm_errors(t);
     (void)tc_str; /* TODO-h9: used by ConvTranspose tests */
     (void)tc_ints;
 }
