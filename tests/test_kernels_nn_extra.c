@@ -551,11 +551,218 @@ static void test_norm_errors(th_ctx *t) {
     expect_error(t, &c, "LRN rank 1 rejected", TERN_ERR_SHAPE, "rank 1");
 }
 
+/* ---- ConvTranspose -------------------------------------------------------------- */
+
+typedef struct ct_case {
+    const char *name;
+    int nsp;                    /* 1 or 2 (1-D: only the w/x fields are used) */
+    int64_t n, c, h, w, m, group; /* m: output channels */
+    int64_t kh, kw, sh, sw, dh, dw;
+    int64_t pt, pl, pb, pr;     /* pads */
+    int64_t oph, opw;           /* output_padding */
+    int64_t osh, osw;           /* output_shape (0: absent) */
+    const char *auto_pad;       /* NULL: absent */
+    int bias;
+} ct_case;
+
+static int64_t floor_div2(int64_t a) {
+    return (int64_t)floor((double)a / 2.0);
+}
+
+/* Output size and begin pad of one axis, straight from the ONNX text. */
+static int64_t ct_axis(const ct_case *k, int64_t in, int64_t ks, int64_t s, int64_t d,
+                       int64_t pb, int64_t pe, int64_t op, int64_t os, int64_t *pad_begin) {
+    const char *ap = k->auto_pad ? k->auto_pad : "NOTSET";
+    int64_t full = s * (in - 1) + op + (ks - 1) * d + 1;
+    int same = !strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER");
+    if (!strcmp(ap, "VALID")) pb = pe = 0;
+    if (os || same) {
+        int64_t out = os ? os : in * s, total = full - out;
+        *pad_begin = !strcmp(ap, "SAME_UPPER") ? floor_div2(total) : total - floor_div2(total);
+        return out;
+    }
+    *pad_begin = pb;
+    return full - pb - pe;
+}
+
+/* Naive scatter: every input element times every tap lands on one output. */
+static void ct_ref(const ct_case *k, const float *x, const float *w, const float *b, int64_t oh,
+                   int64_t ow, int64_t pt, int64_t pl, double *y) {
+    int64_t cig = k->c / k->group, cog = k->m / k->group;
+    int64_t ny = k->n * k->m * oh * ow;
+    for (int64_t e = 0; e < ny; e++) y[e] = b ? b[e / (oh * ow) % k->m] : 0.0;
+    for (int64_t n = 0; n < k->n; n++)
+        for (int64_t ci = 0; ci < k->c; ci++)
+            for (int64_t iy = 0; iy < k->h; iy++)
+                for (int64_t ix = 0; ix < k->w; ix++)
+                    for (int64_t mm = 0; mm < cog; mm++)
+                        for (int64_t ky = 0; ky < k->kh; ky++)
+                            for (int64_t kx = 0; kx < k->kw; kx++) {
+                                int64_t oy = iy * k->sh + ky * k->dh - pt;
+                                int64_t ox = ix * k->sw + kx * k->dw - pl;
+                                if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
+                                int64_t co = ci / cig * cog + mm;
+                                double xv = x[((n * k->c + ci) * k->h + iy) * k->w + ix];
+                                double wv = w[((ci * cog + mm) * k->kh + ky) * k->kw + kx];
+                                y[((n * k->m + co) * oh + oy) * ow + ox] += xv * wv;
+                            }
+}
+
+static void ct_attrs_set(tcase *c, const ct_case *k) {
+    int two = k->nsp == 2;
+    int64_t st[2] = {k->sh, k->sw}, dl[2] = {k->dh, k->dw}, op[2] = {k->oph, k->opw};
+    int64_t os[2] = {k->osh, k->osw}, ks[2] = {k->kh, k->kw};
+    int64_t pd4[4] = {k->pt, k->pl, k->pb, k->pr}, pd2[2] = {k->pl, k->pr};
+    tc_int(c, "group", k->group);
+    tc_ints(c, "strides", two ? st : st + 1, k->nsp);
+    tc_ints(c, "dilations", two ? dl : dl + 1, k->nsp);
+    tc_ints(c, "kernel_shape", two ? ks : ks + 1, k->nsp);
+    if (k->pt || k->pl || k->pb || k->pr) tc_ints(c, "pads", two ? pd4 : pd2, 2 * k->nsp);
+    if (k->oph || k->opw) tc_ints(c, "output_padding", two ? op : op + 1, k->nsp);
+    if (k->osw) tc_ints(c, "output_shape", two ? os : os + 1, k->nsp);
+    if (k->auto_pad) tc_str(c, "auto_pad", k->auto_pad);
+}
+
+static void ct_one(th_ctx *t, const ct_case *k, int lin, int lout, int const_w) {
+    char name[200];
+    snprintf(name, sizeof name, "ConvTranspose %s (%s -> %s, W %s)", k->name, layout_name(lin),
+             layout_name(lout), const_w ? "const" : "input");
+    int64_t cog = k->m / k->group, rank = 2 + k->nsp;
+    int64_t xd[4] = {k->n, k->c, k->h, k->w}, wd[4] = {k->c, cog, k->kh, k->kw}, bd[1] = {k->m};
+    if (k->nsp == 1) xd[2] = k->w, wd[2] = k->kw;
+    float *x = rand_buf(k->n * k->c * k->h * k->w), *w = rand_buf(k->c * cog * k->kh * k->kw);
+    float *b = k->bias ? rand_buf(k->m) : NULL;
+    int64_t pt = 0, pl = 0;
+    int64_t oh = ct_axis(k, k->h, k->kh, k->sh, k->dh, k->pt, k->pb, k->oph, k->osh, &pt);
+    int64_t ow = ct_axis(k, k->w, k->kw, k->sw, k->dw, k->pl, k->pr, k->opw, k->osw, &pl);
+    int64_t ne = k->n * k->m * oh * ow;
+    double *want = malloc(sizeof(double) * (size_t)ne);
+    ct_ref(k, x, w, b, oh, ow, pt, pl, want);
+    tcase c;
+    tc_init(&c, 17);
+    int ins[3] = {tc_tensor(&c, "x", (int)rank, xd, NULL),
+                  tc_tensor(&c, "w", (int)rank, wd, const_w ? w : NULL),
+                  k->bias ? tc_tensor(&c, "b", 1, bd, const_w ? b : NULL) : -1};
+    tc_node(&c, "ConvTranspose", ins, k->bias ? 3 : 2, 1);
+    ct_attrs_set(&c, k);
+    tern_status st = tc_infer(&c);
+    if (th_check(t, st == TERN_OK, name, "infer: %s", c.err.msg)) {
+        tern_tensor *y = tc_out(&c, 0);
+        int ok = y->rank == rank && y->dims[0] == k->n && y->dims[1] == k->m &&
+                 y->dims[rank - 1] == ow && (k->nsp == 1 || y->dims[2] == oh);
+        if (th_check(t, ok, name, "output shape wrong (want h %lld w %lld)", (long long)oh,
+                     (long long)ow)) {
+            t->passed--;
+            const float *in[3] = {x, w, b};
+            run_compare(t, &c, name, lin, lout, in, want, ne);
+        }
+    }
+    tc_free(&c);
+    free(want);
+    free(x);
+    free(w);
+    free(b);
+}
+
+static const ct_case CT_CASES[] = {
+    /* name nsp n c h w m g kh kw sh sw dh dw pt pl pb pr oph opw osh osw auto_pad bias */
+    {"3x3 plain", 2, 1, 2, 4, 5, 3, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 1},
+    {"3x3 s2 pads", 2, 2, 3, 5, 4, 2, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, NULL, 1},
+    {"4x3 s(3,2) asym pads", 2, 1, 2, 3, 4, 4, 1, 4, 3, 3, 2, 1, 1, 2, 0, 1, 1, 0, 0, 0, 0, NULL, 0},
+    {"group 2", 2, 2, 4, 3, 3, 6, 2, 2, 3, 2, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, NULL, 1},
+    {"depthwise", 2, 1, 3, 4, 4, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, NULL, 1},
+    {"dilation 2", 2, 1, 2, 4, 4, 2, 1, 3, 2, 1, 2, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 1},
+    {"output_padding", 2, 1, 1, 3, 3, 2, 1, 3, 3, 3, 2, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, NULL, 0},
+    {"output_shape larger", 2, 1, 2, 3, 3, 2, 1, 3, 3, 3, 2, 1, 1, 0, 0, 0, 0, 0, 0, 10, 8, NULL, 1},
+    {"output_shape smaller", 2, 1, 2, 4, 4, 2, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 6, 7, NULL, 1},
+    {"SAME_UPPER s2", 2, 1, 2, 3, 4, 2, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, "SAME_UPPER", 1},
+    {"SAME_LOWER s2", 2, 1, 2, 3, 4, 2, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, "SAME_LOWER", 1},
+    {"SAME_UPPER k2", 2, 1, 2, 3, 3, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, "SAME_UPPER", 0},
+    {"VALID ignores pads", 2, 1, 2, 3, 3, 2, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, "VALID", 1},
+    {"1-D", 1, 2, 3, 1, 6, 4, 1, 1, 3, 1, 2, 1, 1, 0, 1, 0, 2, 0, 1, 0, 0, NULL, 1},
+    {"1-D group 3 dil", 1, 1, 3, 1, 5, 3, 3, 1, 2, 1, 3, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 1},
+    {"1-D output_shape", 1, 1, 2, 1, 4, 2, 1, 1, 3, 1, 2, 1, 1, 0, 0, 0, 0, 0, 0, 1, 12, NULL, 0},
+    {"batch 0", 2, 0, 2, 3, 3, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 1},
+};
+
+static void test_conv_transpose(th_ctx *t) {
+    for (size_t i = 0; i < sizeof CT_CASES / sizeof CT_CASES[0]; i++)
+        for (int l = 0; l < 3; l++)
+            for (int cw = 0; cw < 2; cw++)
+                ct_one(t, &CT_CASES[i], LAYOUT_PAIRS[l][0], LAYOUT_PAIRS[l][1], cw);
+}
+
+/* A ConvTranspose X[1,4,5,5] * W[wd] node ready for attributes. */
+static void ct_node(tcase *c, int xr, const int64_t *xd, int wr, const int64_t *wd) {
+    tc_init(c, 17);
+    int ins[2] = {tc_tensor(c, "x", xr, xd, NULL), tc_tensor(c, "w", wr, wd, NULL)};
+    tc_node(c, "ConvTranspose", ins, 2, 1);
+}
+
+static void test_conv_transpose_errors(th_ctx *t) {
+    tcase c;
+    int64_t xd[4] = {1, 4, 5, 5}, wd[4] = {4, 2, 3, 3}, wbad[4] = {3, 2, 3, 3};
+    int64_t x2[2] = {1, 4}, w2[2] = {4, 2}, two[2] = {2, 2}, neg[4] = {0, -1, 0, 0};
+    int64_t big[2] = {(int64_t)1 << 40, 1}, hugex[4] = {1 << 10, 4, (int64_t)1 << 24, (int64_t)1 << 24};
+    ct_node(&c, 2, x2, 2, w2);
+    expect_error(t, &c, "ConvTranspose rank 2 rejected", TERN_ERR_SHAPE, "rank 2");
+    ct_node(&c, 4, xd, 3, wd);
+    expect_error(t, &c, "ConvTranspose W rank rejected", TERN_ERR_SHAPE, "rank 4");
+    ct_node(&c, 4, xd, 4, wbad);
+    expect_error(t, &c, "ConvTranspose W channels rejected", TERN_ERR_SHAPE, "input channels");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_int(&c, "group", 3);
+    expect_error(t, &c, "ConvTranspose group 3 rejected", TERN_ERR_SHAPE, "group");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_int(&c, "group", 0);
+    expect_error(t, &c, "ConvTranspose group 0 rejected", TERN_ERR_SHAPE, "group");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_ints(&c, "output_padding", two, 2);
+    expect_error(t, &c, "ConvTranspose output_padding >= stride rejected", TERN_ERR_SHAPE,
+                 "output_padding");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_ints(&c, "pads", neg, 4);
+    expect_error(t, &c, "ConvTranspose negative pads rejected", TERN_ERR_SHAPE, "pads");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_ints(&c, "pads", two, 2);
+    expect_error(t, &c, "ConvTranspose short pads rejected", TERN_ERR_SHAPE, "pads");
+    ct_node(&c, 4, xd, 4, wd);
+    int64_t p4[4] = {4, 4, 4, 4}; /* 7 - 8 */
+    tc_ints(&c, "pads", p4, 4);
+    expect_error(t, &c, "ConvTranspose output cropped to nothing", TERN_ERR_SHAPE, "output size");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_ints(&c, "output_shape", big, 2);
+    expect_error(t, &c, "ConvTranspose huge output_shape rejected", TERN_ERR_SHAPE,
+                 "output_shape");
+    ct_node(&c, 4, xd, 4, wd);
+    tc_str(&c, "auto_pad", "SAME");
+    expect_error(t, &c, "ConvTranspose bad auto_pad rejected", TERN_ERR_SHAPE, "auto_pad");
+    ct_node(&c, 4, xd, 4, wd);
+    int64_t k5[2] = {5, 5};
+    tc_ints(&c, "kernel_shape", k5, 2);
+    expect_error(t, &c, "ConvTranspose kernel_shape mismatch rejected", TERN_ERR_SHAPE,
+                 "kernel_shape");
+    int64_t wide[4] = {4, (int64_t)1 << 20, 3, 3};
+    ct_node(&c, 4, hugex, 4, wide); /* X and W fit; Y has 2^10 * 2^20 * 2^50 elements */
+    int64_t s2[2] = {2, 2};
+    tc_ints(&c, "strides", s2, 2);
+    expect_error(t, &c, "ConvTranspose overflowing output rejected", TERN_ERR_SHAPE, "output");
+    ct_node(&c, 4, xd, 4, wd);
+    int64_t bd[1] = {3};
+    int bi = tc_tensor(&c, "b", 1, bd, NULL);
+    c.g.nodes[c.node].inputs = tern_pool_alloc_array(&c.g.pool, 3, sizeof(int));
+    c.g.nodes[c.node].inputs[0] = 0;
+    c.g.nodes[c.node].inputs[1] = 1;
+    c.g.nodes[c.node].inputs[2] = bi;
+    c.g.nodes[c.node].n_inputs = 3;
+    expect_error(t, &c, "ConvTranspose bias size rejected", TERN_ERR_SHAPE, "bias");
+}
+
 TH_SUITE(suite_kernels_nn_extra) {
     test_extra_activations(t);
     test_extra_activation_errors(t);
     test_norms(t);
     test_norm_errors(t);
-    (void)tc_str; /* TODO-h9: used by ConvTranspose tests */
-    (void)tc_ints;
+    test_conv_transpose(t);
+    test_conv_transpose_errors(t);
 }
