@@ -11,22 +11,8 @@
 static tern_status check_conv_inputs(const tern_graph *g, const tern_node *n,
                                      tern_conv_geom *geom, tern_err *err) {
     const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1), *b = tern_in(g, n, 2);
-    tern_status st;
-    if ((st = tern_require_f32(g, n, 0, "input X", err)) ||
-        (st = tern_require_f32(g, n, 1, "weight W", err)) ||
-        (st = tern_require_f32(g, n, 2, "bias B", err)))
-        return st;
-    if (x->rank < 3 || x->rank > 2 + TERN_CONV_SP)
-        return tern_errf(err, x->rank > 2 ? TERN_ERR_UNSUPPORTED : TERN_ERR_SHAPE,
-                         "input X has rank %d; rank 3..%d (1-D to 3-D) is supported", x->rank,
-                         2 + TERN_CONV_SP);
-    if (w->rank != x->rank)
-        return tern_errf(err, TERN_ERR_SHAPE, "weight W must have rank %d like X, has %d",
-                         x->rank, w->rank);
-    for (int i = 0; i < x->rank; i++)
-        if (x->dims[i] < (i == 0 ? 0 : 1) || w->dims[i] < 1)
-            return tern_errf(err, TERN_ERR_SHAPE, "X or W has an unknown or empty dim %d", i);
-    if ((st = tern_need_static(g, n, 0, err))) return st; /* a batch of 0 may come with huge dims */
+    tern_status st = tern_check_conv_xwb(g, n, err);
+    if (st) return st;
     int64_t group = tern_attr_int(n, "group", 1);
     int64_t cin = x->dims[1], m = w->dims[0];
     if (group < 1 || group > cin || cin % group != 0 || m % group != 0)

@@ -1,5 +1,6 @@
 /* Helpers shared by the nn op files; see op_nn_util.h. */
 #include "graph/ops/op_nn_util.h"
+#include "graph/ops/op_tensor_util.h"
 
 #include <string.h>
 
@@ -136,5 +137,27 @@ tern_status tern_window_resolve(const tern_node *n, int nsp, const int64_t *in_s
                                &geom->pad_end[k], &geom->out[k], err)))
             return st;
     }
+    return TERN_OK;
+}
+
+tern_status tern_check_conv_xwb(const tern_graph *g, const tern_node *n, tern_err *err) {
+    const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1);
+    tern_status st;
+    if ((st = tern_require_f32(g, n, 0, "input X", err)) ||
+        (st = tern_require_f32(g, n, 1, "weight W", err)) ||
+        (st = tern_require_f32(g, n, 2, "bias B", err)))
+        return st;
+    if (x->rank < 3 || x->rank > 2 + TERN_CONV_SP)
+        return tern_errf(err, x->rank > 2 ? TERN_ERR_UNSUPPORTED : TERN_ERR_SHAPE,
+                         "input X has rank %d; rank 3..%d (1-D to 3-D) is supported", x->rank,
+                         2 + TERN_CONV_SP);
+    if (w->rank != x->rank)
+        return tern_errf(err, TERN_ERR_SHAPE, "weight W must have rank %d like X, has %d",
+                         x->rank, w->rank);
+    for (int i = 0; i < x->rank; i++)
+        if (x->dims[i] < (i == 0 ? 0 : 1) || w->dims[i] < 1)
+            return tern_errf(err, TERN_ERR_SHAPE, "X or W has an unknown or empty dim %d", i);
+    /* a batch of 0 may come with huge other dims */
+    if ((st = tern_need_static(g, n, 0, err)) || (st = tern_need_static(g, n, 1, err))) return st;
     return TERN_OK;
 }

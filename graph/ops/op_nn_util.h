@@ -40,4 +40,9 @@ void tern_strides_ncdhw(const tern_tensor *t, int64_t s[5]);
 /* Output dims [N, C, out...] of a window op on a rank-r input. */
 void tern_window_out_dims(const tern_conv_geom *g, int rank, int64_t c, int64_t *dims);
 
+/* Conv and ConvTranspose inputs X, W, optional B: float32, X of rank 3..5
+ * with W of the same rank, no unknown or empty dim (but a batch of 0), and
+ * no dims whose product overflows. The channel checks differ per op. */
+tern_status tern_check_conv_xwb(const tern_graph *g, const tern_node *n, tern_err *err);
+
 #endif
