@@ -9,15 +9,19 @@ void th_pass(th_ctx *t, const char *name) {
     if (t->verbose) printf("PASS %s\n", name);
 }
 
-void th_fail(th_ctx *t, const char *name, const char *fmt, ...) {
+static void vfail(th_ctx *t, const char *name, const char *fmt, va_list ap) {
     t->failed++;
     printf("FAIL %s: ", name);
-    va_list ap;
-    va_start(ap, fmt);
     vprintf(fmt, ap);
-    va_end(ap);
     printf("\n");
     fflush(stdout);
+}
+
+void th_fail(th_ctx *t, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(t, name, fmt, ap);
+    va_end(ap);
 }
 
 void th_skip(th_ctx *t, const char *name, const char *why) {
@@ -35,14 +39,10 @@ int th_check(th_ctx *t, int cond, const char *name, const char *fmt, ...) {
         th_pass(t, name);
         return 1;
     }
-    t->failed++;
-    printf("FAIL %s: ", name);
     va_list ap;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vfail(t, name, fmt, ap);
     va_end(ap);
-    printf("\n");
-    fflush(stdout);
     return 0;
 }
 
