@@ -80,7 +80,8 @@ static tern_status instnorm_run(const tern_graph *g, const tern_node *n, const v
     tern_tensor_strides(tern_out(g, n, 0), ys);
     channel_strides(tern_in(g, n, 1), x->rank, ss);
     channel_strides(tern_in(g, n, 2), x->rank, bs);
-    tern_norm_f32(x->rank, x->dims, p->axis, in[0], xs, in[1], ss, in[2], bs, out[0], ys, p->eps);
+    tern_norm_f32(x->rank, x->dims, p->axis, in[0], xs, in[1], ss, in[2], bs, out[0], ys, p->eps,
+                  NULL);
     return TERN_OK;
 }
 
@@ -108,9 +109,6 @@ static tern_status layernorm_infer(tern_graph *g, tern_node *n, tern_err *err) {
         (st = tern_require_f32(g, n, 1, "Scale", err)) ||
         (st = tern_require_f32(g, n, 2, "B", err)) || (st = tern_need_static(g, n, 0, err)))
         return st;
-    if (tern_out(g, n, 1) || tern_out(g, n, 2))
-        return tern_errf(err, TERN_ERR_UNSUPPORTED,
-                         "the Mean and InvStdDev outputs (training) are not supported");
     const tern_tensor *x = tern_in(g, n, 0), *s = tern_in(g, n, 1), *b = tern_in(g, n, 2);
     if (x->rank < 1) return tern_errf(err, TERN_ERR_SHAPE, "input X must have rank >= 1");
     if ((st = check_bcast_to(s, x, "Scale", err)) || (b && (st = check_bcast_to(b, x, "B", err))))
@@ -125,6 +123,11 @@ static tern_status layernorm_infer(tern_graph *g, tern_node *n, tern_err *err) {
         (st = float_attr(n, "epsilon", 1e-5f, 0.0f, &p->eps, err)))
         return st;
     tern_set_out(g, n, 0, TERN_FLOAT, x->rank, x->dims);
+    /* Mean and InvStdDev: X's dims before axis, 1 from axis on */
+    int64_t sd[TERN_MAX_RANK];
+    for (int i = 0; i < x->rank; i++) sd[i] = i < p->axis ? x->dims[i] : 1;
+    tern_set_out(g, n, 1, TERN_FLOAT, x->rank, sd);
+    tern_set_out(g, n, 2, TERN_FLOAT, x->rank, sd);
     n->params = p;
     return TERN_OK;
 }
@@ -139,8 +142,13 @@ static tern_status layernorm_run(const tern_graph *g, const tern_node *n, const 
     tern_tensor_strides(tern_out(g, n, 0), ys);
     tern_bcast_strides(tern_in(g, n, 1), x->rank, ss);
     if (b) tern_bcast_strides(b, x->rank, bs);
+    int64_t ms[TERN_MAX_RANK], is[TERN_MAX_RANK];
+    tern_norm_stats stats = {n->n_outputs > 1 ? out[1] : NULL, n->n_outputs > 2 ? out[2] : NULL,
+                             ms, is};
+    if (stats.mean) tern_tensor_strides(tern_out(g, n, 1), ms);
+    if (stats.inv_std) tern_tensor_strides(tern_out(g, n, 2), is);
     tern_norm_f32(x->rank, x->dims, p->axis, in[0], xs, in[1], ss, b ? in[2] : NULL, bs, out[0],
-                  ys, p->eps);
+                  ys, p->eps, &stats);
     return TERN_OK;
 }
 

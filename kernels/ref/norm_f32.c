@@ -31,7 +31,7 @@ static void group_stats(int irank, const int64_t *idims, const float *x, const i
 
 void tern_norm_f32(int rank, const int64_t *dims, int axis, const float *x, const int64_t *xs,
                    const float *scale, const int64_t *ss, const float *bias, const int64_t *bs,
-                   float *y, const int64_t *ys, double eps) {
+                   float *y, const int64_t *ys, double eps, const tern_norm_stats *stats) {
     int irank = rank - axis;
     const int64_t *idims = dims + axis;
     int64_t outer = tern_iter_count(axis, dims), count = tern_iter_count(irank, idims);
@@ -47,6 +47,8 @@ void tern_norm_f32(int rank, const int64_t *dims, int axis, const float *x, cons
         int64_t xo = dot(axis, idx, xs), yo = dot(axis, idx, ys);
         double mean, inv;
         group_stats(irank, idims, x + xo, xs + axis, count, eps, &mean, &inv);
+        if (stats && stats->mean) stats->mean[dot(axis, idx, stats->mean_strides)] = (float)mean;
+        if (stats && stats->inv_std) stats->inv_std[dot(axis, idx, stats->inv_strides)] = (float)inv;
         tern_iter it;
         tern_iter_init(&it, irank, idims, xs + axis, ys + axis, NULL);
         for (int64_t e = 0; e < count; e++, tern_iter_next(&it)) {

@@ -26,11 +26,19 @@
 
 #include <stdint.h>
 
+/* Each group's statistics, optionally written out (LayerNormalization's
+ * Mean and InvStdDev outputs): tensors of X's rank with dims [axis, rank)
+ * equal to 1, addressed through their own strides; NULL when not wanted. */
+typedef struct tern_norm_stats {
+    float *mean, *inv_std;
+    const int64_t *mean_strides, *inv_strides;
+} tern_norm_stats;
+
 /* Normalize groups as described above. rank >= 1, 0 <= axis < rank. bias
- * may be NULL (0). */
+ * may be NULL (0), stats may be NULL. */
 void tern_norm_f32(int rank, const int64_t *dims, int axis, const float *x, const int64_t *xs,
                    const float *scale, const int64_t *ss, const float *bias, const int64_t *bs,
-                   float *y, const int64_t *ys, double eps);
+                   float *y, const int64_t *ys, double eps, const tern_norm_stats *stats);
 
 /* LRN over a rank >= 2 tensor [N, C, ...]; size >= 1. */
 void tern_lrn_f32(int rank, const int64_t *dims, const float *x, const int64_t *xs, float *y,
