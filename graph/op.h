@@ -8,8 +8,8 @@
  *    pass, on plain-layout tensors.
  *  - run: computes outputs from inputs. in[i]/out[i] point at the data of
  *    n->inputs[i]/n->outputs[i] (NULL for an absent optional input). Shapes
- *    come from g->tensors; layout from tensor.layout (phys dims through
- *    tern_tensor_phys_dims). run only fails on bad *data* (e.g. a Gather
+ *    come from g->tensors; layout from tensor.layout (index through
+ *    tern_tensor_strides, which works in any layout). run only fails on bad *data* (e.g. a Gather
  *    index out of range), never on something infer could have checked.
  *
  * The pure math lives in kernels/ref (the specification); the op files in
