@@ -1,4 +1,4 @@
-/* From a loaded graph to something that runs: bind the batch size, infer
+/* From a loaded graph to something that runs: bind input shapes, infer
  * shapes and fold constants, run the passes, assign layouts, plan memory
  * (graph/compile.c); then execute node by node (graph/execute.c). Used by the
  * public session API and directly by tests. */
@@ -20,12 +20,21 @@ typedef struct tern_compiled {
     size_t sum_bytes;   /* sum of all planned tensors (no reuse) */
 } tern_compiled;
 
+/* What a session fixes when it compiles a model. */
+typedef struct tern_compile_opts {
+    int batch;      /* value of a still-dynamic first input dim; <= 0 means 1 */
+    unsigned flags; /* TERN_COMPILE_* */
+    const tern_input_shape *shapes; /* dims for dynamic input dims (graph/bind.h) */
+    int n_shapes;
+    const tern_binding *constants;  /* inputs fixed to constant values */
+    int n_constants;
+} tern_compile_opts;
+
+tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *opts,
+                            tern_compiled *out, tern_err *err);
+/* The common case: a batch and flags, nothing else bound. */
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,
                          tern_err *err);
-/* Same, with some graph inputs fixed to constant values first. */
-tern_status tern_compile_bound(const tern_graph *model, int batch, unsigned flags,
-                               const tern_binding *constants, int n_constants, tern_compiled *out,
-                               tern_err *err);
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be
  * filled there first). */
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);

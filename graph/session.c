@@ -35,10 +35,10 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
     s->model = m;
     unsigned cflags = 0;
     if ((o.flags & TERN_SESSION_NO_FUSE) || env_no_fuse()) cflags |= TERN_COMPILE_NO_FUSE;
-    if (o.n_constants < 0 || (o.n_constants > 0 && !o.constants))
-        return fail(s, tern_errf(&err, TERN_ERR_INVALID_ARG, "bad constant bindings"), &err);
-    tern_status st = tern_compile_bound(&m->graph, o.batch ? o.batch : 1, cflags, o.constants,
-                                        o.n_constants, &s->c, &err);
+    tern_compile_opts co = {.batch = o.batch ? o.batch : 1, .flags = cflags,
+                            .shapes = o.shapes, .n_shapes = o.n_shapes,
+                            .constants = o.constants, .n_constants = o.n_constants};
+    tern_status st = tern_compile_ex(&m->graph, &co, &s->c, &err);
     if (st != TERN_OK) return fail(s, st, &err);
     s->compiled = 1;
     s->pool = tern_threadpool_create(s->threads); /* NULL: serial, still correct */

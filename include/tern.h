@@ -59,7 +59,10 @@ typedef struct tern_tensor_info {
     tern_dtype dtype;
     int rank;
     int64_t dims[TERN_MAX_RANK];
-    size_t bytes; /* dims product times element size */
+    size_t bytes; /* dims product times element size (0 while a dim is dynamic) */
+    /* model inputs only: the file's symbolic name of a dynamic dim (-1 in
+     * dims), or NULL */
+    const char *dim_names[TERN_MAX_RANK];
 } tern_tensor_info;
 
 /* ---- models ---------------------------------------------------------- */
@@ -78,6 +81,13 @@ tern_status tern_model_load_buffer(const void *data, size_t size, const char *ba
 void tern_model_free(tern_model *m);
 const char *tern_model_error(const tern_model *m);
 
+/* The model's graph inputs as the file declares them, before any session
+ * binds them: a dynamic dim is -1 (named in dim_names when the file names
+ * it), a rank of -1 means the file gives no shape. For choosing
+ * tern_session_options.shapes. */
+int tern_model_input_count(const tern_model *m);
+tern_status tern_model_input_info(const tern_model *m, int index, tern_tensor_info *info);
+
 /* ---- sessions -------------------------------------------------------- */
 
 #define TERN_SESSION_NO_FUSE 1u     /* skip the fusion passes (checks fusion) */
@@ -92,6 +102,16 @@ typedef struct tern_binding {
     size_t bytes;
 } tern_binding;
 
+/* Dims for one graph input, given when the session is created: its dynamic
+ * dims (dim_param or unknown in the file) take these values, and so does
+ * every dim of any input that shares a bound dim_param name. Static dims
+ * must be given as the file has them. */
+typedef struct tern_input_shape {
+    const char *name;    /* graph input name */
+    int rank;            /* must equal the input's rank (or sets it if the file has none) */
+    const int64_t *dims; /* rank values, each >= 0, or -1 to leave that dim as it is */
+} tern_input_shape;
+
 typedef struct tern_session_options {
     int batch;      /* value for dynamic batch dims; 0 means 1 */
     int threads;    /* 0 means 1 */
@@ -100,10 +120,15 @@ typedef struct tern_session_options {
     size_t arena_size;
     const tern_binding *constants; /* inputs fixed at creation, or NULL */
     int n_constants;
+    const tern_input_shape *shapes; /* dims of dynamic inputs (-1: leave that dim), or NULL */
+    int n_shapes;
 } tern_session_options;
 
-/* Compile the model for one batch size: shape inference, graph passes,
- * memory plan. opts may be NULL (batch 1, 1 thread, passes on, own arena).
+/* Compile the model for static input shapes: bind dynamic input dims
+ * (opts.shapes first, then dims sharing a bound dim_param, then a still
+ * dynamic first dim takes opts.batch), then shape inference, graph passes,
+ * memory plan. Dims still dynamic after that are an error that lists them.
+ * opts may be NULL (batch 1, 1 thread, passes on, own arena).
  * The environment variable TERN_NO_FUSE=1 acts like TERN_SESSION_NO_FUSE.
  * On failure *out holds the error as for tern_model_load_file. */
 tern_status tern_session_create(const tern_model *m, const tern_session_options *opts,

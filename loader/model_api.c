@@ -102,3 +102,25 @@ const char *tern_model_error(const tern_model *m) {
     if (!m) return "no model";
     return m->ok ? "" : m->error;
 }
+
+int tern_model_input_count(const tern_model *m) {
+    return m && m->ok ? m->graph.n_inputs : 0;
+}
+
+tern_status tern_model_input_info(const tern_model *m, int index, tern_tensor_info *info) {
+    if (!m || !m->ok || !info || index < 0 || index >= m->graph.n_inputs)
+        return TERN_ERR_INVALID_ARG;
+    const tern_tensor *t = &m->graph.tensors[m->graph.inputs[index]];
+    memset(info, 0, sizeof *info);
+    info->name = t->name;
+    info->dtype = t->dtype;
+    info->rank = t->rank;
+    int dynamic = t->rank < 0;
+    for (int d = 0; d < t->rank; d++) {
+        info->dims[d] = t->dims[d];
+        info->dim_names[d] = t->dims[d] < 0 ? t->dim_param[d] : NULL;
+        dynamic |= t->dims[d] < 0;
+    }
+    info->bytes = dynamic ? 0 : tern_tensor_bytes(t);
+    return TERN_OK;
+}

@@ -1,6 +1,6 @@
 /* ValueInfoProto (graph inputs and outputs): name, element type and shape.
- * Dims are dim_value (known), dim_param (a symbolic name such as "N", kept;
- * the dim is -1) or neither (-1). */
+ * Dims are dim_value (known; -1 also means dynamic), dim_param (a symbolic
+ * name such as "N", kept; the dim is -1) or neither (-1). */
 #include <string.h>
 
 #include "loader/onnx_priv.h"
@@ -16,7 +16,9 @@ static tern_status parse_dim(onnx_ctx *c, tern_pb *d, tern_tensor *t, int i) {
             uint64_t v;
             st = onnx_read_varint(c, d, w, "dim_value", at, &v);
             if (st) return st;
-            if ((int64_t)v < 0)
+            /* -1 is how some exporters write a dynamic dim (onnx.checker and
+             * ONNX Runtime accept it); any other negative value is an error */
+            if ((int64_t)v < -1)
                 return onnx_fail(c, at, TERN_ERR_PARSE, "dim_value %lld is negative",
                                  (long long)(int64_t)v);
             t->dims[i] = (int64_t)v;

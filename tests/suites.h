@@ -12,6 +12,7 @@
     X(suite_onnx_load) \
     X(suite_passes) \
     X(suite_api) \
+    X(suite_shapes) \
     X(suite_fuzz_session) \
     X(suite_conformance) \
     X(suite_model_passes) \

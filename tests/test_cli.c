@@ -94,7 +94,7 @@ static void usage_and_arguments(cli_env *e) {
     static const char *const opts[] = {"--input",  "--output",   "--batch",  "--threads",
                                        "--no-fuse", "--preset",  "--labels", "--top",
                                        "--passes", "--json",     "--size",   "--channels",
-                                       "--layout", "--pixels"};
+                                       "--layout", "--pixels", "--shape"};
     int missing = 0;
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) missing += !strstr(e->text, opts[k]);
     th_check(e->t, missing == 0, "cli usage lists every option", "%d missing", missing);
@@ -421,6 +421,43 @@ static void dynamic_batch_io(cli_env *e) {
     tern_npy_free(&y);
 }
 
+/* Dynamic height and width: `tern run` takes them from the .npy, --shape
+ * gives them (info and run), and every malformed --shape is one error. */
+static void dynamic_shapes(cli_env *e) {
+    char out[700];
+    scratch(e, "dyn_hw.npy", out, sizeof out);
+    remove(out);
+    int st = cli_run(e, "run tests/models/dyn_hw_conv.onnx --input tests/models/dyn_hw_conv.input.npy "
+                        "--output '%s'", out);
+    double d = npy_max_diff(out, "tests/models/dyn_hw_conv.output.npy");
+    th_check(e->t, st == 0 && d >= 0 && d < 1e-4, "cli run binds dynamic H, W from the .npy",
+             "exit %d, max diff %g, '%s'", st, d, e->text);
+    st = cli_run(e, "run tests/models/dyn_hw_conv.onnx --input tests/models/dyn_hw_conv.input.npy "
+                    "--shape x=2x3x16x11");
+    th_check(e->t, st == 2 && strstr(e->text, "[2,3,16,11]"),
+             "cli run --shape that disagrees with the .npy", "exit %d, '%s'", st, e->text);
+    st = cli_run(e, "info tests/models/dyn_hw_conv.onnx --shape x=1,3,64,48");
+    th_check(e->t, st == 0 && strstr(e->text, "N=1,3,H=64,W=48"), "cli info --shape",
+             "exit %d, '%s'", st, e->text);
+    expect_error(e, "cli info of a dynamic model without --shape", "--shape x=1,3,H,W",
+                 "info tests/models/dyn_hw_conv.onnx");
+    static const char *const bad[][2] = {
+        {"x=", "bad --shape"},         {"x=1x", "bad --shape"},
+        {"x=1xax3", "bad --shape"},    {"=1x2", "bad --shape"},
+        {"x1x2", "bad --shape"},       {"x=1x-2", "bad --shape"},
+        {"x=1x99999999999", "bad --shape"}, {"x=1;2", "unexpected ';'"},
+        {"y=1x3x8x8", "not a graph input"}, {"x=1x3x8", "has 3 dims"},
+        {"x=1x2x3x4x5x6x7x8x9", "bad --shape"}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char args[256], name[128];
+        snprintf(args, sizeof args, "info tests/models/dyn_hw_conv.onnx --shape '%s'", bad[k][0]);
+        snprintf(name, sizeof name, "cli bad --shape %s", bad[k][0]);
+        expect_error(e, name, bad[k][1], args);
+    }
+    expect_error(e, "cli --shape twice", "given twice",
+                 "info tests/models/dyn_hw_conv.onnx --shape x=1x3x8x8 --shape x=1x3x8x8");
+}
+
 /* ModelProto: input x float [2], Relu(x) -> "o:1", Neg(x) -> "o/1", both
  * outputs: two names that become the same file name, o_1.npy. */
 static const char CLASH_ONNX[] =
@@ -733,6 +770,7 @@ TH_SUITE(suite_cli) {
     tensor_runs(&e);
     stacked_runs(&e);
     dynamic_batch_io(&e);
+    dynamic_shapes(&e);
     output_dir_clash(&e);
     control_chars(&e);
     top_order(&e);

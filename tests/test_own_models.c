@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "graph/session.h"
 #include "loader/npy.h"
 #include "tern.h"
 #include "tests/harness.h"
@@ -144,14 +145,51 @@ static int check_outputs(tern_session *s, const own_arrays *ref, char *msg, size
     return 1;
 }
 
-/* One case: compile with the given flags, run once, compare. */
+/* What the passes must leave of some models (op type and count of live
+ * nodes, fused ones by their base type), checked on the default session. */
+static const struct {
+    const char *model, *op;
+    int count;
+} EXPECT_OPS[] = {
+    {"pad_conv", "Pad", 0},          {"pad_value_conv", "Pad", 1},
+    {"pad_fold_avgpool", "Pad", 0},  {"pad_attr_conv", "Pad", 0},
+    {"trap_pad_kept", "Pad", 3},     {"tflite_se", "Clip", 0},
+    {"tflite_se", "Add", 0},         {"tflite_se", "HardSigmoid", 0},
+    {"tflite_se", "Mul", 1},         {"tflite_hswish", "Clip", 0},
+    {"tflite_hswish", "Mul", 0},     {"tflite_hswish", "Div", 0},
+    {"add_bias", "Add", 0},          {"trap_add_bias", "Add", 3},
+    {"trap_add_bias", "Clip", 1},    {"dyn_hw_conv", "Clip", 0},
+};
+
+static void check_ops(th_ctx *t, const char *name, const tern_session *s) {
+    for (size_t k = 0; k < sizeof EXPECT_OPS / sizeof EXPECT_OPS[0]; k++) {
+        if (strcmp(EXPECT_OPS[k].model, name) != 0) continue;
+        const tern_graph *g = &s->c.g;
+        int n = 0;
+        for (int i = 0; i < g->n_nodes; i++) n += strcmp(g->nodes[i].op_type, EXPECT_OPS[k].op) == 0;
+        char case_name[320];
+        snprintf(case_name, sizeof case_name, "own_models/%s: %d %s after the passes", name,
+                 EXPECT_OPS[k].count, EXPECT_OPS[k].op);
+        th_check(t, n == EXPECT_OPS[k].count, case_name, "%d left", n);
+    }
+}
+
+/* One case: compile with the given flags, every input's shape bound to its
+ * file's (dynamic dims take it; static ones must agree), run once, compare. */
 static void run_case(th_ctx *t, const char *name, const tern_model *m, const own_arrays *in,
                      const own_arrays *ref, unsigned flags) {
     char case_name[320], msg[768] = "";
     snprintf(case_name, sizeof case_name, "own_models/%s [%s]", name,
              flags & TERN_SESSION_NO_FUSE ? "no-fuse" : "default");
     tern_session_options opts = {0};
-    opts.batch = in->arr[0].rank > 0 ? (int)in->arr[0].dims[0] : 1;
+    tern_input_shape shapes[OWN_MAX_IO];
+    tern_tensor_info info;
+    for (int i = 0; i < in->count && i < tern_model_input_count(m); i++) {
+        tern_model_input_info(m, i, &info);
+        shapes[i] = (tern_input_shape){info.name, in->arr[i].rank, in->arr[i].dims};
+    }
+    opts.shapes = shapes;
+    opts.n_shapes = in->count < tern_model_input_count(m) ? in->count : tern_model_input_count(m);
     opts.flags = flags;
     tern_session *s = NULL;
     int ok = 0;
@@ -164,6 +202,7 @@ static void run_case(th_ctx *t, const char *name, const tern_model *m, const own
             ok = check_outputs(s, ref, msg, sizeof msg);
     }
     th_check(t, ok, case_name, "%s", msg);
+    if (s && !(flags & TERN_SESSION_NO_FUSE) && s->compiled) check_ops(t, name, s);
     tern_session_free(s);
 }
 

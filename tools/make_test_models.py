@@ -11,7 +11,9 @@ Inputs are float32 from a seeded generator; outputs are onnxruntime's results (t
 Old generated files are removed first, so the folder holds exactly what this script makes.
 
 Needs torch, onnx, numpy and onnxruntime in one python, e.g.
-  /path/to/venv-with-onnxruntime/bin/python tools/make_test_models.py
+  /path/to/venv-with-onnxruntime/bin/python tools/make_test_models.py [NAME ...]
+(Debian: apt-get install python3-torch python3-onnx; python3 -m venv --system-site-packages V;
+V/bin/pip install "numpy<2" onnxruntime.) Names given: only those models are made.
 Everything is seeded: running it twice gives the same bytes.
 """
 import glob
@@ -308,6 +310,153 @@ def trap_transpose_no_cancel(name):
         [randn(r, 1, 2, 3, 4)]
 
 
+# ---- dynamic input dims (bound when a session is created) -----------------------------
+
+def dyn_minus1(name):
+    """Input dims written as dim_value -1 (as some exporters do): H and W dynamic."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1], strides=[2, 2]),
+             helper.make_node("Relu", ["c"], ["y"])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 3, -1, -1])], [("y", [1, 4, -1, -1])], inits, 13), \
+        [randn(r, 1, 3, 9, 11)]
+
+
+def dyn_shared(name):
+    """Two inputs sharing the symbolic dim L: a [B, L] and b [L]."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Mul", ["a", "b"], ["m"]),
+             helper.make_node("Relu", ["m"], ["y"])]
+    return make(name, nodes, [("a", ["B", "L"]), ("b", ["L"])], [("y", ["B", "L"])], [], 13), \
+        [randn(r, 2, 7), randn(r, 7)]
+
+
+# ---- Pad folding --------------------------------------------------------------------------
+
+def pad_fold_avgpool(name):
+    """Zero Pad in front of an AveragePool that has no pads and count_include_pad 0: the
+    padded zeros are real elements, so the fold must count its pads."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Pad", ["x", "pads"], ["p"]),
+             helper.make_node("AveragePool", ["p"], ["y"], kernel_shape=[3, 3], strides=[2, 2])]
+    inits = [init("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64))]
+    # H: (6 + 3 - 3) / 2 + 1 = 4, W: (7 + 3 - 3) / 2 + 1 = 4
+    return make(name, nodes, [("x", [1, 3, 6, 7])], [("y", [1, 3, 4, 4])], inits, 13), \
+        [randn(r, 1, 3, 6, 7)]
+
+
+def pad_attr_conv(name):
+    """Opset 10 Pad (pads attribute) in front of a Conv that pads by itself too."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Pad", ["x"], ["p"], mode="constant", pads=[0, 0, 1, 0, 0, 0, 0, 1]),
+             conv_node("p", "w", "y", "b", pads=[1, 1, 1, 1], strides=[2, 2])]
+    inits = [init("w", randn(r, 4, 3, 3, 3, scale=0.5)), init("b", randn(r, 4))]
+    # H: (5 + 1 + 2 - 3) / 2 + 1 = 3, W: (6 + 1 + 2 - 3) / 2 + 1 = 4
+    return make(name, nodes, [("x", [1, 3, 5, 6])], [("y", [1, 4, 3, 4])], inits, 10), \
+        [randn(r, 1, 3, 5, 6)]
+
+
+def trap_pad_kept(name):
+    """Pads that must stay: reflect; zero padding of the channel axis; a zero Pad in
+    front of an AveragePool that excludes its own padding from the count."""
+    r = rng_for(name)
+    nodes = [helper.make_node("Pad", ["x", "pads"], ["p1"], mode="reflect"),
+             conv_node("p1", "w1", "c1", pads=[0, 0, 0, 0]),
+             helper.make_node("Pad", ["c1", "cpads"], ["p2"]),
+             conv_node("p2", "w2", "c2", pads=[1, 1, 1, 1]),
+             helper.make_node("Pad", ["c2", "pads"], ["p3"]),
+             helper.make_node("AveragePool", ["p3"], ["y"], kernel_shape=[3, 3],
+                              pads=[1, 1, 1, 1], count_include_pad=0)]
+    inits = [init("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)),
+             init("cpads", np.array([0, 1, 0, 0, 0, 1, 0, 0], np.int64)),
+             init("w1", randn(r, 4, 3, 3, 3, scale=0.5)), init("w2", randn(r, 2, 6, 3, 3))]
+    return make(name, nodes, [("x", [1, 3, 5, 5])], [("y", [1, 2, 7, 7])], inits, 13), \
+        [randn(r, 1, 3, 5, 5)]
+
+
+# ---- TFLite's hard sigmoid, relu6(x + 3) / 6, and constant bias Adds ------------------------
+
+def hsig_chain(nodes, x, out, m_name="sixth", div=False):
+    """Add(x, 3) -> Clip(0, 6) -> Mul(1/6) (or Div(6)) writing out."""
+    nodes += [helper.make_node("Add", [x, "three"], [x + "_p3"]),
+              helper.make_node("Clip", [x + "_p3", "zero", "six"], [x + "_r6"]),
+              helper.make_node("Div" if div else "Mul", [x + "_r6", "six" if div else m_name],
+                               [out])]
+
+
+HSIG_INITS = [("three", 3.0), ("zero", 0.0), ("six", 6.0), ("sixth", 0.16667)]
+
+
+def tflite_se(name):
+    """Squeeze-excite as the TFLite MobileNetV3 converts: GAP -> Conv -> Relu -> Conv ->
+    hard sigmoid (Add/Clip/Mul) -> Mul with the block input."""
+    r = rng_for(name)
+    nodes = [helper.make_node("GlobalAveragePool", ["x"], ["g"]),
+             conv_node("g", "w1", "c1", "b1"), helper.make_node("Relu", ["c1"], ["a1"]),
+             conv_node("a1", "w2", "c2", "b2")]
+    hsig_chain(nodes, "c2", "gate")
+    nodes.append(helper.make_node("Mul", ["x", "gate"], ["y"]))
+    inits = [init(n, np.float32(v)) for n, v in HSIG_INITS] + [
+        init("w1", randn(r, 4, 8, 1, 1)), init("b1", randn(r, 4)),
+        init("w2", randn(r, 8, 4, 1, 1, scale=2.0)), init("b2", randn(r, 8))]
+    return make(name, nodes, [("x", [1, 8, 5, 5])], [("y", [1, 8, 5, 5])], inits, 13), \
+        [randn(r, 1, 8, 5, 5, scale=2.0)]
+
+
+def tflite_hswish(name):
+    """Hard swish as TFLite writes it: y * relu6(y + 3) / 6 after a Conv, and a hard
+    sigmoid with Div(6) on a second Conv (opset 11)."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1])]
+    hsig_chain(nodes, "c", "h")
+    nodes += [helper.make_node("Mul", ["c", "h"], ["s"]), conv_node("s", "w2", "c2", "b2")]
+    hsig_chain(nodes, "c2", "y", div=True)
+    inits = [init(n, np.float32(v)) for n, v in HSIG_INITS] + [
+        init("w", randn(r, 6, 3, 3, 3)), init("b", randn(r, 6)),
+        init("w2", randn(r, 4, 6, 1, 1)), init("b2", randn(r, 4))]
+    return make(name, nodes, [("x", [1, 3, 5, 5])], [("y", [1, 4, 5, 5])], inits, 11), \
+        [randn(r, 1, 3, 5, 5, scale=2.0)]
+
+
+def add_bias(name):
+    """Constant Adds that are biases: Conv (no bias) + [1,C,1,1] -> Relu, Conv + scalar,
+    then a head whose Gemm (no C) gets + [N]."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c"), helper.make_node("Add", ["c", "k"], ["ck"]),
+             helper.make_node("Relu", ["ck"], ["a"]),
+             conv_node("a", "w2", "c2", "b2"), helper.make_node("Add", ["kk", "c2"], ["c2k"]),
+             helper.make_node("GlobalAveragePool", ["c2k"], ["g"]),
+             helper.make_node("Flatten", ["g"], ["f"]),
+             helper.make_node("Gemm", ["f", "fw"], ["z"], transB=1),
+             helper.make_node("Add", ["z", "fb"], ["y"])]
+    inits = [init("w", randn(r, 5, 3, 3, 3)), init("k", randn(r, 1, 5, 1, 1)),
+             init("w2", randn(r, 4, 5, 1, 1)), init("b2", randn(r, 4)),
+             init("kk", np.float32(0.75)),
+             init("fw", randn(r, 6, 4)), init("fb", randn(r, 6))]
+    return make(name, nodes, [("x", [2, 3, 5, 5])], [("y", [2, 6])], inits, 13), \
+        [randn(r, 2, 3, 5, 5)]
+
+
+def trap_add_bias(name):
+    """Adds that are not biases: a constant that varies over H and W, and one on a Conv
+    output that another node reads too; a hard sigmoid whose Clip output is also a graph
+    output."""
+    r = rng_for(name)
+    nodes = [conv_node("x", "w", "c", "b", pads=[1, 1, 1, 1]),
+             helper.make_node("Add", ["c", "kspatial"], ["a"]),
+             conv_node("a", "w2", "c2", "b2"),
+             helper.make_node("Add", ["c2", "k"], ["a2"]),
+             helper.make_node("Mul", ["a2", "c2"], ["m"])]
+    hsig_chain(nodes, "m", "y")
+    inits = [init(n, np.float32(v)) for n, v in HSIG_INITS] + [
+        init("w", randn(r, 3, 3, 3, 3)), init("b", randn(r, 3)),
+        init("kspatial", randn(r, 1, 1, 4, 4)),
+        init("w2", randn(r, 3, 3, 1, 1)), init("b2", randn(r, 3)), init("k", randn(r, 3, 1, 1))]
+    shape = [1, 3, 4, 4]
+    return make(name, nodes, [("x", shape)], [("y", shape), ("m_r6", shape)], inits, 13), \
+        [randn(r, *shape, scale=2.0)]
+
+
 # ---- torch models (what the exporter really emits) --------------------------------------
 
 def randomize_bn(module, gen):
@@ -321,13 +470,21 @@ def randomize_bn(module, gen):
             m.running_var.data = torch.rand(c, generator=gen) + 0.5
 
 
+def dyn_axes(dynamic):
+    """False: static; True: dynamic batch N; "NHW": batch, height and width of an image."""
+    if not dynamic:
+        return None
+    x = {0: "N", 2: "H", 3: "W"} if dynamic == "NHW" else {0: "N"}
+    return {"x": x, "y": {0: "N"}}
+
+
 def export_torch(module, x, opset, dynamic=False, fold=True):
     module.eval()
     buf = io.BytesIO()
     warnings.filterwarnings("ignore", message="It is recommended that constant folding")
     torch.onnx.export(module, torch.from_numpy(x), buf, opset_version=opset,
                       input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "N"}, "y": {0: "N"}} if dynamic else None,
+                      dynamic_axes=dyn_axes(dynamic),
                       training=torch.onnx.TrainingMode.PRESERVE,  # keep BN nodes
                       do_constant_folding=fold)
     model = onnx.load_from_string(buf.getvalue())
@@ -368,6 +525,19 @@ class FlattenView(nn.Module):
     def forward(self, x):
         y = torch.relu(self.conv(x))
         return self.fc(y.view(y.size(0), -1))
+
+
+class DynHW(nn.Module):
+    """A small CNN for any image size: strided convs, then global pooling and a classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 6, 3, stride=2, padding=1), nn.BatchNorm2d(6),
+                                  nn.ReLU6(), nn.Conv2d(6, 8, 3, stride=2, padding=1), nn.ReLU())
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(self.body(x), 1), 1))
 
 
 def conv_bn(bias, act):
@@ -424,6 +594,19 @@ MODELS = {
     "nhwc_output": nhwc_output,
     "identity_dropout": identity_dropout,
     "two_inputs": two_inputs,
+    # dynamic input dims
+    "dyn_hw_conv": torch_model(DynHW, [2, 3, 15, 11], dynamic="NHW"),
+    "dyn_minus1": dyn_minus1,
+    "dyn_shared": dyn_shared,
+    # pads folded into the next Conv/AveragePool, and ones that must stay
+    "pad_fold_avgpool": pad_fold_avgpool,
+    "pad_attr_conv": pad_attr_conv,
+    "trap_pad_kept": trap_pad_kept,
+    # TFLite hard sigmoid / hard swish, constant bias Adds
+    "tflite_se": tflite_se,
+    "tflite_hswish": tflite_hswish,
+    "add_bias": add_bias,
+    "trap_add_bias": trap_add_bias,
     # fusion traps
     "trap_conv_shared": trap_conv_shared,
     "trap_bn_after_add": trap_bn_after_add,
@@ -468,12 +651,21 @@ def describe(model):
 
 
 def main():
+    """With model names as arguments only those are (re)made; without, all of them, after
+    removing every old file."""
     os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[1:]
+    unknown = [n for n in only if n not in MODELS]
+    if unknown:
+        sys.exit(f"make_test_models.py: unknown model(s) {unknown}")
     for pattern in ("*.onnx", "*.npy"):
         for f in glob.glob(os.path.join(OUT, pattern)):
-            os.remove(f)
+            if not only or os.path.basename(f).split(".")[0] in only:
+                os.remove(f)
     total = 0
     for name, build in MODELS.items():
+        if only and name not in only:
+            continue
         model, inputs = build(name)
         outputs = run_ort(model, inputs)
         check_margins(name, outputs)

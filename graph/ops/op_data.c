@@ -466,6 +466,20 @@ static tern_status infer_pad(tern_graph *g, tern_node *n, tern_err *err) {
     return tern_check_out(g, n, 0, err);
 }
 
+int tern_pad_is_zero(const tern_graph *g, const tern_node *n, int64_t *begin, int64_t *end) {
+    const pad_params *p = n->params;
+    const tern_tensor *x = tern_in(g, n, 0), *o = tern_out(g, n, 0);
+    float v;
+    if (!p || !x || !o || x->dtype != TERN_FLOAT || p->mode != TERN_PAD_CONSTANT) return 0;
+    memcpy(&v, p->value, sizeof v);
+    if (v != 0.0f) return 0;
+    for (int a = 0; a < x->rank; a++) {
+        begin[a] = p->begin[a];
+        end[a] = o->dims[a] - x->dims[a] - p->begin[a];
+    }
+    return 1;
+}
+
 static tern_status run_pad(const tern_graph *g, const tern_node *n, const void *const *in,
                            void *const *out, tern_err *err) {
     (void)err;

@@ -44,6 +44,11 @@ int64_t tern_dims_prod(const int64_t *dims, int from, int to);
  * product of two operands' dims can exceed what either tensor holds. */
 int tern_mul_dims(int64_t a, int64_t b, int64_t *out);
 
+/* A float32 Pad node after infer that pads with the constant 0 (either
+ * sign): 1, with begin/end filled per axis (negative values crop); else 0.
+ * For the pass that folds such Pads into the next Conv's pads. */
+int tern_pad_is_zero(const tern_graph *g, const tern_node *n, int64_t *begin, int64_t *end);
+
 /* Copy nbytes unless src and dst are the same buffer (views). */
 void tern_copy_view(void *dst, const void *src, size_t nbytes);
 

@@ -155,21 +155,6 @@ static int fold_conv(tern_graph *g, int i, tern_err *err) {
     return st == TERN_OK ? 1 : -(int)st;
 }
 
-/* A copy of node i's attributes with beta set to 1 (the folded C carries
- * the old beta). NULL on OOM. */
-static tern_attr *attrs_beta_one(tern_graph *g, const tern_node *n, int *count) {
-    tern_attr *at = tern_pool_alloc_array(&g->pool, (size_t)n->n_attrs + 1, sizeof(tern_attr));
-    if (!at) return NULL;
-    int k = 0;
-    for (int j = 0; j < n->n_attrs; j++)
-        if (strcmp(n->attrs[j].name, "beta") != 0) at[k++] = n->attrs[j];
-    at[k].name = "beta";
-    at[k].type = TERN_ATTR_FLOAT;
-    at[k].f = 1.0f;
-    *count = k + 1;
-    return at;
-}
-
 /* Rows of the folded Gemm C: 1 when C is absent, a scalar or [N]/[1,N];
  * M when it is [M,N]; 0 when C has another shape (not folded). */
 static int64_t gemm_c_rows(const tern_graph *g, int c, int64_t m, int64_t n) {
@@ -211,11 +196,10 @@ static int fold_gemm(tern_graph *g, int i, tern_err *err) {
     int nw = scaled_weight(g, n->inputs[1], &a, transb ? 0 : 1, wn);
     int nc = nw < 0 ? -1 : folded_bias(g, cin, beta, &a, rows, bname);
     bn_free(&a);
-    int n_attrs = 0;
-    tern_attr *at = nc < 0 ? NULL : attrs_beta_one(g, &g->nodes[i], &n_attrs);
-    if (!at) return -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory folding BN");
-    g->nodes[i].attrs = at;
-    g->nodes[i].n_attrs = n_attrs;
+    /* the folded C carries the old beta */
+    tern_attr beta_one = {.name = "beta", .type = TERN_ATTR_FLOAT, .f = 1.0f};
+    if (nc < 0 || !tern_set_attr(g, i, &beta_one))
+        return -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory folding BN");
     int ins[3] = {g->nodes[i].inputs[0], nw, nc};
     tern_status st = finish(g, i, bn, ins, 3, err);
     return st == TERN_OK ? 1 : -(int)st;

@@ -20,28 +20,6 @@ static const char *const KIND_NAME[N_KINDS] = {
     [TERN_ACT_SIGMOID] = "Sigmoid",     [TERN_ACT_SILU] = "SiLU",
     [TERN_ACT_LEAKYRELU] = "LeakyRelu", [TERN_ACT_TANH] = "Tanh"};
 
-/* Clip bounds: attributes min/max before opset 11, optional constant scalar
- * inputs from 11 on; an absent bound is -inf/+inf. 0 if a bound is not a
- * constant (the Clip then stays). */
-static int clip_bounds(const tern_graph *g, const tern_node *n, float *lo, float *hi) {
-    *lo = -INFINITY;
-    *hi = INFINITY;
-    /* opset 0 (not recorded): a Clip with attributes is the old form */
-    int old_form = g->opset > 0 ? g->opset < 11
-                                : tern_node_attr(n, "min") || tern_node_attr(n, "max");
-    if (old_form) {
-        *lo = tern_attr_float(n, "min", -INFINITY);
-        *hi = tern_attr_float(n, "max", INFINITY);
-        return 1;
-    }
-    float *dst[2] = {lo, hi};
-    for (int k = 1; k <= 2; k++) {
-        if (!tern_in(g, n, k)) continue;
-        if (tern_const_float(g, n, k, dst[k - 1], NULL) != TERN_OK) return 0;
-    }
-    return 1;
-}
-
 /* The fused form of single-input activation node a, or kind NONE. */
 static tern_act act_of(const tern_graph *g, const tern_node *a) {
     tern_act act = {TERN_ACT_NONE, 0.0f, 0.0f};
@@ -49,7 +27,7 @@ static tern_act act_of(const tern_graph *g, const tern_node *a) {
     if (tern_node_is(a, "Relu")) {
         act.kind = TERN_ACT_RELU;
     } else if (tern_node_is(a, "Clip")) {
-        if (clip_bounds(g, a, &act.a, &act.b)) act.kind = TERN_ACT_CLIP;
+        if (tern_clip_bounds(g, a, &act.a, &act.b)) act.kind = TERN_ACT_CLIP;
     } else if (tern_node_is(a, "HardSigmoid")) {
         act.kind = TERN_ACT_HARDSIGMOID;
         act.a = tern_attr_float(a, "alpha", 0.2f);

@@ -1,6 +1,7 @@
 /* Small graph-editing helpers shared by the rewrite passes. They only touch
  * live nodes and never write through arrays the graph may share with the
  * model it was cloned from (names, attributes, constant data). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,4 +187,43 @@ const tern_tensor *tern_const_f32(const tern_graph *g, int t, int64_t n) {
     int64_t ne = tern_tensor_numel(tt);
     if (ne < 0 || (n >= 0 && ne != n)) return NULL;
     return tt;
+}
+
+int tern_set_attr(tern_graph *g, int node, const tern_attr *a) {
+    tern_node *n = &g->nodes[node];
+    tern_attr *at = tern_pool_alloc_array(&g->pool, (size_t)n->n_attrs + 1, sizeof(tern_attr));
+    if (!at) return 0;
+    int k = 0;
+    for (int j = 0; j < n->n_attrs; j++)
+        if (strcmp(n->attrs[j].name, a->name) != 0) at[k++] = n->attrs[j];
+    at[k++] = *a;
+    n->attrs = at;
+    n->n_attrs = k;
+    return 1;
+}
+
+int tern_clip_bounds(const tern_graph *g, const tern_node *n, float *lo, float *hi) {
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    /* opset 0 (not recorded): a Clip with attributes is the old form */
+    int old_form = g->opset > 0 ? g->opset < 11
+                                : tern_node_attr(n, "min") || tern_node_attr(n, "max");
+    if (old_form) {
+        *lo = tern_attr_float(n, "min", -INFINITY);
+        *hi = tern_attr_float(n, "max", INFINITY);
+        return 1;
+    }
+    float *dst[2] = {lo, hi};
+    for (int k = 1; k <= 2; k++) {
+        if (!tern_in(g, n, k)) continue;
+        if (tern_const_float(g, n, k, dst[k - 1], NULL) != TERN_OK) return 0;
+    }
+    return 1;
+}
+
+int tern_const_scalar(const tern_graph *g, int t, float *v) {
+    const tern_tensor *tt = tern_const_f32(g, t, 1);
+    if (!tt) return 0;
+    *v = tern_f32_at(tt->data, 0);
+    return 1;
 }

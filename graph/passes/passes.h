@@ -28,6 +28,15 @@ tern_status tern_pass_remove_identity(tern_graph *g, tern_pass_report *r, tern_e
 tern_status tern_pass_matmul_add(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* Conv followed by BatchNormalization -> Conv with folded weights/bias. */
 tern_status tern_pass_fold_batchnorm(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* A constant Add after a Conv/Gemm (per channel or scalar), the Conv/Gemm
+ * output read by nothing else -> the Conv/Gemm's bias. */
+tern_status tern_pass_fold_add_bias(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* A constant zero Pad (spatial axes only) in front of a Conv or an
+ * AveragePool -> that node's pads. */
+tern_status tern_pass_fold_pad(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* TFLite's hard sigmoid, [Add(c) ->] Clip(0, H) -> Mul(m) or Div(1/m) with
+ * H*m = 1 -> HardSigmoid(alpha m, beta c*m) (then fused like one). */
+tern_status tern_pass_hard_sigmoid(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* Transpose followed by a Transpose that undoes it -> nothing. */
 tern_status tern_pass_cancel_transposes(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* Relu, Clip, HardSigmoid, HardSwish, x*HardSigmoid(x), Sigmoid, x*Sigmoid(x),
@@ -69,6 +78,14 @@ tern_status tern_reinfer(tern_graph *g, int node, tern_err *err);
 float tern_f32_at(const void *data, int64_t i);
 /* A constant float32 tensor with exactly n elements, or NULL. */
 const tern_tensor *tern_const_f32(const tern_graph *g, int t, int64_t n);
+/* Give node i a new attribute array (from g->pool) where attribute a
+ * replaces the one of the same name, or is added. 0 on OOM. */
+int tern_set_attr(tern_graph *g, int node, const tern_attr *a);
+/* Clip's bounds: attributes before opset 11, constant inputs from 11 on; an
+ * absent bound is -inf/+inf. 0 if a bound is not a constant. */
+int tern_clip_bounds(const tern_graph *g, const tern_node *n, float *lo, float *hi);
+/* The value of a one-element constant float32 tensor t: 1, or 0 if t is not. */
+int tern_const_scalar(const tern_graph *g, int t, float *v);
 /* Start/finish a pass report: name, live node counts. */
 void tern_report_begin(tern_pass_report *r, const char *name, const tern_graph *g);
 void tern_report_end(tern_pass_report *r, const tern_graph *g);

@@ -52,28 +52,36 @@ int cli_int(const char *s, int lo, int hi, const char *option, int *out) {
     return 0;
 }
 
-int cli_open(const char *path, const tern_session_options *opts, tern_model **m, tern_session **s) {
+int cli_load(const char *path, tern_model **m) {
     *m = NULL;
+    if (tern_model_load_file(path, m) == TERN_OK) return 0;
+    /* the library's message names the file already */
+    if (*m)
+        cli_fail("cannot load model: %s", tern_model_error(*m));
+    else
+        cli_fail("cannot load model: out of memory (%s)", path);
+    tern_model_free(*m);
+    *m = NULL;
+    return CLI_EXIT_ERROR;
+}
+
+int cli_compile(const tern_model *m, const tern_session_options *opts, const char *path,
+                tern_session **s) {
     *s = NULL;
-    if (tern_model_load_file(path, m) != TERN_OK) {
-        /* the library's message names the file already */
-        if (*m)
-            cli_fail("cannot load model: %s", tern_model_error(*m));
-        else
-            cli_fail("cannot load model: out of memory (%s)", path);
-        tern_model_free(*m);
-        *m = NULL;
-        return CLI_EXIT_ERROR;
-    }
-    if (tern_session_create(*m, opts, s) != TERN_OK) {
-        cli_fail("cannot compile model: %s (%s)", *s ? tern_session_error(*s) : "out of memory",
-                 path);
-        cli_close(*m, *s);
-        *m = NULL;
-        *s = NULL;
-        return CLI_EXIT_ERROR;
-    }
-    return 0;
+    if (tern_session_create(m, opts, s) == TERN_OK) return 0;
+    cli_fail("cannot compile model: %s (%s)", *s ? tern_session_error(*s) : "out of memory", path);
+    tern_session_free(*s);
+    *s = NULL;
+    return CLI_EXIT_ERROR;
+}
+
+int cli_open(const char *path, const tern_session_options *opts, tern_model **m, tern_session **s) {
+    *s = NULL;
+    if (cli_load(path, m)) return CLI_EXIT_ERROR;
+    if (cli_compile(*m, opts, path, s) == 0) return 0;
+    tern_model_free(*m);
+    *m = NULL;
+    return CLI_EXIT_ERROR;
 }
 
 void cli_close(tern_model *m, tern_session *s) {

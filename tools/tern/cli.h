@@ -29,10 +29,30 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
 /* Decimal integer in [lo, hi] or an error naming the option; 0 on success. */
 int cli_int(const char *s, int lo, int hi, const char *option, int *out);
 
+/* --shape NAME=D1xD2x... (or D1,D2,...), repeatable: dims for a model
+ * input's dynamic dims (tern_session_options.shapes points into this). */
+#define CLI_MAX_SHAPES 64
+typedef struct cli_shapes {
+    tern_input_shape list[CLI_MAX_SHAPES];
+    int64_t dims[CLI_MAX_SHAPES][TERN_MAX_RANK];
+    char names[CLI_MAX_SHAPES][256];
+    int n;
+} cli_shapes;
+
+/* Add one --shape value to s; 0, or CLI_EXIT_ERROR after printing why. */
+int cli_shape(const char *text, cli_shapes *s);
+/* Point opts at s's shapes. */
+void cli_use_shapes(tern_session_options *opts, const cli_shapes *s);
+
 /* Load a model and compile a session; on failure print the library's
  * message and return CLI_EXIT_ERROR (nothing to free then). */
 int cli_open(const char *path, const tern_session_options *opts, tern_model **m, tern_session **s);
 void cli_close(tern_model *m, tern_session *s);
+/* The two halves of cli_open: load (the model is freed and NULL on
+ * failure), then compile a session of a loaded model. */
+int cli_load(const char *path, tern_model **m);
+int cli_compile(const tern_model *m, const tern_session_options *opts, const char *path,
+                tern_session **s);
 /* "[1,224,224,3]" into buf. */
 const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap);
 

@@ -32,6 +32,7 @@ int cmd_info(int argc, char **argv) {
     const char *model = NULL, *val;
     unsigned what = 0;
     tern_session_options opts = {0};
+    cli_shapes shapes = {0};
     for (int i = 1; i < argc; i++) {
         int r;
         if (!strcmp(argv[i], "--passes")) {
@@ -44,6 +45,8 @@ int cmd_info(int argc, char **argv) {
             if (r < 0 || cli_int(val, 1, 1 << 20, "--batch", &opts.batch)) return CLI_EXIT_ERROR;
         } else if ((r = cli_option(argc, argv, &i, "--threads", &val)) != 0) {
             if (r < 0 || cli_int(val, 1, 1024, "--threads", &opts.threads)) return CLI_EXIT_ERROR;
+        } else if ((r = cli_option(argc, argv, &i, "--shape", &val)) != 0) {
+            if (r < 0 || cli_shape(val, &shapes)) return CLI_EXIT_ERROR;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_fail("unknown option '%s' (tern info; see tern --help)", argv[i]);
         } else if (!model) {
@@ -53,6 +56,7 @@ int cmd_info(int argc, char **argv) {
         }
     }
     if (!model) return cli_fail("missing MODEL (usage: tern info MODEL [--passes] [--json])");
+    cli_use_shapes(&opts, &shapes);
     tern_model *m;
     tern_session *s;
     if (cli_open(model, &opts, &m, &s)) return CLI_EXIT_ERROR;

@@ -49,6 +49,8 @@ static int parse_option(int argc, char **argv, int *i, run_args *a) {
     }
     if ((r = cli_option(argc, argv, i, "--threads", &v)) != 0)
         return r < 0 ? CLI_EXIT_ERROR : cli_int(v, 1, 1024, "--threads", &a->opts.threads);
+    if ((r = cli_option(argc, argv, i, "--shape", &v)) != 0)
+        return r < 0 ? CLI_EXIT_ERROR : cli_shape(v, &a->shapes);
     if ((r = cli_option(argc, argv, i, "--top", &v)) != 0)
         return r < 0 ? CLI_EXIT_ERROR : cli_int(v, 1, 1 << 20, "--top", &a->top);
     if ((r = cli_option(argc, argv, i, "--preset", &v)) != 0) {
@@ -75,6 +77,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
             a->images[a->n_images++] = argv[i];
     }
     if (!a->model) return cli_fail("missing MODEL (usage: tern run MODEL --input IN.npy ...)");
+    cli_use_shapes(&a->opts, &a->shapes);
     if (a->n_images && a->n_inputs)
         return cli_fail("give either --input tensors or images, not both (tern run %s)", a->model);
     if (a->n_images && a->batch_given)

@@ -12,7 +12,8 @@
 static const char USAGE[] =
     "usage: tern <command> [args]\n"
     "\n"
-    "tern info MODEL [--passes] [--json] [--batch N] [--threads N] [--no-fuse]\n"
+    "tern info MODEL [--passes] [--json] [--batch N] [--shape NAME=DIMS] [--threads N]\n"
+    "               [--no-fuse]\n"
     "    Compile MODEL and print its report: inputs, outputs, ops, parameters, MACs,\n"
     "    arena and peak memory; --passes adds what each graph pass did; --json prints JSON.\n"
     "\n"
@@ -24,7 +25,8 @@ static const char USAGE[] =
     "    leading dimension (up to 256, or --batch N). If the leading dimension is K times\n"
     "    the model's batch (e.g. [8,224,224,3] for a model fixed at [1,224,224,3]), the\n"
     "    items run one batch at a time and every output is stacked along axis 0; an input\n"
-    "    whose file holds exactly one batch is fed unchanged to every run.\n"
+    "    whose file holds exactly one batch is fed unchanged to every run. Other dynamic\n"
+    "    dims (image height and width, ...) take the file's, unless --shape gives them.\n"
     "    --output OUT.npy          writes output 0 (model with one output)\n"
     "    --output NAME=OUT.npy     writes the output called NAME (repeat per output)\n"
     "    --output DIR/             writes every output as DIR/NAME.npy (characters other\n"
@@ -56,7 +58,9 @@ static const char USAGE[] =
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
     "\n"
     "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
-    "of dynamic batch dims; not with images, which run at batch 1).\n"
+    "of dynamic batch dims; not with images, which run at batch 1) and --shape NAME=DIMS\n"
+    "(repeatable; e.g. --shape images=1x3x640x640, 'x' or ',' between dims): the dims of\n"
+    "input NAME, fixing its dynamic dims and, through shared names, those of other inputs.\n"
     "Exit status: 0 ok, 2 any error (message on stderr).\n";
 
 static int dispatch(int argc, char **argv) {

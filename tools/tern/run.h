@@ -3,6 +3,7 @@
 #ifndef TERN_CLI_RUN_H
 #define TERN_CLI_RUN_H
 
+#include "cli.h"
 #include "tern.h"
 
 #define RUN_MAX_IO 64
@@ -20,7 +21,8 @@ typedef struct {
     int n_inputs, n_outputs;
     const char **images;
     int n_images;
-    tern_session_options opts;
+    tern_session_options opts; /* .shapes points into shapes */
+    cli_shapes shapes;
     int batch_given;
     const char *preset, *labels;
     int top;

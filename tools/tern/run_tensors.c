@@ -17,6 +17,8 @@
 typedef struct {
     tern_model *m;
     tern_session *s;
+    tern_session_options opts; /* the command line's, plus shapes taken from the files */
+    cli_shapes shapes;
     tern_npy npy[RUN_MAX_IO]; /* per model input */
     int chunked[RUN_MAX_IO];  /* input is split into `chunks` slices */
     int n_in, n_out;
@@ -36,10 +38,25 @@ static void list_names(const tern_session *s, int inputs, char *buf, size_t cap)
     }
 }
 
+/* The model's inputs as "'a', 'b'"; -1 or the index of the one called name. */
+static int model_inputs(const tern_model *m, const char *name, char *buf, size_t cap) {
+    size_t used = 0;
+    int found = -1;
+    buf[0] = 0;
+    for (int k = 0; k < tern_model_input_count(m); k++) {
+        tern_tensor_info info;
+        if (tern_model_input_info(m, k, &info)) continue;
+        if (name && !strcmp(info.name, name)) found = k;
+        if (used < cap)
+            used += (size_t)snprintf(buf + used, cap - used, "%s'%s'", k ? ", " : "", info.name);
+    }
+    return found;
+}
+
 /* Which model input each --input feeds; reads the files. */
-static int bind_inputs(const run_args *a, run_state *st) {
+static int read_inputs(const run_args *a, run_state *st) {
     char names[1024];
-    list_names(st->s, 1, names, sizeof names);
+    model_inputs(st->m, NULL, names, sizeof names);
     /* a model without inputs runs as it is; one with inputs needs files */
     if (a->n_inputs == 0 && st->n_in > 0)
         return cli_fail("nothing to run: give --input FILE.npy or image files (inputs: %s)",
@@ -48,28 +65,53 @@ static int bind_inputs(const run_args *a, run_state *st) {
         const run_io *io = &a->inputs[k];
         int idx = 0;
         if (io->name) {
-            idx = tern_session_find_input(st->s, io->name);
+            idx = model_inputs(st->m, io->name, names, sizeof names);
             if (idx < 0)
                 return cli_fail("the model has no input '%s' (inputs: %s)", io->name, names);
         } else if (st->n_in != 1 || a->n_inputs != 1) {
             return cli_fail("the model has %d inputs (%s): give --input NAME=FILE.npy for each",
                             st->n_in, names);
         }
-        if (st->npy[idx].data) {
-            tern_tensor_info info;
-            int named = tern_session_input_info(st->s, idx, &info) == TERN_OK;
+        tern_tensor_info info;
+        int named = tern_model_input_info(st->m, idx, &info) == TERN_OK;
+        if (st->npy[idx].data)
             return cli_fail("input '%s' is given twice (--input %s)", named ? info.name : "?",
                             io->path);
-        }
         tern_err err;
         if (tern_npy_read_file(io->path, &st->npy[idx], &err) != TERN_OK)
             return cli_fail("%s (--input)", err.msg);
     }
     for (int k = 0; k < st->n_in; k++) {
         tern_tensor_info info;
-        if (!st->npy[k].data && tern_session_input_info(st->s, k, &info) == TERN_OK)
+        if (!st->npy[k].data && tern_model_input_info(st->m, k, &info) == TERN_OK)
             return cli_fail("input '%s' is not given (--input %s=FILE.npy)", info.name, info.name);
     }
+    return 0;
+}
+
+/* An input with dynamic dims after the first (image height and width, a
+ * sequence length), or with no shape in the model, takes them from its file
+ * unless --shape binds it; the first dim stays with the batch logic below
+ * (-1: left to the library). */
+static int shapes_from_files(const run_args *a, run_state *st) {
+    st->opts = a->opts;
+    st->shapes = a->shapes;
+    for (int k = 0; k < st->n_in; k++) {
+        tern_tensor_info info;
+        const tern_npy *n = &st->npy[k];
+        if (tern_model_input_info(st->m, k, &info) != TERN_OK) continue;
+        if (info.rank >= 0 && info.rank != n->rank) continue; /* check_inputs says why */
+        int dynamic = info.rank < 0, given = 0; /* no shape in the file: the file's */
+        for (int d = 1; d < info.rank; d++) dynamic |= info.dims[d] < 0;
+        for (int i = 0; i < st->shapes.n; i++) given |= !strcmp(st->shapes.names[i], info.name);
+        if (!dynamic || given) continue;
+        if (st->shapes.n >= CLI_MAX_SHAPES) return cli_fail("too many inputs to bind shapes for");
+        int j = st->shapes.n++;
+        snprintf(st->shapes.names[j], sizeof st->shapes.names[j], "%s", info.name);
+        for (int d = 0; d < n->rank; d++) st->shapes.dims[j][d] = d ? n->dims[d] : -1;
+        st->shapes.list[j] = (tern_input_shape){st->shapes.names[j], n->rank, st->shapes.dims[j]};
+    }
+    cli_use_shapes(&st->opts, &st->shapes);
     return 0;
 }
 
@@ -127,7 +169,7 @@ static void try_bigger_batch(const run_args *a, run_state *st) {
     int i = 0;
     while (!st->chunked[i]) i++;
     if (st->npy[i].dims[0] > RUN_AUTO_BATCH_MAX) return;
-    tern_session_options o = a->opts;
+    tern_session_options o = st->opts;
     o.batch = (int)st->npy[i].dims[0];
     tern_session *s2;
     if (tern_session_create(st->m, &o, &s2) != TERN_OK) {
@@ -289,14 +331,18 @@ static int write_outputs(const run_args *a, run_state *st) {
 int run_tensors(const run_args *a) {
     run_state *st = calloc(1, sizeof *st);
     if (!st) return cli_fail("out of memory (tern run)");
-    int rc = cli_open(a->model, &a->opts, &st->m, &st->s);
+    int rc = cli_load(a->model, &st->m);
     if (rc == 0) {
-        st->n_in = tern_session_input_count(st->s);
-        st->n_out = tern_session_output_count(st->s);
-        if (st->n_in > RUN_MAX_IO || st->n_out > RUN_MAX_IO)
-            rc = cli_fail("the model has too many inputs/outputs (%s)", a->model);
+        st->n_in = tern_model_input_count(st->m);
+        if (st->n_in > RUN_MAX_IO) rc = cli_fail("the model has too many inputs (%s)", a->model);
     }
-    if (rc == 0) rc = bind_inputs(a, st);
+    if (rc == 0) rc = read_inputs(a, st);
+    if (rc == 0) rc = shapes_from_files(a, st);
+    if (rc == 0) rc = cli_compile(st->m, &st->opts, a->model, &st->s);
+    if (rc == 0) {
+        st->n_out = tern_session_output_count(st->s);
+        if (st->n_out > RUN_MAX_IO) rc = cli_fail("the model has too many outputs (%s)", a->model);
+    }
     if (rc == 0) rc = check_inputs(a, st, 0);
     if (rc == 0) try_bigger_batch(a, st);
     if (rc == 0) rc = run_chunks(a, st);
