@@ -3,10 +3,20 @@
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wvla -D_POSIX_C_SOURCE=200809L \
-           -Wno-format-truncation \
            -I. -Iinclude
 LDLIBS  += -lm -lpthread
 
+ifeq ($(FUZZ),1)
+# libFuzzer builds (make fuzz): the library instrumented for coverage and
+# sanitizers, the targets linked with libFuzzer's main
+CC      := clang
+BUILD   ?= build/fuzz
+OPT     := -O1
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+else
+CFLAGS  += -Wno-format-truncation # gcc only
+endif
 ifeq ($(SAN),1)
 BUILD   ?= build/san
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -28,7 +38,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean
+.PHONY: all test demo clean fuzz fuzz-run
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -63,6 +73,32 @@ demo: $(CLI) $(DEMO)
 	$(DEMO)
 
 -include $(DEMO_OBJ:.o=.d)
+
+# Fuzzing (clang and libFuzzer; Debian: clang libclang-rt-14-dev). `make fuzz`
+# builds every tests/fuzz/fuzz_*.c into build/fuzz/; `make fuzz-run` replays
+# each target's seeds (tests/fuzz/corpus/<target>/, for session also
+# tests/models/) and fuzzes it for FUZZ_SECONDS; new inputs go to
+# build/fuzz/corpus_<target>/. A crash leaves crash-* in the repo root.
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_OPTS    ?= -max_len=65536 -timeout=25 -rss_limit_mb=2560 -print_final_stats=1
+
+fuzz:
+	$(MAKE) FUZZ=1 $(FUZZ_BIN)
+
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/obj/tools/tern/preprocess.o \
+                   build/fuzz/libtern.a
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+fuzz-run: fuzz
+	@for t in $(notdir $(FUZZ_BIN)); do \
+	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name || exit 1; \
+	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models"; \
+	    echo "== $$t: $(FUZZ_SECONDS) s"; \
+	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
+	        $(FUZZ_OPTS) || exit 1; \
+	done
 
 clean:
 	rm -rf build
