@@ -260,7 +260,7 @@ tern_status tern_npy_read_file(const char *path, tern_npy *out, tern_err *err) {
     memset(out, 0, sizeof *out);
     uint8_t *buf;
     size_t len;
-    tern_status st = tern_file_read(path, SIZE_MAX, &buf, &len, err);
+    tern_status st = tern_file_read(path, TERN_NPY_MAX_BYTES, &buf, &len, err);
     if (st) return st;
     st = tern_npy_parse(buf, len, out, err);
     free(buf);
