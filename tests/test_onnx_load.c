@@ -1147,6 +1147,46 @@ static void test_model_file_kinds(th_ctx *t) {
     rmdir(root);
 }
 
+/* ---- opsets newer than tern knows ---- */
+
+static pbw relu_model_at(int64_t onnx, int64_t ms) {
+    pbw g = relu_graph(), m = {0}, op = {0};
+    add_output(&g, "Y");
+    pw_int(&m, 1, 8);
+    pw_str(&op, 1, "");
+    pw_int(&op, 2, onnx);
+    pw_msg(&m, 8, &op);
+    if (ms) {
+        pw_str(&op, 1, "com.microsoft");
+        pw_int(&op, 2, ms);
+        pw_msg(&m, 8, &op);
+    }
+    pw_msg(&m, 7, &g);
+    return m;
+}
+
+static void test_opset_max(th_ctx *t) {
+    pbw m = relu_model_at(TERN_ONNX_OPSET_MAX, TERN_MS_OPSET_MAX);
+    tern_graph g;
+    tern_err err;
+    tern_status st = load(&m, NULL, &g, &err);
+    th_check(t, st == TERN_OK && g.opset == TERN_ONNX_OPSET_MAX, "onnx newest known opsets load",
+             "st %d '%s'", st, err.msg);
+    tern_graph_free(&g);
+    pw_free(&m);
+    char newer[64];
+    snprintf(newer, sizeof newer, "(%d)", TERN_ONNX_OPSET_MAX);
+    m = relu_model_at(100, 0);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx opset 100 is refused",
+                 WANT("opset_import[0]", "opset 100 of domain 'ai.onnx' is newer", newer));
+    m = relu_model_at(TERN_ONNX_OPSET_MAX + 1, 0);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx opset one past the newest is refused",
+                 WANT("newer than the newest tern knows"));
+    m = relu_model_at(13, 2);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx com.microsoft opset 2 is refused",
+                 WANT("opset 2 of domain 'com.microsoft'", "(1)"));
+}
+
 /* ---- the model API ---- */
 
 static void test_model_api(th_ctx *t) {
@@ -1636,6 +1676,7 @@ TH_SUITE(suite_onnx_load) {
     test_external(t);
     test_external_confined(t);
     test_model_file_kinds(t);
+    test_opset_max(t);
     test_model_api(t);
     test_robustness(t);
     test_zoo(t);
