@@ -250,6 +250,27 @@ static void npy_files(th_ctx *t) {
     if (ok) tern_npy_free(&a);
 }
 
+/* A NUL byte inside a header string (where '#' is in dict) must not cut the
+ * string short: '<f4\0junk' is not '<f4', 'descr\0x' is not 'descr'. */
+static void npy_nul_in_header(th_ctx *t) {
+    const char *dicts[] = {"{'descr': '<f4#junk', 'fortran_order': False, 'shape': (2,), }\n",
+                           "{'descr#x': '<f4', 'fortran_order': False, 'shape': (2,), }\n"};
+    const char *names[] = {"npy NUL byte in descr", "npy NUL byte in a key"};
+    for (int k = 0; k < 2; k++) {
+        float d[2] = {1, 2};
+        size_t len;
+        uint8_t *b = npy_by_hand(1, dicts[k], d, sizeof d, &len);
+        *(uint8_t *)memchr(b, '#', len) = 0;
+        tern_npy a;
+        tern_err err = {{0}};
+        tern_status st = tern_npy_parse(b, len, &a, &err);
+        th_check(t, st == TERN_ERR_PARSE && strstr(err.msg, "NUL byte"), names[k],
+                 "status %d, message '%s'", (int)st, err.msg);
+        if (st == TERN_OK) tern_npy_free(&a);
+        free(b);
+    }
+}
+
 /* Reading a FIFO in a child (the suite must not hang when a reader blocks
  * on it): 0 if the reader refuses it as a FIFO. */
 typedef struct fifo_read {
@@ -398,6 +419,7 @@ TH_SUITE(suite_formats) {
     npy_bool_values(t);
     npy_prefixes_and_flips(t);
     npy_files(t);
+    npy_nul_in_header(t);
     npy_pnm_file_kinds(t);
     pnm_headers(t);
     pnm_prefixes_and_flips(t);
