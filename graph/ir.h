@@ -112,8 +112,8 @@ typedef struct tern_node {
  * new mode names, float8 saturate and round modes, Range's float16
  * stash_type); opset 28 brings new versions of ops tern has (SpaceToDepth
  * gains a mode; Mod, OneHot, DepthToSpace...). Raising it means reviewing
- * every op of graph/ops against the versions in between. com.microsoft has
- * only ever had version 1. */
+ * every op of graph/ops against the versions in between and rerunning
+ * tools/gen_op_attr_names.py. com.microsoft has only ever had version 1. */
 #define TERN_ONNX_OPSET_MAX 27
 #define TERN_MS_OPSET_MAX 1
 
