@@ -1,16 +1,22 @@
 /* Inputs tern used to accept leniently and now refuses or reports honestly:
  *  - attribute names a standard op does not define at the model's opset
  *    (graph/ops/op_attr_check.c, table graph/ops/op_attr_names.c): a
- *    misspelled `dilatoins` must not run a Conv with dilation 1.
+ *    misspelled `dilatoins` must not run a Conv with dilation 1;
+ *  - the parameter and MAC counts of `tern info` (graph/report_counts.c)
+ *    when a model's dims make them pass INT64_MAX.
  * Graphs are built in memory and compiled (tern_compile), as the session
  * API would. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph/compile.h"
+#include "graph/model.h"
 #include "graph/op.h"
 #include "graph/ops/op_attr_names.h"
 #include "graph/passes/passes.h"
+#include "graph/report_counts.h"
+#include "graph/session.h"
 #include "tests/harness.h"
 
 /* ---- the attribute table ---------------------------------------------- */
@@ -175,7 +181,106 @@ static void test_unknown_attrs(th_ctx *t) {
     expect_compile(t, &o, NULL, "attr Clip min without an opset is accepted");
 }
 
+/* ---- parameter and MAC counts ----------------------------------------- */
+
+static int shaped(tern_graph *g, const char *name, int rank, const int64_t *dims) {
+    int i = tern_graph_add_tensor(g, name);
+    tern_tensor *x = &g->tensors[i];
+    x->dtype = TERN_FLOAT;
+    x->rank = rank;
+    if (rank > 0) memcpy(x->dims, dims, sizeof(int64_t) * (size_t)rank);
+    return i;
+}
+
+/* Conv X -> Y with weight dims w and output dims y (shapes only). */
+static void conv_shapes(tern_graph *g, const int64_t *w, const int64_t *y) {
+    char name[32];
+    snprintf(name, sizeof name, "conv%d", g->n_nodes);
+    int x = shaped(g, "X", 4, (const int64_t[]){1, 1, 1, 1}), wt = shaped(g, "W", 4, w);
+    int yt = shaped(g, "Y", 4, y), n = tern_graph_add_node(g, "Conv", "", name, 2, 1);
+    g->nodes[n].inputs[0] = x;
+    g->nodes[n].inputs[1] = wt;
+    g->nodes[n].outputs[0] = yt;
+}
+
+/* One float constant of dims d (data never read). */
+static void param(tern_graph *g, int rank, const int64_t *d) {
+    static const float dummy = 0;
+    int i = shaped(g, "P", rank, d);
+    g->tensors[i].data = &dummy;
+}
+
+static void test_counts(th_ctx *t) {
+    const int64_t big = (int64_t)1 << 31;
+    tern_graph g;
+    tern_graph_init(&g);
+    conv_shapes(&g, (const int64_t[]){4, 2, 3, 3}, (const int64_t[]){1, 4, 5, 5});
+    th_check(t, tern_count_macs(&g) == 1800, "count MACs of a small Conv", "%lld",
+             (long long)tern_count_macs(&g));
+    /* 2^31 * 2^31 * 2^2 per output element, times 1: the per-element product overflows */
+    conv_shapes(&g, (const int64_t[]){1, big, big, 4}, (const int64_t[]){1, 1, 1, 1});
+    th_check(t, tern_count_macs(&g) == TERN_COUNT_OVERFLOW, "count MACs per output overflow",
+             "%lld", (long long)tern_count_macs(&g));
+    tern_graph_free(&g);
+    tern_graph_init(&g);
+    /* 2^31 per element times 2^33 elements: the node's product overflows */
+    conv_shapes(&g, (const int64_t[]){1, big, 1, 1}, (const int64_t[]){2, big, 2, 1});
+    th_check(t, tern_count_macs(&g) == TERN_COUNT_OVERFLOW, "count MACs product overflow", "%lld",
+             (long long)tern_count_macs(&g));
+    tern_graph_free(&g);
+    tern_graph_init(&g);
+    /* two nodes of 2^62 each: the sum overflows */
+    for (int k = 0; k < 2; k++)
+        conv_shapes(&g, (const int64_t[]){1, big, 1, 1}, (const int64_t[]){1, big, 1, 1});
+    th_check(t, tern_count_macs(&g) == TERN_COUNT_OVERFLOW, "count MACs sum overflow", "%lld",
+             (long long)tern_count_macs(&g));
+    tern_graph_free(&g);
+
+    tern_graph_init(&g);
+    param(&g, 2, (const int64_t[]){3, 4});
+    param(&g, 0, NULL); /* scalars are not counted */
+    th_check(t, tern_count_params(&g) == 12, "count params", "%lld",
+             (long long)tern_count_params(&g));
+    param(&g, 2, (const int64_t[]){(int64_t)1 << 62, 1});
+    param(&g, 2, (const int64_t[]){(int64_t)1 << 62, 1});
+    th_check(t, tern_count_params(&g) == TERN_COUNT_OVERFLOW, "count params sum overflow", "%lld",
+             (long long)tern_count_params(&g));
+    tern_graph_free(&g);
+}
+
+/* What `tern info` prints for such a model: the report of a session whose
+ * compiled graph has the overflowing Conv (made by hand: a real session
+ * would have to plan its tensors). */
+static void test_report_overflow(th_ctx *t) {
+    const int64_t big = (int64_t)1 << 31;
+    struct tern_model model;
+    memset(&model, 0, sizeof model);
+    tern_graph_init(&model.graph);
+    model.ok = 1;
+    param(&model.graph, 2, (const int64_t[]){(int64_t)1 << 62, 1});
+    param(&model.graph, 2, (const int64_t[]){(int64_t)1 << 62, 1});
+    tern_session *s = calloc(1, sizeof *s);
+    s->ok = s->compiled = 1;
+    s->model = &model;
+    tern_graph_init(&s->c.g);
+    for (int k = 0; k < 2; k++)
+        conv_shapes(&s->c.g, (const int64_t[]){1, big, 1, 1}, (const int64_t[]){1, big, 1, 1});
+    char text[4096], json[4096];
+    int ok = tern_session_report(s, 0, text, sizeof text, NULL) == TERN_OK &&
+             tern_session_report(s, TERN_REPORT_JSON, json, sizeof json, NULL) == TERN_OK;
+    th_check(t, ok && strstr(text, "MACs:       overflow (more than 9223372036854775807)") &&
+                    strstr(text, "parameters: overflow"),
+             "report text says the counts overflow", "%s", text);
+    th_check(t, ok && strstr(json, "\"parameters\":null,\"macs\":null"),
+             "report JSON has null counts on overflow", "%s", json);
+    tern_graph_free(&s->c.g);
+    free(s);
+    tern_graph_free(&model.graph);
+}
+
 TH_SUITE(suite_strict_inputs) {
     test_table(t);
     test_unknown_attrs(t);
+    test_counts(t);
+    test_report_overflow(t);
 }
