@@ -103,6 +103,20 @@ typedef struct tern_node {
     int dead;                 /* removed by a pass; skipped, compacted later */
 } tern_node;
 
+/* The newest opsets whose semantics tern implements; the loader refuses a
+ * model that imports a newer one, since an op may mean something else
+ * there (ONNX Runtime refuses opsets it does not know too). From opset 18
+ * to 27 every new version of a tern op only adds element types tern
+ * refuses anyway or features it implements or refuses (AveragePool
+ * dilations, Pad's wrap mode, Resize's half_pixel_symmetric, GridSample's
+ * new mode names, float8 saturate and round modes, Range's float16
+ * stash_type); opset 28 brings new versions of ops tern has (SpaceToDepth
+ * gains a mode; Mod, OneHot, DepthToSpace...). Raising it means reviewing
+ * every op of graph/ops against the versions in between and rerunning
+ * tools/gen_op_attr_names.py. com.microsoft has only ever had version 1. */
+#define TERN_ONNX_OPSET_MAX 27
+#define TERN_MS_OPSET_MAX 1
+
 typedef struct tern_graph {
     tern_pool pool; /* owns what this graph allocated */
 

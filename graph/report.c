@@ -5,6 +5,7 @@
 
 #include "graph/model.h"
 #include "graph/op.h"
+#include "graph/report_counts.h"
 #include "graph/session.h"
 
 typedef struct {
@@ -87,37 +88,13 @@ static int histogram(const tern_graph *g, op_count *h, int cap, char names[][48]
     return n;
 }
 
-static int64_t count_params(const tern_graph *g) {
-    int64_t p = 0;
-    for (int t = 0; t < g->n_tensors; t++) {
-        const tern_tensor *x = &g->tensors[t];
-        int64_t ne = tern_tensor_numel(x);
-        if (x->data && ne > 1 &&
-            (x->dtype == TERN_FLOAT || x->dtype == TERN_FLOAT16 || x->dtype == TERN_DOUBLE))
-            p += ne;
-    }
-    return p;
-}
-
-/* Multiply-accumulates of Conv, Gemm and MatMul, one per weight use. */
-static int64_t count_macs(const tern_graph *g) {
-    int64_t macs = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const tern_node *n = &g->nodes[i];
-        const tern_tensor *y = tern_out(g, n, 0), *a = tern_in(g, n, 0), *w = tern_in(g, n, 1);
-        if (!y || !a || !w || n->domain[0]) continue;
-        int64_t per = 0;
-        if (strcmp(n->op_type, "Conv") == 0 && w->rank >= 2) {
-            per = w->dims[1];
-            for (int d = 2; d < w->rank; d++) per *= w->dims[d];
-        } else if (strcmp(n->op_type, "Gemm") == 0 && a->rank == 2) {
-            per = tern_attr_int(n, "transA", 0) ? a->dims[0] : a->dims[1];
-        } else if (strcmp(n->op_type, "MatMul") == 0 && a->rank >= 1) {
-            per = a->dims[a->rank - 1];
-        }
-        macs += per * tern_tensor_numel(y);
-    }
-    return macs;
+/* A count from graph/report_counts.c as text: the number, or "overflow". */
+static const char *count_text(int64_t v, char *buf, size_t cap) {
+    if (v == TERN_COUNT_OVERFLOW)
+        snprintf(buf, cap, "overflow (more than %lld)", (long long)INT64_MAX);
+    else
+        snprintf(buf, cap, "%lld", (long long)v);
+    return buf;
 }
 
 static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int json) {
@@ -163,9 +140,11 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
     put(b, "ops after passes (%d nodes):\n", g->n_nodes);
     for (int i = 0; i < nh; i++)
         put(b, "  %-28s %d\n", printable(h[i].name, nb, sizeof nb), h[i].count);
-    put(b, "parameters: %lld (elements of float initializers, scalars excluded)\n",
-        (long long)count_params(mg));
-    put(b, "MACs:       %lld (Conv, Gemm, MatMul; batch %lld)\n", (long long)count_macs(g),
+    char cb[64];
+    put(b, "parameters: %s (elements of float initializers, scalars excluded)\n",
+        count_text(tern_count_params(mg), cb, sizeof cb));
+    put(b, "MACs:       %s (Conv, Gemm, MatMul; batch %lld)\n",
+        count_text(tern_count_macs(g), cb, sizeof cb),
         g->n_inputs && g->tensors[g->inputs[0]].rank > 0 ? (long long)g->tensors[g->inputs[0]].dims[0] : 1LL);
     put(b, "arena:      %zu bytes (peak of live tensors %zu, %.1f%% over; %zu without reuse)\n",
         s->c.arena_size, s->c.peak_bytes,
@@ -207,10 +186,14 @@ static void json_report(sbuf *b, const tern_session *s, unsigned what) {
     json_hist(b, mg);
     put(b, ",\"nodes_after_passes\":%d,\"ops_after_passes\":", g->n_nodes);
     json_hist(b, g);
-    put(b, ",\"parameters\":%lld,\"macs\":%lld,\"arena_bytes\":%zu,\"peak_bytes\":%zu,"
+    /* an overflowing count is JSON null: no number would be true */
+    char pb[64], mb[64];
+    int64_t params = tern_count_params(mg), macs = tern_count_macs(g);
+    put(b, ",\"parameters\":%s,\"macs\":%s,\"arena_bytes\":%zu,\"peak_bytes\":%zu,"
            "\"unshared_bytes\":%zu",
-        (long long)count_params(mg), (long long)count_macs(g), s->c.arena_size, s->c.peak_bytes,
-        s->c.sum_bytes);
+        params == TERN_COUNT_OVERFLOW ? "null" : count_text(params, pb, sizeof pb),
+        macs == TERN_COUNT_OVERFLOW ? "null" : count_text(macs, mb, sizeof mb), s->c.arena_size,
+        s->c.peak_bytes, s->c.sum_bytes);
     if (what & TERN_REPORT_PASSES) {
         put(b, ",\"passes\":[");
         for (int i = 0; i < s->c.n_reports; i++) {

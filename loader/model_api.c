@@ -71,7 +71,7 @@ tern_status tern_model_load_file(const char *path, tern_model **out) {
     }
     uint8_t *buf;
     size_t len;
-    tern_status st = tern_file_read(path, SIZE_MAX, &buf, &len, &err);
+    tern_status st = tern_file_read(path, TERN_MODEL_MAX_BYTES, &buf, &len, &err);
     char *dir = st ? NULL : dir_of(path);
     if (!st && !dir) st = tern_errf(&err, TERN_ERR_NOMEM, "out of memory");
     if (st) {

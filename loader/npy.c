@@ -68,7 +68,7 @@ static int hdr_accept(hdr_cursor *c, char ch) {
     return 0;
 }
 
-/* A quoted string ('...' or "...") without escapes, copied into out. */
+/* A quoted string ('...' or "...") without escapes or NUL bytes, copied into out. */
 static tern_status hdr_string(hdr_cursor *c, char *out, size_t cap) {
     hdr_skip_ws(c);
     if (c->i >= c->n || (c->s[c->i] != '\'' && c->s[c->i] != '"'))
@@ -77,6 +77,8 @@ static tern_status hdr_string(hdr_cursor *c, char *out, size_t cap) {
     size_t len = 0;
     while (c->i < c->n && c->s[c->i] != q) {
         if (c->s[c->i] == '\\') return hdr_fail(c, "escapes in strings are not supported");
+        /* a NUL would end the copy early: '<f4\0junk' must not read as '<f4' */
+        if (c->s[c->i] == 0) return hdr_fail(c, "NUL byte in a string");
         if (len + 1 >= cap) return hdr_fail(c, "string too long");
         out[len++] = c->s[c->i++];
     }
@@ -260,7 +262,7 @@ tern_status tern_npy_read_file(const char *path, tern_npy *out, tern_err *err) {
     memset(out, 0, sizeof *out);
     uint8_t *buf;
     size_t len;
-    tern_status st = tern_file_read(path, SIZE_MAX, &buf, &len, err);
+    tern_status st = tern_file_read(path, TERN_NPY_MAX_BYTES, &buf, &len, err);
     if (st) return st;
     st = tern_npy_parse(buf, len, out, err);
     free(buf);

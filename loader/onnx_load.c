@@ -370,6 +370,12 @@ static tern_status parse_opset(onnx_ctx *c, tern_pb *r, model_scan *ms) {
     if (version == 0 || version > INT32_MAX)
         return onnx_fail(c, start, TERN_ERR_PARSE, "opset version %llu of domain '%s' is invalid",
                          (unsigned long long)version, domain);
+    int64_t newest = slot == &c->g->opset ? TERN_ONNX_OPSET_MAX : TERN_MS_OPSET_MAX;
+    if ((int64_t)version > newest)
+        return onnx_fail(c, start, TERN_ERR_UNSUPPORTED,
+                         "opset %llu of domain '%s' is newer than the newest tern knows (%lld)",
+                         (unsigned long long)version, domain[0] ? domain : "ai.onnx",
+                         (long long)newest);
     *seen = 1;
     *slot = (int64_t)version;
     return TERN_OK;

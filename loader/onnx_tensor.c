@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
+#include <unistd.h>
 
 #include "loader/file_io.h"
 #include "loader/onnx_priv.h"
@@ -280,16 +279,18 @@ static int safe_location(const char *p) {
     return 1;
 }
 
-static tern_status io_fail(onnx_ctx *c, size_t at, const char *what, const char *path) {
-    char why[128];
-    return onnx_fail(c, at, TERN_ERR_IO, "external data: cannot %s '%s': %s", what, path,
-                     tern_errno_text(errno, why, sizeof why));
+/* An error that a file_io function wrote, as an external-data error at
+ * the tensor's place in the file. */
+static tern_status ext_fail(onnx_ctx *c, size_t at, tern_status st, const char *location) {
+    char msg[TERN_ERR_LEN];
+    snprintf(msg, sizeof msg, "%s", c->err ? c->err->msg : "");
+    return onnx_fail(c, at, st, "external data location '%s': %s", location, msg);
 }
 
-/* Read bytes [offset, offset+bytes) of an open file into new pool memory
- * (*dst), allocated only once the file is known to hold them: a hostile
- * model must not make us allocate what its shape claims. */
-static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const external_ref *x,
+/* Read bytes [offset, offset+bytes) of the open file fd into new pool
+ * memory (*dst), allocated only once the file is known to hold them: a
+ * hostile model must not make us allocate what its shape claims. */
+static tern_status read_span(onnx_ctx *c, int fd, const char *path, const external_ref *x,
                              size_t bytes, void **dst, size_t at) {
     uint64_t off = 0, len = 0;
     if (x->offset && !parse_u64(x->offset, &off))
@@ -298,14 +299,9 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
     if (x->length && !parse_u64(x->length, &len))
         return onnx_fail(c, at, TERN_ERR_PARSE, "external data length '%s' is not a number",
                          x->length);
-    /* only a regular file has a size to trust (a folder or device may
-     * report anything) */
-    struct stat sb;
-    errno = 0;
-    if (fstat(fileno(f), &sb) != 0) return io_fail(c, at, "stat", path);
-    if (!S_ISREG(sb.st_mode) || sb.st_size < 0)
-        return onnx_fail(c, at, TERN_ERR_IO, "external data: '%s' is not a regular file", path);
-    uint64_t size = (uint64_t)sb.st_size;
+    uint64_t size;
+    tern_status st = tern_fd_regular(fd, path, &size, c->err);
+    if (st) return ext_fail(c, at, st, x->location);
     if (off > size)
         return onnx_fail(c, at, TERN_ERR_PARSE,
                          "external data offset %llu is past the end of '%s' (%llu bytes)",
@@ -322,12 +318,15 @@ static tern_status read_span(onnx_ctx *c, FILE *f, const char *path, const exter
                          (unsigned long long)len, bytes);
     *dst = tern_pool_alloc(c->pool, bytes);
     if (!*dst) return onnx_fail(c, at, TERN_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
-    if (off > (uint64_t)INT64_MAX || fseeko(f, (off_t)off, SEEK_SET) != 0)
-        return io_fail(c, at, "seek in", path);
-    if (bytes && fread(*dst, 1, bytes, f) != bytes) return io_fail(c, at, "read", path);
-    return TERN_OK;
+    st = tern_fd_read_at(fd, path, off, *dst, bytes, c->err);
+    return st ? ext_fail(c, at, st, x->location) : TERN_OK;
 }
 
+/* The file is opened below base_dir without following symbolic links
+ * (tern_file_open_below): a link, even one that points back inside the
+ * folder, is refused rather than resolved and checked, because a model's
+ * folder is as untrusted as the model, and refusing needs no real-path
+ * arithmetic that a rename or mount could outwit (see docs/design.md). */
 static tern_status read_external(onnx_ctx *c, const tern_pb *msg, size_t bytes, void **dst) {
     external_ref x;
     tern_status st = read_external_refs(c, msg, &x);
@@ -342,18 +341,18 @@ static tern_status read_external(onnx_ctx *c, const tern_pb *msg, size_t bytes, 
                          "external data location '%s' must be a relative path without '..'",
                          x.location);
     size_t n1 = strlen(c->base_dir), n2 = strlen(x.location);
-    char *path = malloc(n1 + n2 + 2);
+    char *path = malloc(n1 + n2 + 2); /* for messages */
     if (!path) return onnx_fail(c, msg->start, TERN_ERR_NOMEM, "out of memory");
     memcpy(path, c->base_dir, n1);
     path[n1] = '/';
     memcpy(path + n1 + 1, x.location, n2 + 1);
-    errno = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        st = io_fail(c, msg->start, "open", path);
+    int fd;
+    st = tern_file_open_below(c->base_dir, x.location, &fd, c->err);
+    if (st) {
+        st = ext_fail(c, msg->start, st, x.location);
     } else {
-        st = read_span(c, f, path, &x, bytes, dst, msg->start);
-        fclose(f);
+        st = read_span(c, fd, path, &x, bytes, dst, msg->start);
+        close(fd);
     }
     free(path);
     return st;

@@ -1,8 +1,11 @@
 #include "tests/harness.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 void th_pass(th_ctx *t, const char *name) {
     t->passed++;
@@ -66,4 +69,18 @@ unsigned char *th_read_file(const char *path, size_t *len) {
     fclose(f);
     if (buf) *len = (size_t)n;
     return buf;
+}
+
+int th_in_child(int (*fn)(void *arg), void *arg, unsigned seconds) {
+    fflush(NULL); /* or the child would print the parent's pending output again */
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        alarm(seconds); /* SIGALRM ends a child that hangs */
+        _exit(fn(arg) & 0xff);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

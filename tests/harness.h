@@ -31,6 +31,12 @@ const char *th_shared_path(th_ctx *t, const char *rel, char *buf, size_t cap, co
 /* Read a whole file; NULL on failure. Caller frees. */
 unsigned char *th_read_file(const char *path, size_t *len);
 
+/* Run fn(arg) in a child process that is killed after `seconds`: for a call
+ * that would hang if the code under test had the bug (e.g. opening a FIFO).
+ * Returns fn's result (0..255), or -1 if the child hung, crashed or could
+ * not be started. */
+int th_in_child(int (*fn)(void *arg), void *arg, unsigned seconds);
+
 /* Each suite is one function; tests/main.c lists them. */
 #define TH_SUITE(name) void name(th_ctx *t)
 

@@ -11,6 +11,7 @@
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \
+    X(suite_strict_inputs) \
     X(suite_api) \
     X(suite_shapes) \
     X(suite_fuzz_session) \

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "loader/file_io.h"
 #include "loader/npy.h"
 #include "loader/pnm.h"
 #include "tests/harness.h"
@@ -248,6 +250,80 @@ static void npy_files(th_ctx *t) {
     if (ok) tern_npy_free(&a);
 }
 
+/* A NUL byte inside a header string (where '#' is in dict) must not cut the
+ * string short: '<f4\0junk' is not '<f4', 'descr\0x' is not 'descr'. */
+static void npy_nul_in_header(th_ctx *t) {
+    const char *dicts[] = {"{'descr': '<f4#junk', 'fortran_order': False, 'shape': (2,), }\n",
+                           "{'descr#x': '<f4', 'fortran_order': False, 'shape': (2,), }\n"};
+    const char *names[] = {"npy NUL byte in descr", "npy NUL byte in a key"};
+    for (int k = 0; k < 2; k++) {
+        float d[2] = {1, 2};
+        size_t len;
+        uint8_t *b = npy_by_hand(1, dicts[k], d, sizeof d, &len);
+        *(uint8_t *)memchr(b, '#', len) = 0;
+        tern_npy a;
+        tern_err err = {{0}};
+        tern_status st = tern_npy_parse(b, len, &a, &err);
+        th_check(t, st == TERN_ERR_PARSE && strstr(err.msg, "NUL byte"), names[k],
+                 "status %d, message '%s'", (int)st, err.msg);
+        if (st == TERN_OK) tern_npy_free(&a);
+        free(b);
+    }
+}
+
+/* Reading a FIFO in a child (the suite must not hang when a reader blocks
+ * on it): 0 if the reader refuses it as a FIFO. */
+typedef struct fifo_read {
+    const char *path;
+    int pnm;
+} fifo_read;
+
+static int read_fifo_in_child(void *arg) {
+    const fifo_read *fr = arg;
+    tern_err err = {{0}};
+    tern_npy a;
+    tern_pnm img;
+    tern_status st = fr->pnm ? tern_pnm_read_file(fr->path, &img, &err)
+                             : tern_npy_read_file(fr->path, &a, &err);
+    if (st == TERN_ERR_IO && strstr(err.msg, "FIFO") && strstr(err.msg, fr->path)) return 0;
+    printf("  (child: status %d, '%s')\n", (int)st, err.msg);
+    return 1;
+}
+
+/* Only regular files are read (a FIFO would block forever), and an .npy
+ * larger than TERN_NPY_MAX_BYTES is refused from its size. */
+static void npy_pnm_file_kinds(th_ctx *t) {
+    char root[] = "/tmp/tern_h4_XXXXXX";
+    if (!mkdtemp(root)) {
+        th_fail(t, "npy/pnm file kinds setup", "mkdtemp failed");
+        return;
+    }
+    char fifo[64], big[64];
+    snprintf(fifo, sizeof fifo, "%s/pipe", root);
+    snprintf(big, sizeof big, "%s/big.npy", root);
+    if (th_check(t, mkfifo(fifo, 0600) == 0, "npy/pnm FIFO setup", "mkfifo failed")) {
+        for (int pnm = 0; pnm < 2; pnm++) {
+            int r = th_in_child(read_fifo_in_child, &(fifo_read){fifo, pnm}, 10);
+            th_check(t, r == 0, pnm ? "pnm FIFO is refused" : "npy FIFO is refused",
+                     r < 0 ? "hung (killed after 10 s) or crashed" : "not refused");
+        }
+    }
+    FILE *f = fopen(big, "wb");
+    int made = f && fclose(f) == 0 && truncate(big, (off_t)TERN_NPY_MAX_BYTES + 1) == 0;
+    tern_err err = {{0}};
+    tern_npy a;
+    tern_status st = made ? tern_npy_read_file(big, &a, &err) : TERN_OK;
+    char want[96];
+    snprintf(want, sizeof want, "is %llu bytes, more than the %zu allowed",
+             (unsigned long long)TERN_NPY_MAX_BYTES + 1, TERN_NPY_MAX_BYTES);
+    th_check(t, st == TERN_ERR_IO && strstr(err.msg, want), "npy file over the size limit",
+             "status %d, '%s'", (int)st, err.msg);
+    if (st == TERN_OK) tern_npy_free(&a);
+    unlink(big);
+    unlink(fifo);
+    rmdir(root);
+}
+
 /* ---- PNM ------------------------------------------------------------- */
 
 static void pnm_expect(th_ctx *t, const char *name, const char *text, size_t len, int want_ok,
@@ -343,6 +419,8 @@ TH_SUITE(suite_formats) {
     npy_bool_values(t);
     npy_prefixes_and_flips(t);
     npy_files(t);
+    npy_nul_in_header(t);
+    npy_pnm_file_kinds(t);
     pnm_headers(t);
     pnm_prefixes_and_flips(t);
 }

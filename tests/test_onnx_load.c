@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "graph/model.h"
+#include "loader/file_io.h"
 #include "loader/onnx.h"
 #include "tests/harness.h"
 
@@ -1035,6 +1036,157 @@ static void test_external(th_ctx *t) {
     rmdir(dir);
 }
 
+/* ---- external data stays in the model's folder; files are regular ---- */
+
+/* Load external-data model m (NULL: load the model file at path) in a child
+ * process, so that a FIFO that blocks the open cannot hang the suite: 0 if
+ * the load fails with TERN_ERR_IO naming a FIFO. */
+typedef struct fifo_case {
+    const pbw *m;
+    const char *dir, *path;
+} fifo_case;
+
+static int load_fifo_in_child(void *arg) {
+    const fifo_case *fc = arg;
+    tern_status st;
+    char msg[TERN_ERR_LEN];
+    if (fc->m) {
+        tern_graph g;
+        tern_err err;
+        st = load(fc->m, fc->dir, &g, &err);
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        tern_graph_free(&g);
+    } else {
+        tern_model *mod = NULL;
+        st = tern_model_load_file(fc->path, &mod);
+        snprintf(msg, sizeof msg, "%s", mod ? tern_model_error(mod) : "");
+        tern_model_free(mod);
+    }
+    if (st == TERN_ERR_IO && strstr(msg, "FIFO")) return 0;
+    printf("  (child: st %d '%s')\n", st, msg);
+    return 1;
+}
+
+static void expect_fifo_refused(th_ctx *t, const fifo_case *fc, const char *name) {
+    int r = th_in_child(load_fifo_in_child, (void *)fc, 10);
+    th_check(t, r == 0, name, r < 0 ? "hung (killed after 10 s) or crashed" : "not refused");
+}
+
+/* Links below the model's folder are refused, whether they point out of it
+ * (a file, a folder, a folder further down) or back into it. */
+static void test_external_confined(th_ctx *t) {
+    char root[] = "/tmp/tern_h2_XXXXXX";
+    if (!mkdtemp(root)) {
+        th_fail(t, "onnx external data links setup", "mkdtemp failed");
+        return;
+    }
+    enum { E_DIR, E_OUT, E_SECRET, E_SUB, E_W, E_LFILE, E_LDIR, E_LSUB, E_ALIAS, E_FIFO, N };
+    static const char *const rel[N] = {"model", "outside", "outside/secret.bin",
+                                       "model/sub", "model/w.bin", "model/link.bin",
+                                       "model/linked", "model/sub/up", "model/alias.bin",
+                                       "model/pipe.bin"};
+    char p[N][96];
+    for (int i = 0; i < N; i++) snprintf(p[i], sizeof p[i], "%s/%s", root, rel[i]);
+    int ready = mkdir(p[E_DIR], 0700) == 0 && mkdir(p[E_OUT], 0700) == 0 &&
+                mkdir(p[E_SUB], 0700) == 0 && write_file(p[E_SECRET], F_VALS, 16) &&
+                write_file(p[E_W], F_VALS, 16) && symlink(p[E_SECRET], p[E_LFILE]) == 0 &&
+                symlink(p[E_OUT], p[E_LDIR]) == 0 && symlink("../../outside", p[E_LSUB]) == 0 &&
+                symlink("w.bin", p[E_ALIAS]) == 0 && mkfifo(p[E_FIFO], 0600) == 0;
+    if (th_check(t, ready, "onnx external data links setup", "cannot write in %s", root)) {
+        pbw m = external_model("w.bin", NULL, NULL);
+        check_external_ok(t, &m, p[E_DIR], "onnx external data through the confined walk");
+        m = external_model("./sub/../w.bin", NULL, NULL);
+        expect_error(t, &m, p[E_DIR], TERN_ERR_PARSE, "onnx external data '..' after '.'",
+                     WANT("relative"));
+        m = external_model("link.bin", NULL, NULL);
+        expect_error(t, &m, p[E_DIR], TERN_ERR_IO, "onnx external data link to a file outside",
+                     WANT("location 'link.bin'", "'link.bin' is a symbolic link"));
+        m = external_model("linked/secret.bin", NULL, NULL);
+        expect_error(t, &m, p[E_DIR], TERN_ERR_IO, "onnx external data through a linked folder",
+                     WANT("'linked' is a symbolic link"));
+        m = external_model("sub/up/secret.bin", NULL, NULL);
+        expect_error(t, &m, p[E_DIR], TERN_ERR_IO, "onnx external data through a link further down",
+                     WANT("'sub/up' is a symbolic link"));
+        m = external_model("alias.bin", NULL, NULL);
+        expect_error(t, &m, p[E_DIR], TERN_ERR_IO, "onnx external data link inside the folder",
+                     WANT("'alias.bin' is a symbolic link"));
+        m = external_model("pipe.bin", NULL, NULL);
+        expect_fifo_refused(t, &(fifo_case){&m, p[E_DIR], NULL}, "onnx external data FIFO");
+        pw_free(&m);
+    }
+    for (int i = N - 1; i >= 0; i--)
+        (i == E_DIR || i == E_OUT || i == E_SUB ? rmdir : unlink)(p[i]);
+    rmdir(root);
+}
+
+/* A model file must be a regular file no larger than TERN_MODEL_MAX_BYTES. */
+static void test_model_file_kinds(th_ctx *t) {
+    char root[] = "/tmp/tern_h3_XXXXXX";
+    if (!mkdtemp(root)) {
+        th_fail(t, "model file kinds setup", "mkdtemp failed");
+        return;
+    }
+    char fifo[64], big[64];
+    snprintf(fifo, sizeof fifo, "%s/pipe.onnx", root);
+    snprintf(big, sizeof big, "%s/big.onnx", root);
+    if (th_check(t, mkfifo(fifo, 0600) == 0, "model file FIFO setup", "mkfifo failed"))
+        expect_fifo_refused(t, &(fifo_case){NULL, NULL, fifo}, "model_load_file on a FIFO");
+    /* sparse: refused from its size, nothing read */
+    FILE *f = fopen(big, "wb");
+    int made = f && fclose(f) == 0 && truncate(big, (off_t)TERN_MODEL_MAX_BYTES + 1) == 0;
+    tern_model *mod = NULL;
+    tern_status st = made ? tern_model_load_file(big, &mod) : TERN_OK;
+    char want[96];
+    snprintf(want, sizeof want, "is %llu bytes, more than the %zu allowed",
+             (unsigned long long)TERN_MODEL_MAX_BYTES + 1, TERN_MODEL_MAX_BYTES);
+    th_check(t, st == TERN_ERR_IO && strstr(tern_model_error(mod), want),
+             "model_load_file over the size limit", "st %d '%s'", st, tern_model_error(mod));
+    tern_model_free(mod);
+    unlink(big);
+    unlink(fifo);
+    rmdir(root);
+}
+
+/* ---- opsets newer than tern knows ---- */
+
+static pbw relu_model_at(int64_t onnx, int64_t ms) {
+    pbw g = relu_graph(), m = {0}, op = {0};
+    add_output(&g, "Y");
+    pw_int(&m, 1, 8);
+    pw_str(&op, 1, "");
+    pw_int(&op, 2, onnx);
+    pw_msg(&m, 8, &op);
+    if (ms) {
+        pw_str(&op, 1, "com.microsoft");
+        pw_int(&op, 2, ms);
+        pw_msg(&m, 8, &op);
+    }
+    pw_msg(&m, 7, &g);
+    return m;
+}
+
+static void test_opset_max(th_ctx *t) {
+    pbw m = relu_model_at(TERN_ONNX_OPSET_MAX, TERN_MS_OPSET_MAX);
+    tern_graph g;
+    tern_err err;
+    tern_status st = load(&m, NULL, &g, &err);
+    th_check(t, st == TERN_OK && g.opset == TERN_ONNX_OPSET_MAX, "onnx newest known opsets load",
+             "st %d '%s'", st, err.msg);
+    tern_graph_free(&g);
+    pw_free(&m);
+    char newer[64];
+    snprintf(newer, sizeof newer, "(%d)", TERN_ONNX_OPSET_MAX);
+    m = relu_model_at(100, 0);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx opset 100 is refused",
+                 WANT("opset_import[0]", "opset 100 of domain 'ai.onnx' is newer", newer));
+    m = relu_model_at(TERN_ONNX_OPSET_MAX + 1, 0);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx opset one past the newest is refused",
+                 WANT("newer than the newest tern knows"));
+    m = relu_model_at(13, 2);
+    expect_error(t, &m, NULL, TERN_ERR_UNSUPPORTED, "onnx com.microsoft opset 2 is refused",
+                 WANT("opset 2 of domain 'com.microsoft'", "(1)"));
+}
+
 /* ---- the model API ---- */
 
 static void test_model_api(th_ctx *t) {
@@ -1522,6 +1674,9 @@ TH_SUITE(suite_onnx_load) {
     test_tensor_errors(t);
     test_graph_errors(t);
     test_external(t);
+    test_external_confined(t);
+    test_model_file_kinds(t);
+    test_opset_max(t);
     test_model_api(t);
     test_robustness(t);
     test_zoo(t);

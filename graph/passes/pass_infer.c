@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph/op.h"
+#include "graph/ops/op_attr_names.h"
 #include "graph/passes/passes.h"
 
 /* Constants folded beyond this size stay as nodes: folding would only move
@@ -94,7 +95,9 @@ tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *e
             return tern_errf(err, TERN_ERR_UNSUPPORTED,
                              "graph.node[%d] '%s' (%s) has %d inputs and %d outputs; at most %d each",
                              i, n->name, n->op_type, n->n_inputs, n->n_outputs, TERN_MAX_NODE_IO);
-        tern_status st = n->op->infer(g, n, err);
+        /* standard ops only: other domains' attributes are their own business */
+        tern_status st = n->op->domain[0] ? TERN_OK : tern_check_attr_names(g, n, err);
+        if (st == TERN_OK) st = n->op->infer(g, n, err);
         if (st == TERN_OK) st = check_outputs(g, n, err);
         if (st == TERN_OK && worth_folding(g, n)) {
             int by_shape = (n->op->flags & TERN_OP_FOLD_ON_SHAPE) != 0;
