@@ -1255,11 +1255,10 @@ static int load_copy(const unsigned char *buf, size_t len, int *loaded) {
 }
 
 static void check_prefixes(th_ctx *t, const unsigned char *buf, size_t len, const char *what) {
-    int bad = 0, loaded_any = 0;
+    int bad = 0;
     for (size_t n = 0; n < len; n++) {
         int loaded;
         if (!load_copy(buf, n, &loaded)) bad++;
-        loaded_any += loaded;
     }
     int full;
     int ok_full = load_copy(buf, len, &full);
