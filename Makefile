@@ -2,7 +2,11 @@
 # suite; `make test SAN=1` the same under ASan+UBSan (in build/san/); `make demo`.
 CC      ?= cc
 OPT     ?= -O2
+# -ffp-contract=off: no FMA contraction, so float results (the INT8
+# requantization above all) are the same bits on every ISA and compiler
+# (docs/quantization.md, section 10). Never -ffast-math.
 CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wvla -D_POSIX_C_SOURCE=200809L \
+           -ffp-contract=off \
            -I. -Iinclude
 LDLIBS  += -lm -lpthread
 

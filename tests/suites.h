@@ -8,6 +8,8 @@
     X(suite_kernels_nn) \
     X(suite_kernels_tensor) \
     X(suite_kernels_nn_extra) \
+    X(suite_kernels_int8) \
+    X(suite_kernels_int8_ops) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \

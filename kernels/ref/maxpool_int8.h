@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "kernels/ref/conv_f32.h"
+#include "kernels/ref/geom.h"
 
 void tern_maxpool_u8(const tern_conv_geom *g, const uint8_t *x, const int64_t xs[5], uint8_t *y,
                      const int64_t ys[5]);

@@ -17,23 +17,6 @@ static float reduce_window(const tern_conv_geom *g, const tern_window *w, const 
     return acc;
 }
 
-/* Window length along one axis counting the padding but not what a ceil_mode
- * window sticks out past the end padding. */
-static int64_t padded_len(int64_t o, int64_t k, int64_t size, int64_t pad_end) {
-    int64_t end = o + k, lim = size + pad_end;
-    return (end < lim ? end : lim) - o;
-}
-
-/* The divisor of an average window. */
-static int64_t avg_count(const tern_conv_geom *g, const tern_window *w,
-                         int count_include_pad) {
-    int64_t count = 1;
-    for (int a = 0; a < TERN_CONV_SP; a++)
-        count *= count_include_pad ? padded_len(w->i0[a], g->kernel[a], g->in[a], g->pad_end[a])
-                                   : w->k1[a] - w->k0[a];
-    return count;
-}
-
 static void window_pool(const tern_conv_geom *g, int is_max, int count_include_pad,
                         const float *x, const int64_t xs[5], float *y, const int64_t ys[5]) {
     int64_t o[TERN_CONV_SP];
@@ -42,7 +25,7 @@ static void window_pool(const tern_conv_geom *g, int is_max, int count_include_p
             for (o[1] = 0; o[1] < g->out[1]; o[1]++)
                 for (o[2] = 0; o[2] < g->out[2]; o[2]++) {
                     tern_window w = tern_window_at(g, o);
-                    int64_t count = is_max ? 1 : avg_count(g, &w, count_include_pad);
+                    int64_t count = is_max ? 1 : tern_window_avg_count(g, &w, count_include_pad);
                     float *yp = y + n * ys[0] + o[0] * ys[2] + o[1] * ys[3] + o[2] * ys[4];
                     for (int64_t c = 0; c < g->c_in; c++) {
                         float r = reduce_window(g, &w, x + n * xs[0] + c * xs[1], xs, is_max);
