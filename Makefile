@@ -91,8 +91,7 @@ FUZZ_OPTS    ?= -max_len=65536 -timeout=25 -rss_limit_mb=2560 -print_final_stats
 fuzz:
 	$(MAKE) FUZZ=1 $(FUZZ_BIN)
 
-build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/obj/tools/tern/preprocess.o \
-                   build/fuzz/libtern.a
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtern.a
 	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 fuzz-run: fuzz

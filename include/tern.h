@@ -156,6 +156,60 @@ tern_status tern_session_get_output(tern_session *s, int index, void *data, size
 /* Zero-copy view of an output, valid until the next run or free. */
 tern_status tern_session_output_data(tern_session *s, int index, const void **data);
 
+/* ---- images ------------------------------------------------------------ */
+
+/* A decoded image: 8-bit gray or RGB. */
+typedef struct tern_image {
+    int width, height;
+    int channels;          /* 1 (gray) or 3 (RGB) */
+    unsigned char *pixels; /* height * width * channels bytes, rows top to bottom; owned */
+    char error[512];       /* why the last call on this image failed */
+} tern_image;
+
+/* Decode a binary PPM/PGM or a baseline JPEG, told apart by their first
+ * bytes. On failure img->error says what and where (and pixels is NULL). */
+tern_status tern_image_load_file(const char *path, tern_image *img);
+tern_status tern_image_load_buffer(const void *data, size_t size, tern_image *img);
+void tern_image_free(tern_image *img);
+
+/* How an image becomes a model input. Geometry first (the output size is
+ * the input's H and W), then the value of each 8-bit pixel p. */
+enum {
+    TERN_PREP_FIT = 0,          /* resize the whole image to H x W (when it differs) */
+    TERN_PREP_CENTRAL_CROP = 1, /* keep the central `fraction` (TF central_crop), resize */
+    TERN_PREP_RESIZE_CROP = 2   /* shorter side to `resize`, then the central H x W */
+};
+enum {
+    TERN_PREP_UNIT = 0,        /* p / 255 */
+    TERN_PREP_TF128 = 1,       /* (p - 128) / 128 */
+    TERN_PREP_TF127 = 2,       /* (p - 128) / 127 */
+    TERN_PREP_TORCHVISION = 3, /* (p / 255 - ImageNet mean) / ImageNet std */
+    TERN_PREP_MEAN_STD = 4     /* (p - mean[c]) / std[c], mean and std in pixel units */
+};
+typedef struct tern_preprocess {
+    int geometry;          /* TERN_PREP_FIT, _CENTRAL_CROP or _RESIZE_CROP */
+    double fraction;       /* CENTRAL_CROP: in (0, 1], e.g. 0.875 */
+    int resize;            /* RESIZE_CROP: the shorter side; 0 = 256/224 of the crop */
+    int values;            /* TERN_PREP_UNIT ... TERN_PREP_MEAN_STD */
+    float mean[3], std[3]; /* MEAN_STD, per channel in R, G, B order */
+    int bgr;               /* feed the channels as B, G, R */
+} tern_preprocess;
+
+/* A named preset: none, tf128, tf127, unit, torchvision, effnet-lite (see
+ * the README); TERN_ERR_INVALID_ARG if unknown. Pixels are bit-exact with
+ * the Pillow pipelines that made ../shared's references. */
+tern_status tern_preprocess_preset(const char *name, tern_preprocess *out);
+/* "none, tf128, ..." for messages. */
+const char *tern_preprocess_presets(void);
+
+/* Crop, resize and map img into batch item `item` of input `index`: layout
+ * (NCHW or NHWC: the axis of size 1 or 3 is channels), size and type
+ * (float32: the mapped values; uint8: the pixels themselves) follow the
+ * input. Gray images are replicated to RGB for 3-channel inputs, RGB images
+ * become gray (Pillow's luma) for 1-channel ones. */
+tern_status tern_session_set_input_image(tern_session *s, int index, int item,
+                                         const tern_image *img, const tern_preprocess *p);
+
 /* ---- introspection (tern info) ---------------------------------------- */
 
 /* A human-readable (or JSON) report on the model compiled as opts asks:

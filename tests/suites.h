@@ -16,6 +16,7 @@
     X(suite_strict_inputs) \
     X(suite_api) \
     X(suite_shapes) \
+    X(suite_image_api) \
     X(suite_fuzz_session) \
     X(suite_conformance) \
     X(suite_model_passes) \

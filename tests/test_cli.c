@@ -191,18 +191,21 @@ static void preprocess_refs(cli_env *e) {
     scratch(e, "prep.npy", out, sizeof out);
     int n = 0;
     while (fgets(line, sizeof line, f)) {
-        char image[128], preset[32], size[32], layout[16], kind[16], expected[128], name[512];
-        int ch;
-        if (sscanf(line, "%127s %31s %31s %d %15s %15s %127s", image, preset, size, &ch, layout,
-                   kind, expected) != 7)
+        char image[128], preset[32], size[32], layout[16], kind[16], expected[128], name[640];
+        int ch, used = 0;
+        if (sscanf(line, "%127s %31s %31s %d %15s %15s %127s%n", image, preset, size, &ch, layout,
+                   kind, expected, &used) != 7)
             continue;
-        snprintf(name, sizeof name, "cli preprocess %s %s %s %dch %s %s (%s)", image, preset, size,
-                 ch, layout, kind, expected);
+        char *flags = line + used; /* the generic preprocessing flags, if any */
+        flags[strcspn(flags, "\n")] = 0;
+        snprintf(name, sizeof name, "cli preprocess %s %s %s %dch %s %s%s (%s)", image, preset,
+                 size, ch, layout, kind, flags, expected);
         int st =
             cli_run(e,
                     "preprocess tests/data/prep/%s --preset %s --size %s --channels %d "
-                    "--layout %s %s --output '%s'",
-                    image, preset, size, ch, layout, strcmp(kind, "pixels") ? "" : "--pixels", out);
+                    "--layout %s %s %s --output '%s'",
+                    image, preset, size, ch, layout, strcmp(kind, "pixels") ? "" : "--pixels",
+                    flags, out);
         char exp_path[300];
         snprintf(exp_path, sizeof exp_path, "tests/data/prep/%s", expected);
         tern_npy a = {0}, b = {0};
@@ -220,7 +223,7 @@ static void preprocess_refs(cli_env *e) {
         n++;
     }
     fclose(f);
-    th_check(e->t, n >= 10, "cli preprocess reference cases", "only %d cases", n);
+    th_check(e->t, n >= 18, "cli preprocess reference cases", "only %d cases", n);
 }
 
 static int file_exists(const char *p) {

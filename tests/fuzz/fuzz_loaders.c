@@ -1,16 +1,8 @@
 /* libFuzzer harness for the loaders: the first byte picks the reader
  * (ONNX model, standalone TensorProto, .npy, .pnm, or .pnm followed by the
- * CLI's preprocessing with a preset and an output size from bytes 1-3),
- * the rest is its input.
- * Not part of the Makefile (it needs clang); build and run from the repo
- * root with:
- *
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. -Iinclude \
- *       -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_loaders.c loader/[a-z]*.c \
- *       graph/[a-z]*.c graph/ops/[a-z]*.c graph/passes/[a-z]*.c kernels/ref/[a-z]*.c \
- *       tools/tern/preprocess.c -lm -lpthread -o build/fuzz_loaders
- *   mkdir -p build/fuzz_corpus && build/fuzz_loaders build/fuzz_corpus \
- *       -max_len=65536 -max_total_time=300
+ * library's image preprocessing with a preset and an output size from
+ * bytes 1-3), the rest is its input. Built and run by `make fuzz` /
+ * `make fuzz-run` (clang + libFuzzer); seeds in tests/fuzz/corpus/loaders.
  *
  * Seeds: any .onnx, .npy or .pnm file with its selector byte in front
  * (0: model, 1: tensor, 2: npy, 3: pnm, 4: pnm + preprocessing after 3
@@ -24,7 +16,7 @@
 #include "loader/npy.h"
 #include "loader/onnx.h"
 #include "loader/pnm.h"
-#include "tools/tern/preprocess.h"
+#include "loader/image_prep.h"
 
 /* A returned error must carry a message. */
 static void check_err(tern_status st, const tern_err *err) {
@@ -64,18 +56,23 @@ static void fuzz_pnm(const uint8_t *p, size_t n) {
     if (st == TERN_OK) tern_pnm_free(&img);
 }
 
-/* Preset p[0] % 5, output size (p[1] % 64 + 1) x (p[2] % 64 + 1), channels
- * by p[0] / 5, on the image in the rest. */
+/* Preset p[0] % 6, output size (p[1] % 64 + 1) x (p[2] % 64 + 1), channels
+ * and BGR by bits of p[0] / 6, on the image in the rest. */
 static void fuzz_preprocess(const uint8_t *p, size_t n) {
+    static const char *const presets[] = {"none", "tf128", "tf127", "unit", "torchvision",
+                                          "effnet-lite"};
     if (n < 3) return;
     tern_pnm img;
     tern_err err = {{0}};
     if (tern_pnm_parse(p + 3, n - 3, &img, &err) != TERN_OK) return;
-    prep_image in = {img.width, img.height, img.channels, img.data}, out;
-    int h = p[1] % 64 + 1, w = p[2] % 64 + 1, c = (p[0] / 5) % 2 ? 3 : 1;
-    if (prep_pixels(&in, (prep_preset)(p[0] % 5), h, w, c, &out) == 0) {
+    tern_preprocess prep;
+    if (tern_preprocess_preset(presets[p[0] % 6], &prep) != TERN_OK) __builtin_trap();
+    prep.bgr = (p[0] / 12) & 1;
+    tern_prep_image in = {img.width, img.height, img.channels, img.data}, out;
+    int h = p[1] % 64 + 1, w = p[2] % 64 + 1, c = (p[0] / 6) % 2 ? 3 : 1;
+    if (tern_prep_pixels(&in, &prep, h, w, c, &out) == 0) {
         float *x = malloc(sizeof(float) * (size_t)h * (size_t)w * (size_t)c);
-        if (x) prep_to_float(&out, (prep_preset)(p[0] % 5), p[0] & 1, x);
+        if (x) tern_prep_to_float(&out, &prep, p[0] & 1, x);
         free(x);
         free(out.px);
     }

@@ -1,61 +1,31 @@
 /* tern preprocess IMAGE --preset P --output OUT.npy: the tensor a preset
- * makes of an image, to compare with Python reference preprocessing. */
+ * (or the generic preprocessing flags) makes of an image, to compare with
+ * Python reference preprocessing (tools/make_preprocess_refs.py). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_prep.h"
+#include "loader/image_prep.h"
 #include "loader/npy.h"
-#include "loader/pnm.h"
-#include "preprocess.h"
 
 typedef struct {
-    const char *image, *output, *preset_name;
-    int h, w, c, nchw, pixels;
+    const char *image, *output;
+    cli_prep prep;
+    int c, nchw, pixels;
 } prep_args;
-
-/* A side length: decimal digits only (no sign, no spaces), 1..65535.
- * Returns the end of the number, or NULL. */
-static const char *parse_side(const char *s, int *out) {
-    long v = 0;
-    const char *p = s;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        v = v * 10 + (*p - '0');
-        if (v > 65535) return NULL;
-    }
-    if (p == s || v < 1) return NULL;
-    *out = (int)v;
-    return p;
-}
-
-/* "224" or "WxH" (as Pillow writes sizes: width first). */
-static int parse_size(const char *s, prep_args *p) {
-    int w = 0, h = 0;
-    const char *end = parse_side(s, &w);
-    if (end && *end == 'x') {
-        end = parse_side(end + 1, &h);
-    } else {
-        h = w;
-    }
-    if (!end || *end)
-        return cli_fail("bad --size '%s' (want S or WxH, each 1..65535)", s);
-    p->w = w;
-    p->h = h;
-    return 0;
-}
 
 static int parse(int argc, char **argv, prep_args *p) {
     for (int i = 1; i < argc; i++) {
         const char *v;
-        int r = 0;
-        if (!strcmp(argv[i], "--pixels")) {
+        int r = cli_prep_option(argc, argv, &i, &p->prep);
+        if (r != 1) {
+            if (r) return r;
+        } else if (!strcmp(argv[i], "--pixels")) {
             p->pixels = 1;
-        } else if ((r = cli_option(argc, argv, &i, "--preset", &v)) > 0) {
-            p->preset_name = v;
-        } else if (r == 0 && (r = cli_option(argc, argv, &i, "--output", &v)) > 0) {
+        } else if ((r = cli_option(argc, argv, &i, "--output", &v)) > 0) {
             p->output = v;
-        } else if (r == 0 && (r = cli_option(argc, argv, &i, "--size", &v)) > 0) {
-            if (parse_size(v, p)) return CLI_EXIT_ERROR;
         } else if (r == 0 && (r = cli_option(argc, argv, &i, "--channels", &v)) > 0) {
             if (strcmp(v, "1") && strcmp(v, "3"))
                 return cli_fail("bad --channels '%s' (1 or 3)", v);
@@ -74,37 +44,35 @@ static int parse(int argc, char **argv, prep_args *p) {
             return cli_fail("unexpected argument '%s' (tern preprocess takes one image)", argv[i]);
         }
     }
-    if (!p->image || !p->output || !p->preset_name)
+    if (!p->image || !p->output || (!p->prep.preset && !p->prep.generic))
         return cli_fail("usage: tern preprocess IMAGE --preset P [--size S|WxH] [--channels C] "
                         "[--layout nhwc|nchw] [--pixels] --output OUT.npy");
-    return 0;
+    return cli_prep_finish(&p->prep);
 }
 
 int cmd_preprocess(int argc, char **argv) {
-    prep_args p = {NULL, NULL, NULL, 224, 224, 3, 0, 0};
-    prep_preset preset;
+    prep_args p = {.c = 3};
     if (parse(argc, argv, &p)) return CLI_EXIT_ERROR;
-    if (!prep_preset_find(p.preset_name, &preset))
-        return cli_fail("unknown preset '%s' (presets: %s)", p.preset_name, prep_preset_list());
-    tern_pnm pnm;
-    tern_err err;
-    if (tern_pnm_read_file(p.image, &pnm, &err) != TERN_OK) return cli_fail("%s", err.msg);
-    prep_image img = {pnm.width, pnm.height, pnm.channels, pnm.data}, px;
-    int r = prep_pixels(&img, preset, p.h, p.w, p.c, &px);
-    tern_pnm_free(&pnm);
-    if (r != 0) return cli_fail("%s (%s)", prep_error_text(r), p.image);
-    int64_t dims[4] = {1, p.nchw ? p.c : p.h, p.nchw ? p.h : p.w, p.nchw ? p.w : p.c};
-    size_t n = (size_t)p.h * (size_t)p.w * (size_t)p.c;
+    int h = p.prep.h ? p.prep.h : 224, w = p.prep.w ? p.prep.w : 224;
+    tern_image image;
+    if (tern_image_load_file(p.image, &image) != TERN_OK) return cli_fail("%s", image.error);
+    tern_prep_image img = {image.width, image.height, image.channels, image.pixels}, px;
+    int r = tern_prep_pixels(&img, &p.prep.p, h, w, p.c, &px);
+    tern_image_free(&image);
+    if (r != 0) return cli_fail("%s (%s)", tern_prep_error_text(r), p.image);
+    int64_t dims[4] = {1, p.nchw ? p.c : h, p.nchw ? h : w, p.nchw ? w : p.c};
+    size_t n = (size_t)h * (size_t)w * (size_t)p.c;
     void *data = malloc(n * (p.pixels ? 1 : sizeof(float)));
     if (!data) {
         free(px.px);
         return cli_fail("out of memory (%s)", p.image);
     }
     if (p.pixels)
-        prep_to_u8(&px, p.nchw, data);
+        tern_prep_to_u8(&px, p.nchw, p.prep.p.bgr, data);
     else
-        prep_to_float(&px, preset, p.nchw, data);
+        tern_prep_to_float(&px, &p.prep.p, p.nchw, data);
     free(px.px);
+    tern_err err;
     r = tern_npy_write_file(p.output, p.pixels ? TERN_UINT8 : TERN_FLOAT, 4, dims, data, &err);
     free(data);
     return r ? cli_fail("%s (--output)", err.msg) : 0;

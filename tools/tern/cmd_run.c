@@ -53,10 +53,7 @@ static int parse_option(int argc, char **argv, int *i, run_args *a) {
         return r < 0 ? CLI_EXIT_ERROR : cli_shape(v, &a->shapes);
     if ((r = cli_option(argc, argv, i, "--top", &v)) != 0)
         return r < 0 ? CLI_EXIT_ERROR : cli_int(v, 1, 1 << 20, "--top", &a->top);
-    if ((r = cli_option(argc, argv, i, "--preset", &v)) != 0) {
-        a->preset = v;
-        return r < 0 ? CLI_EXIT_ERROR : 0;
-    }
+    if ((r = cli_prep_option(argc, argv, i, &a->prep)) != 1) return r;
     if ((r = cli_option(argc, argv, i, "--labels", &v)) != 0) {
         a->labels = v;
         return r < 0 ? CLI_EXIT_ERROR : 0;
@@ -82,9 +79,10 @@ static int parse_args(int argc, char **argv, run_args *a) {
         return cli_fail("give either --input tensors or images, not both (tern run %s)", a->model);
     if (a->n_images && a->batch_given)
         return cli_fail("--batch applies to --input tensors; images run one at a time (batch 1)");
-    if (a->n_inputs && (a->preset || a->labels || a->top))
-        return cli_fail("--preset, --labels and --top apply to images, not to --input tensors");
-    return 0;
+    if (a->n_inputs && (a->prep.preset || a->prep.generic || a->labels || a->top))
+        return cli_fail("--preset, the other preprocessing flags, --labels and --top apply to "
+                        "images, not to --input tensors");
+    return a->n_images ? cli_prep_finish(&a->prep) : 0;
 }
 
 int cmd_run(int argc, char **argv) {

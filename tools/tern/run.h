@@ -4,6 +4,7 @@
 #define TERN_CLI_RUN_H
 
 #include "cli.h"
+#include "cli_prep.h"
 #include "tern.h"
 
 #define RUN_MAX_IO 64
@@ -24,7 +25,8 @@ typedef struct {
     tern_session_options opts; /* .shapes points into shapes */
     cli_shapes shapes;
     int batch_given;
-    const char *preset, *labels;
+    const char *labels;
+    cli_prep prep; /* images only */
     int top;
 } run_args;
 

@@ -1,9 +1,9 @@
-/* Image preprocessing presets; see preprocess.h. The resize follows Pillow
+/* Image preprocessing; see loader/image_prep.h. The resize follows Pillow
  * 9.4's libImaging/Resample.c line by line (precompute_coeffs,
  * normalize_coeffs_8bpc, ImagingResampleHorizontal/Vertical_8bpc): every
  * rounding step matters for bit-exact tensors, so the arithmetic (double
  * for the coefficients, int32 fixed point for the sums) is kept as is. */
-#include "preprocess.h"
+#include "loader/image_prep.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,21 +11,50 @@
 
 #define PRECISION_BITS (32 - 8 - 2)
 
-static const char *const PRESET_NAMES[] = {"none", "tf128", "tf127", "unit", "torchvision"};
+/* ---- presets ------------------------------------------------------------ */
 
-int prep_preset_find(const char *name, prep_preset *out) {
-    for (int k = 0; k < (int)(sizeof PRESET_NAMES / sizeof PRESET_NAMES[0]); k++) {
-        if (strcmp(name, PRESET_NAMES[k]) == 0) {
-            *out = (prep_preset)k;
-            return 1;
+static const struct {
+    const char *name;
+    tern_preprocess p;
+} PRESETS[] = {
+    {"none", {.geometry = TERN_PREP_FIT, .values = TERN_PREP_UNIT}},
+    {"tf128", {.geometry = TERN_PREP_CENTRAL_CROP, .fraction = 0.875, .values = TERN_PREP_TF128}},
+    {"tf127", {.geometry = TERN_PREP_CENTRAL_CROP, .fraction = 0.875, .values = TERN_PREP_TF127}},
+    {"unit", {.geometry = TERN_PREP_CENTRAL_CROP, .fraction = 0.875, .values = TERN_PREP_UNIT}},
+    {"torchvision", {.geometry = TERN_PREP_RESIZE_CROP, .values = TERN_PREP_TORCHVISION}},
+    /* EfficientNet-Lite (TF efficientnet_lite_builder): MEAN_RGB 127, STDDEV_RGB 128 */
+    {"effnet-lite", {.geometry = TERN_PREP_RESIZE_CROP, .values = TERN_PREP_MEAN_STD,
+                     .mean = {127, 127, 127}, .std = {128, 128, 128}}},
+};
+#define N_PRESETS (sizeof PRESETS / sizeof PRESETS[0])
+
+tern_status tern_preprocess_preset(const char *name, tern_preprocess *out) {
+    for (size_t k = 0; name && out && k < N_PRESETS; k++) {
+        if (strcmp(name, PRESETS[k].name) == 0) {
+            *out = PRESETS[k].p;
+            return TERN_OK;
         }
     }
-    return 0;
+    return TERN_ERR_INVALID_ARG;
 }
 
-const char *prep_preset_name(prep_preset p) { return PRESET_NAMES[p]; }
+const char *tern_preprocess_presets(void) {
+    return "none, tf128, tf127, unit, torchvision, effnet-lite";
+}
 
-const char *prep_preset_list(void) { return "none, tf128, tf127, unit, torchvision"; }
+const char *tern_prep_check(const tern_preprocess *p) {
+    if (p->geometry < TERN_PREP_FIT || p->geometry > TERN_PREP_RESIZE_CROP)
+        return "unknown geometry";
+    if (p->geometry == TERN_PREP_CENTRAL_CROP && !(p->fraction > 0.0 && p->fraction <= 1.0))
+        return "the central fraction must be in (0, 1]";
+    if (p->geometry == TERN_PREP_RESIZE_CROP && (p->resize < 0 || p->resize > 65535))
+        return "the resize must be 0 (automatic) or 1..65535";
+    if (p->values < TERN_PREP_UNIT || p->values > TERN_PREP_MEAN_STD) return "unknown value mapping";
+    for (int c = 0; p->values == TERN_PREP_MEAN_STD && c < 3; c++)
+        if (!(p->std[c] != 0.0f) || p->std[c] != p->std[c] || p->mean[c] != p->mean[c])
+            return "mean and std must be numbers, std not 0";
+    return NULL;
+}
 
 /* ---- Pillow bilinear resample ----------------------------------------- */
 
@@ -109,7 +138,7 @@ static void resample_line(const uint8_t *in, size_t step, const resample_coeffs 
     }
 }
 
-static int resample_horizontal(const prep_image *in, int ow, prep_image *out) {
+static int resample_horizontal(const tern_prep_image *in, int ow, tern_prep_image *out) {
     resample_coeffs rc;
     out->w = ow, out->h = in->h, out->c = in->c;
     out->px = malloc((size_t)ow * (size_t)in->h * (size_t)in->c);
@@ -127,7 +156,7 @@ static int resample_horizontal(const prep_image *in, int ow, prep_image *out) {
     return 0;
 }
 
-static int resample_vertical(const prep_image *in, int oh, prep_image *out) {
+static int resample_vertical(const tern_prep_image *in, int oh, tern_prep_image *out) {
     resample_coeffs rc;
     size_t row = (size_t)in->w * (size_t)in->c;
     out->w = in->w, out->h = oh, out->c = in->c;
@@ -141,7 +170,7 @@ static int resample_vertical(const prep_image *in, int oh, prep_image *out) {
     return 0;
 }
 
-static int image_copy(const prep_image *in, prep_image *out) {
+static int image_copy(const tern_prep_image *in, tern_prep_image *out) {
     size_t n = (size_t)in->w * (size_t)in->h * (size_t)in->c;
     *out = *in;
     out->px = malloc(n ? n : 1);
@@ -152,8 +181,8 @@ static int image_copy(const prep_image *in, prep_image *out) {
 
 /* Pillow resamples horizontally first, then vertically, and skips a pass
  * whose size does not change (such a pass would be the identity anyway). */
-int prep_resize_bilinear(const prep_image *in, int ow, int oh, prep_image *out) {
-    prep_image tmp;
+int tern_prep_resize_bilinear(const tern_prep_image *in, int ow, int oh, tern_prep_image *out) {
+    tern_prep_image tmp;
     if (ow == in->w) {
         if (image_copy(in, &tmp) != 0) return -1;
     } else if (resample_horizontal(in, ow, &tmp) != 0) {
@@ -168,7 +197,7 @@ int prep_resize_bilinear(const prep_image *in, int ow, int oh, prep_image *out) 
     return r;
 }
 
-int prep_crop(const prep_image *in, int left, int top, int w, int h, prep_image *out) {
+int tern_prep_crop(const tern_prep_image *in, int left, int top, int w, int h, tern_prep_image *out) {
     if (left < 0 || top < 0 || w < 1 || h < 1 || left > in->w - w || top > in->h - h) return -1;
     size_t row = (size_t)w * (size_t)in->c;
     out->w = w, out->h = h, out->c = in->c;
@@ -180,7 +209,7 @@ int prep_crop(const prep_image *in, int left, int top, int w, int h, prep_image 
     return 0;
 }
 
-int prep_to_channels(const prep_image *in, int c, prep_image *out) {
+int tern_prep_to_channels(const tern_prep_image *in, int c, tern_prep_image *out) {
     if (in->c == c) return image_copy(in, out);
     size_t n = (size_t)in->w * (size_t)in->h;
     out->w = in->w, out->h = in->h, out->c = c;
@@ -198,12 +227,12 @@ int prep_to_channels(const prep_image *in, int c, prep_image *out) {
     return 0;
 }
 
-/* ---- presets ---------------------------------------------------------- */
+/* ---- geometry -------------------------------------------------------- */
 
-/* TF central_crop of 87.5%: top = int((H - H*0.875) / 2), crop [top, H-top). */
-static int central_crop(const prep_image *in, prep_image *out) {
-    int top = (int)((in->h - in->h * 0.875) / 2), left = (int)((in->w - in->w * 0.875) / 2);
-    return prep_crop(in, left, top, in->w - 2 * left, in->h - 2 * top, out);
+/* TF's central_crop: top = int((H - H*f) / 2), crop [top, H-top). */
+static int central_crop(const tern_prep_image *in, double f, tern_prep_image *out) {
+    int top = (int)((in->h - in->h * f) / 2), left = (int)((in->w - in->w * f) / 2);
+    return tern_prep_crop(in, left, top, in->w - 2 * left, in->h - 2 * top, out);
 }
 
 /* Python's round() of d/2 for an integer d: halves go to the even neighbour. */
@@ -213,16 +242,18 @@ static int round_half_even_div2(int d) {
     return (q % 2 == 0) ? q : q + 1; /* d/2 = q + 0.5 */
 }
 
-/* torchvision Resize(short) + CenterCrop(out_h, out_w), where short is 256
- * for a 224 crop (scaled for other sizes): long side int(short*long/shorter). */
-static int torchvision_pixels(const prep_image *img, int out_h, int out_w, prep_image *out) {
+/* torchvision Resize(short) + CenterCrop(out_h, out_w): long side
+ * int(short*long/shorter); short 0 means 256 for a 224 crop (scaled for
+ * other sizes). */
+static int resize_crop(const tern_prep_image *img, int short_side, int out_h, int out_w,
+                       tern_prep_image *out) {
     int crop = out_h < out_w ? out_h : out_w;
-    int short_side = crop == 224 ? 256 : crop * 256 / 224;
+    if (short_side == 0) short_side = crop == 224 ? 256 : crop * 256 / 224;
     int w = img->w, h = img->h, nw, nh;
     /* the long side in double first: a thin image scales it past int, and
      * the resized image (made in full before the crop) must stay bounded */
     double long_side = (double)short_side * (w <= h ? h : w) / (w <= h ? w : h);
-    if (long_side * short_side * img->c > (double)PREP_MAX_BYTES) return PREP_ERR_SIZE;
+    if (long_side * short_side * img->c > (double)TERN_PREP_MAX_BYTES) return TERN_PREP_ERR_SIZE;
     if (w <= h) {
         nw = short_side;
         nh = (int)long_side;
@@ -230,39 +261,39 @@ static int torchvision_pixels(const prep_image *img, int out_h, int out_w, prep_
         nh = short_side;
         nw = (int)long_side;
     }
-    if (nw < out_w || nh < out_h) return PREP_ERR_CROP;
-    prep_image r;
-    if (prep_resize_bilinear(img, nw, nh, &r) != 0) return PREP_ERR_NOMEM;
-    int rc = prep_crop(&r, round_half_even_div2(nw - out_w), round_half_even_div2(nh - out_h),
+    if (nw < out_w || nh < out_h) return TERN_PREP_ERR_CROP;
+    tern_prep_image r;
+    if (tern_prep_resize_bilinear(img, nw, nh, &r) != 0) return TERN_PREP_ERR_NOMEM;
+    int rc = tern_prep_crop(&r, round_half_even_div2(nw - out_w), round_half_even_div2(nh - out_h),
                        out_w, out_h, out);
     free(r.px);
     return rc;
 }
 
-const char *prep_error_text(int rc) {
+const char *tern_prep_error_text(int rc) {
     switch (rc) {
-    case PREP_ERR_CROP: return "the preset's crop does not fit the output size";
-    case PREP_ERR_SIZE: return "the image would be too large after the preset's resize";
+    case TERN_PREP_ERR_CROP: return "the preset's crop does not fit the output size";
+    case TERN_PREP_ERR_SIZE: return "the image would be too large after the preset's resize";
     default: return "out of memory preprocessing the image";
     }
 }
 
-int prep_pixels(const prep_image *img, prep_preset p, int out_h, int out_w, int out_c,
-                prep_image *out) {
-    prep_image chan, cropped;
-    if ((double)out_h * out_w * out_c > (double)PREP_MAX_BYTES) return PREP_ERR_SIZE;
-    if (prep_to_channels(img, out_c, &chan) != 0) return -1;
+int tern_prep_pixels(const tern_prep_image *img, const tern_preprocess *p, int out_h, int out_w,
+                     int out_c, tern_prep_image *out) {
+    tern_prep_image chan, cropped;
+    if ((double)out_h * out_w * out_c > (double)TERN_PREP_MAX_BYTES) return TERN_PREP_ERR_SIZE;
+    if (tern_prep_to_channels(img, out_c, &chan) != 0) return -1;
     int rc;
-    if (p == PREP_TORCHVISION) {
-        rc = torchvision_pixels(&chan, out_h, out_w, out);
-    } else if (p == PREP_NONE) {
-        rc = prep_resize_bilinear(&chan, out_w, out_h, out);
-    } else {
-        rc = central_crop(&chan, &cropped);
+    if (p->geometry == TERN_PREP_RESIZE_CROP) {
+        rc = resize_crop(&chan, p->resize, out_h, out_w, out);
+    } else if (p->geometry == TERN_PREP_CENTRAL_CROP) {
+        rc = central_crop(&chan, p->fraction, &cropped);
         if (rc == 0) {
-            rc = prep_resize_bilinear(&cropped, out_w, out_h, out);
+            rc = tern_prep_resize_bilinear(&cropped, out_w, out_h, out);
             free(cropped.px);
         }
+    } else {
+        rc = tern_prep_resize_bilinear(&chan, out_w, out_h, out);
     }
     free(chan.px);
     return rc;
@@ -270,39 +301,48 @@ int prep_pixels(const prep_image *img, prep_preset p, int out_h, int out_w, int 
 
 /* tf presets as the reference tool computed them: (p - zp) * scale in double,
  * then rounded to float; torchvision in float32 as numpy does. */
-float prep_value(prep_preset p, uint8_t px, int ch) {
+float tern_prep_value(const tern_preprocess *p, uint8_t px, int ch) {
     static const float mean[3] = {0.485f, 0.456f, 0.406f}, std[3] = {0.229f, 0.224f, 0.225f};
-    switch (p) {
-    case PREP_TF128: return (float)((double)(px - 128) * (1.0 / 128));
-    case PREP_TF127: return (float)((double)(px - 128) * (1.0 / 127));
-    case PREP_TORCHVISION: {
-        int c = ch < 3 ? ch : 2;
+    int c = ch < 0 ? 0 : ch < 3 ? ch : 2;
+    switch (p->values) {
+    case TERN_PREP_TF128: return (float)((double)(px - 128) * (1.0 / 128));
+    case TERN_PREP_TF127: return (float)((double)(px - 128) * (1.0 / 127));
+    case TERN_PREP_TORCHVISION: {
         float x = (float)px / 255.0f;
         return (x - mean[c]) / std[c];
     }
-    case PREP_UNIT:
-    case PREP_NONE:
+    case TERN_PREP_MEAN_STD: return ((float)px - p->mean[c]) / p->std[c];
+    case TERN_PREP_UNIT:
     default: return (float)((double)px * (1.0 / 255));
     }
 }
 
 /* Index of pixel (y, x), channel ch in an HWC or CHW tensor. */
-static size_t layout_index(const prep_image *img, int nchw, int y, int x, int ch) {
+static size_t layout_index(const tern_prep_image *img, int nchw, int y, int x, int ch) {
     size_t hw = (size_t)img->h * (size_t)img->w, pos = (size_t)y * (size_t)img->w + (size_t)x;
     return nchw ? (size_t)ch * hw + pos : pos * (size_t)img->c + (size_t)ch;
 }
 
-void prep_to_float(const prep_image *img, prep_preset p, int nchw, float *out) {
-    const uint8_t *px = img->px;
-    for (int y = 0; y < img->h; y++)
-        for (int x = 0; x < img->w; x++)
-            for (int ch = 0; ch < img->c; ch++)
-                out[layout_index(img, nchw, y, x, ch)] = prep_value(p, *px++, ch);
+/* The pixel channel that feeds output channel ch: reversed for BGR. */
+static int source_channel(const tern_prep_image *img, int bgr, int ch) {
+    return bgr && img->c == 3 ? 2 - ch : ch;
 }
 
-void prep_to_u8(const prep_image *img, int nchw, uint8_t *out) {
+void tern_prep_to_float(const tern_prep_image *img, const tern_preprocess *p, int nchw,
+                        float *out) {
     const uint8_t *px = img->px;
     for (int y = 0; y < img->h; y++)
-        for (int x = 0; x < img->w; x++)
-            for (int ch = 0; ch < img->c; ch++) out[layout_index(img, nchw, y, x, ch)] = *px++;
+        for (int x = 0; x < img->w; x++, px += img->c)
+            for (int ch = 0; ch < img->c; ch++) {
+                int src = source_channel(img, p->bgr, ch);
+                out[layout_index(img, nchw, y, x, ch)] = tern_prep_value(p, px[src], src);
+            }
+}
+
+void tern_prep_to_u8(const tern_prep_image *img, int nchw, int bgr, uint8_t *out) {
+    const uint8_t *px = img->px;
+    for (int y = 0; y < img->h; y++)
+        for (int x = 0; x < img->w; x++, px += img->c)
+            for (int ch = 0; ch < img->c; ch++)
+                out[layout_index(img, nchw, y, x, ch)] = px[source_channel(img, bgr, ch)];
 }
