@@ -461,6 +461,65 @@ static void dynamic_shapes(cli_env *e) {
                  "info tests/models/dyn_hw_conv.onnx --shape x=1x3x8x8 --shape x=1x3x8x8");
 }
 
+/* tern eval on the demo's four digit images (labels in a scratch
+ * LABELS.csv, one of them wrong on purpose), and its errors. */
+static void eval_digits(cli_env *e) {
+    char labels[700], bad[700], pred[700], pred2[700], args[2400];
+    scratch(e, "LABELS.csv", labels, sizeof labels);
+    const char *rows = "filename,synset,class_index\ndigit_0_2.pgm,x,2\ndigit_1_3.pgm,x,3\n"
+                       "digit_2_4.pgm,x,4\ndigit_3_5.pgm,x,1\n";
+    write_bytes(labels, rows, strlen(rows));
+    scratch(e, "pred.csv", pred, sizeof pred);
+    scratch(e, "pred2.csv", pred2, sizeof pred2);
+    int st = cli_run(e, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo "
+                        "--predictions '%s'", labels, pred);
+    th_check(e->t, st == 0 && strstr(e->text, "top-1   75.0%  (3/4)") && strstr(e->text, "images/s"),
+             "cli eval: top-1 over a labelled set", "exit %d, '%s'", st, e->text);
+    size_t n1 = 0, n2 = 0;
+    char *p1 = (char *)th_read_file(pred, &n1);
+    th_check(e->t, p1 && strstr(p1, "filename,top1,top5\ndigit_0_2.pgm,2,2 ") &&
+                       strstr(p1, "\ndigit_3_5.pgm,5,5 "),
+             "cli eval --predictions as the refs write them", "'%s'", p1 ? p1 : "(none)");
+    st = cli_run(e, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo --threads 3 "
+                    "--predictions '%s' --json", labels, pred2);
+    char *p2 = (char *)th_read_file(pred2, &n2);
+    th_check(e->t, st == 0 && p1 && p2 && n1 == n2 && !memcmp(p1, p2, n1) &&
+                       strstr(e->text, "\"images\":4") && strstr(e->text, "\"top1\":0.75"),
+             "cli eval: 3 threads give the same predictions; --json", "exit %d, '%s'", st, e->text);
+    free(p1);
+    free(p2);
+    st = cli_run(e, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo --count 2",
+                 labels);
+    th_check(e->t, st == 0 && strstr(e->text, "(2/2)"), "cli eval --count", "'%s'", e->text);
+    scratch(e, "BAD.csv", bad, sizeof bad);
+    static const char *const cases[][3] = {
+        {"digit_0_2.pgm,x\n", "want filename,synset,class_index", "cli eval: short labels line"},
+        {"digit_1_3.pgm,x,3\ndigit_0_2.pgm,x,two\n", "line 2: class_index 'two'",
+         "cli eval: label not a number"},
+        {"digit_0_2.pgm,x,10\n", "beyond the 10 outputs", "cli eval: label beyond the outputs"},
+        {"\n", "no images listed", "cli eval: empty labels file"}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        write_bytes(bad, cases[k][0], strlen(cases[k][0]));
+        snprintf(args, sizeof args, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo",
+                 bad);
+        expect_error(e, cases[k][2], cases[k][1], args);
+    }
+    /* a missing image is reported and skipped, or fatal with --strict */
+    const char *missing = "digit_0_2.pgm,x,2\nnope.pgm,x,3\n";
+    write_bytes(bad, missing, strlen(missing));
+    st = cli_run(e, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo", bad);
+    th_check(e->t, st == 0 && strstr(e->text, "(1/1)") && strstr(e->text, "1 image could not"),
+             "cli eval: a bad image is skipped and counted", "exit %d, '%s'", st, e->text);
+    snprintf(args, sizeof args, "eval tools/demo/digits.onnx --labels '%s' --images tools/demo "
+             "--strict", bad);
+    st = cli_run(e, "%s", args);
+    th_check(e->t, st == 2 && strstr(e->text, "nope.pgm"), "cli eval --strict stops at a bad image",
+             "exit %d, '%s'", st, e->text);
+    expect_error(e, "cli eval without images", "usage: tern eval", "eval tools/demo/digits.onnx");
+    expect_error(e, "cli eval bad --threads", "--threads",
+                 "eval tools/demo/digits.onnx --images tools/demo --threads 0");
+}
+
 /* ModelProto: input x float [2], Relu(x) -> "o:1", Neg(x) -> "o/1", both
  * outputs: two names that become the same file name, o_1.npy. */
 static const char CLASH_ONNX[] =
@@ -774,6 +833,7 @@ TH_SUITE(suite_cli) {
     stacked_runs(&e);
     dynamic_batch_io(&e);
     dynamic_shapes(&e);
+    eval_digits(&e);
     output_dir_clash(&e);
     control_chars(&e);
     top_order(&e);

@@ -59,5 +59,6 @@ const char *cli_dims(const int64_t *dims, int rank, char *buf, unsigned cap);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

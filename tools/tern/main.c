@@ -64,7 +64,8 @@ static const char USAGE[] =
     "Exit status: 0 ok, 2 any error (message on stderr).\n";
 
 static int dispatch(int argc, char **argv) {
-    if (argc < 2) return cli_fail("missing command: info, run or preprocess (see tern --help)");
+    if (argc < 2)
+        return cli_fail("missing command: info, run, eval or preprocess (see tern --help)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(USAGE, stdout);
@@ -73,6 +74,7 @@ static int dispatch(int argc, char **argv) {
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "preprocess")) return cmd_preprocess(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (try tern --help)", cmd);
 }
 
