@@ -10,6 +10,24 @@ CFLAGS  += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wvla -D_POSIX_C_SO
            -I. -Iinclude
 LDLIBS  += -lm -lpthread
 
+# `make ARCH=aarch64` cross-builds with Debian's gcc-aarch64-linux-gnu into
+# build/aarch64/, statically linked so qemu-aarch64 (Debian's qemu-user) runs
+# it without an aarch64 sysroot; `make test ARCH=aarch64` runs the suite
+# under qemu, the CLI it spawns through a two-line wrapper script.
+ifeq ($(ARCH),aarch64)
+ifeq ($(SAN),1)
+$(error SAN=1 is not supported with ARCH=aarch64 (sanitizers do not run under qemu-user))
+endif
+CROSS   ?= aarch64-linux-gnu-
+CC      := $(CROSS)gcc
+AR      := $(CROSS)ar
+LDFLAGS += -static
+BUILD   ?= build/aarch64
+RUN     ?= qemu-aarch64
+else ifeq ($(origin ARCH),command line)
+$(error unknown ARCH=$(ARCH) (supported: aarch64; none for the host))
+endif
+
 ifeq ($(FUZZ),1)
 # libFuzzer builds (make fuzz): the library instrumented for coverage and
 # sanitizers, the targets linked with libFuzzer's main
@@ -21,6 +39,7 @@ CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 else
 CFLAGS  += -Wno-format-truncation # gcc only
 endif
+
 ifeq ($(SAN),1)
 BUILD   ?= build/san
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -51,7 +70,7 @@ $(BUILD)/obj/%.o: %.c
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
@@ -61,8 +80,14 @@ $(TESTS): $(TEST_OBJ) $(LIB) $(CLI)
 
 # The test binary runs from the repo root; ../shared is found relative to it
 # (override with TERN_SHARED=path). The CLI it drives is $(CLI).
-test: $(TESTS)
-	TERN_CLI=$(CLI) $(TESTS) $(TEST_ARGS)
+TEST_CLI := $(if $(RUN),$(BUILD)/tern-run,$(CLI))
+test: $(TESTS) $(TEST_CLI)
+	TERN_CLI=$(TEST_CLI) $(RUN) $(TESTS) $(TEST_ARGS)
+
+# The CLI under $(RUN) (qemu), as one executable path for the tests to spawn.
+$(BUILD)/tern-run: $(CLI)
+	printf '#!/bin/sh\nexec %s "%s" "$$@"\n' '$(RUN)' '$(abspath $(CLI))' > $@
+	chmod +x $@
 
 # The demo: tools/demo/demo.c classifies the test digits with tools/demo/digits.onnx
 # (see tools/demo/README.md). Needs neither ../shared nor Python.
@@ -74,7 +99,7 @@ $(DEMO): $(DEMO_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(DEMO_OBJ) $(LIB) $(LDLIBS)
 
 demo: $(CLI) $(DEMO)
-	$(DEMO)
+	$(RUN) $(DEMO)
 
 -include $(DEMO_OBJ:.o=.d)
 

@@ -10,6 +10,7 @@
     X(suite_kernels_nn_extra) \
     X(suite_kernels_int8) \
     X(suite_kernels_int8_ops) \
+    X(suite_int8_bitexact) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \
