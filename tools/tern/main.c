@@ -1,6 +1,7 @@
 /* tern: command-line front end of the tern inference engine.
  *   tern info MODEL ...    what the compiled model looks like
  *   tern run MODEL ...     run on .npy tensors or on images
+ *   tern eval MODEL ...    accuracy and speed over a labelled image set
  *   tern preprocess ...    the float tensor an image preset produces
  * Errors print one line "tern: ..." on stderr and exit with status 2. */
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_prep.h"
 
 static const char USAGE[] =
     "usage: tern <command> [args]\n"
@@ -33,29 +35,46 @@ static const char USAGE[] =
     "                              than A-Z a-z 0-9 . _ - in NAME become _)\n"
     "    Without --output, prints each output's name, shape and first values.\n"
     "\n"
-    "tern run MODEL IMAGE.ppm|IMAGE.pgm ... [--preset P] [--labels FILE] [--top K]\n"
+    "tern run MODEL IMAGE ... [--preset P | preprocessing flags] [--labels FILE] [--top K]\n"
     "         [--output OUT.npy] [--threads N]\n"
-    "    Classify binary PPM (P6) / PGM (P5) images; prints the top K (default 5) classes\n"
-    "    of output 0 per image: rank, class index, score, label. Presets (how pixels p\n"
-    "    become the model input; layout NCHW or NHWC follows the model input shape):\n"
+    "    Classify images (JPEG, binary PPM/PGM; told apart by content); prints the top K\n"
+    "    (default 5) classes of output 0 per image: rank, class index, score, label.\n"
+    "    Presets (how pixels p become the model input; layout NCHW or NHWC, size and\n"
+    "    float32/uint8 follow the model input):\n"
     "      tf128        central crop 87.5%, Pillow bilinear resize to HxW, (p-128)/128\n"
     "      tf127        the same, (p-128)/127\n"
     "      unit         the same, p/255\n"
     "      torchvision  shorter side to 256 (Pillow bilinear), center crop 224, p/255,\n"
     "                   then ImageNet mean/std (sizes other than 224 scale the 256)\n"
+    "      effnet-lite  the torchvision crop, (p-127)/128\n"
     "      none         (default) no crop; resize to HxW only if the size differs, p/255\n"
+    "    Preprocessing flags (override the preset's parts; any other pipeline):\n";
+
+/* after CLI_PREP_USAGE */
+static const char USAGE_TAIL[] =
     "    The zoo's presets: ../shared/models/MODELS.md (mobilenet_v2: tf128, v3: tf127,\n"
-    "    keras: unit; *_arch models: torchvision). Gray images are replicated to RGB for\n"
-    "    3-channel models; RGB images become gray (Pillow's luma) for 1-channel models.\n"
+    "    keras: unit; *_arch models: torchvision; efficientnet_lite0_fp32: effnet-lite).\n"
+    "    Gray images are replicated to RGB for 3-channel models; RGB images become gray\n"
+    "    (Pillow's luma) for 1-channel models.\n"
     "    --labels FILE: one label per line; `nXXXXXXXX name, synonyms` lines show the name;\n"
     "    a 1000-line file with a 1001-class model puts background at index 0.\n"
     "    --output OUT.npy writes output 0 of all images stacked along axis 0.\n"
+    "\n"
+    "tern eval MODEL --images DIR [--labels LABELS.csv] [--preset P | preprocessing flags]\n"
+    "          [--count N] [--threads T] [--predictions OUT.csv] [--json] [--strict]\n"
+    "    Top-1/top-5 accuracy and images per second over a labelled set. LABELS.csv rows:\n"
+    "    filename,synset,class_index (names relative to its folder or found in DIR; a\n"
+    "    1001-class model scores label k as output k+1). Without --labels every image in\n"
+    "    DIR is run (predictions only). T sessions run in parallel; results do not depend\n"
+    "    on T. --predictions writes filename,top1,top5. A bad image is reported, skipped\n"
+    "    and counted (--strict: it stops the run). Also takes --shape, --no-fuse.\n"
     "\n"
     "tern preprocess IMAGE --preset P [--size S|WxH] [--channels C] [--layout nhwc|nchw]\n"
     "                [--pixels] --output OUT.npy\n"
     "    Write the float32 tensor [1,H,W,C] (or [1,C,H,W]) a preset makes of an image\n"
     "    (default 224x224, 3 channels, nhwc), or with --pixels the uint8 pixels after\n"
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
+    "    Takes the preprocessing flags too.\n"
     "\n"
     "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
     "of dynamic batch dims; not with images, which run at batch 1) and --shape NAME=DIMS\n"
@@ -69,6 +88,8 @@ static int dispatch(int argc, char **argv) {
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(USAGE, stdout);
+        fputs(CLI_PREP_USAGE, stdout);
+        fputs(USAGE_TAIL, stdout);
         return 0;
     }
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
