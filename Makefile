@@ -28,7 +28,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean
+.PHONY: all test demo clean bench-plan
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -63,6 +63,19 @@ demo: $(CLI) $(DEMO)
 	$(DEMO)
 
 -include $(DEMO_OBJ:.o=.d)
+
+# Benchmarks (never part of `make test`): bench/bench_plan.c times loading and
+# compiling 100k-node chains (planner and pass helpers; see the file).
+BENCH_PLAN_OBJ := $(BUILD)/obj/bench/bench_plan.o $(BUILD)/obj/tests/onnx_writer.o
+BENCH_PLAN     := $(BUILD)/bench_plan
+
+$(BENCH_PLAN): $(BENCH_PLAN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_PLAN_OBJ) $(LIB) $(LDLIBS)
+
+bench-plan: $(BENCH_PLAN)
+	$(BENCH_PLAN) $(BENCH_ARGS)
+
+-include $(BENCH_PLAN_OBJ:.o=.d)
 
 clean:
 	rm -rf build
