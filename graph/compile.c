@@ -84,6 +84,21 @@ static tern_status check_outputs(const tern_graph *g, tern_err *err) {
     return TERN_OK;
 }
 
+/* Pairs of live tensors the plan check compares at most (graph/planner.h):
+ * networks need a few per tensor; beyond this the plan goes unchecked. */
+#define PLAN_VERIFY_MAX ((size_t)1 << 22)
+
+static tern_status plan(tern_compiled *c, tern_err *err) {
+    tern_plan_stats ps;
+    tern_status st = tern_plan_memory(&c->g, &ps, err);
+    if (st != TERN_OK) return st;
+    c->arena_size = ps.arena_size;
+    c->peak_bytes = ps.peak_bytes;
+    c->sum_bytes = ps.sum_bytes;
+    c->plan_first_fit = ps.first_fit;
+    return tern_plan_verify(&c->g, c->arena_size, PLAN_VERIFY_MAX, &c->plan_verified, err);
+}
+
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
                          tern_err *err) {
     return tern_compile_bound(model, batch, flags, NULL, 0, c, err);
@@ -108,13 +123,7 @@ tern_status tern_compile_bound(const tern_graph *model, int batch, unsigned flag
     }
     if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
     if (st == TERN_OK) st = check_outputs(&c->g, err);
-    if (st == TERN_OK) {
-        tern_plan_stats ps;
-        st = tern_plan_memory(&c->g, &ps, err);
-        c->arena_size = ps.arena_size;
-        c->peak_bytes = ps.peak_bytes;
-        c->sum_bytes = ps.sum_bytes;
-    }
+    if (st == TERN_OK) st = plan(c, err);
     if (st != TERN_OK) tern_compiled_free(c);
     return st;
 }

@@ -18,6 +18,8 @@ typedef struct tern_compiled {
     size_t arena_size;  /* bytes the arena needs */
     size_t peak_bytes;  /* largest sum of simultaneously live tensors */
     size_t sum_bytes;   /* sum of all planned tensors (no reuse) */
+    int plan_first_fit; /* the planner fell back to first fit (graph/planner.h) */
+    int plan_verified;  /* tern_plan_verify checked the plan (0: too big to check) */
 } tern_compiled;
 
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,

@@ -124,6 +124,10 @@ typedef struct tern_graph {
     /* the session's worker threads (graph/threadpool.h) for kernels that
      * split their work, or NULL; set by the session, never by a clone */
     struct tern_threadpool *threads;
+
+    /* who reads/writes each tensor, for the passes: a cache built on demand
+     * (graph/graph_index.h); never copied by a clone */
+    struct tern_graph_index *index;
 } tern_graph;
 
 /* ---- building (loader, passes) ---- */

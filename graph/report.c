@@ -124,7 +124,11 @@ static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int 
     const tern_graph *g = &s->c.g, *mg = &s->model->graph;
     for (int k = 0; k < n; k++) {
         const tern_tensor *t = &g->tensors[list[k]];
-        int mi = tern_graph_find_tensor(mg, t->name);
+        /* a session's graph is a clone: its tensors keep the model's
+         * numbers (passes only append), so look there before searching */
+        int mi = list[k] < mg->n_tensors && strcmp(mg->tensors[list[k]].name, t->name) == 0
+                     ? list[k]
+                     : tern_graph_find_tensor(mg, t->name);
         const tern_tensor *mt = mi >= 0 ? &mg->tensors[mi] : NULL;
         if (json) {
             put(b, "%s{\"name\":", k ? "," : "");
@@ -171,6 +175,9 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
         s->c.arena_size, s->c.peak_bytes,
         s->c.peak_bytes ? 100.0 * ((double)s->c.arena_size / (double)s->c.peak_bytes - 1.0) : 0.0,
         s->c.sum_bytes);
+    if (s->c.plan_first_fit)
+        put(b, "            (planned by first fit: too many tensors live at once for the "
+               "greedy search)\n");
     if (what & TERN_REPORT_PASSES) {
         put(b, "passes:\n");
         for (int i = 0; i < s->c.n_reports; i++) {
