@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph/budget.h"
 #include "graph/compile.h"
 #include "graph/op.h"
 #include "graph/planner.h"
@@ -28,7 +29,9 @@ static tern_status bind_inputs(tern_graph *g, int batch, tern_err *err) {
             t->dims[d] = batch;
         }
         if (tern_tensor_numel(t) < 0 || (tern_tensor_bytes(t) == 0 && tern_tensor_numel(t) > 0))
-            return tern_errf(err, TERN_ERR_SHAPE, "graph input '%s' is too large", t->name);
+            return tern_errf(err, TERN_ERR_SHAPE,
+                             "graph input '%s' is too large (over %zu bytes, the most one tensor "
+                             "may hold)", t->name, (size_t)TERN_MAX_TENSOR_BYTES);
     }
     return TERN_OK;
 }
@@ -48,6 +51,8 @@ static tern_status bind_constants(tern_graph *g, const tern_binding *b, int nb, 
             return tern_errf(err, TERN_ERR_INVALID_ARG,
                              "constant binding '%s': %zu bytes given, the input takes %zu",
                              t->name, b[i].bytes, need);
+        tern_status st = tern_budget_charge(g, &g->const_bytes, need, err);
+        if (st != TERN_OK) return st;
         void *copy = tern_pool_alloc(&g->pool, need ? need : 1);
         if (!copy) return tern_errf(err, TERN_ERR_NOMEM, "out of memory binding constants");
         memcpy(copy, b[i].data, need);
@@ -71,7 +76,10 @@ static tern_status run_pass(tern_compiled *c, pass_fn fn, tern_err *err) {
     if (st != TERN_OK) return st;
     tern_graph_compact(&c->g);
     r->nodes_after = c->g.n_nodes;
-    return TERN_OK;
+    /* constants a rewrite added (tern_add_const) count from here on */
+    st = tern_budget_check(&c->g, 0, 0, err);
+    if (st != TERN_OK) tern_err_prefix(err, "after pass %s", r->name ? r->name : "?");
+    return st;
 }
 
 /* Graph outputs need shapes, and nodes after the passes must all be live. */
@@ -96,7 +104,9 @@ static tern_status plan(tern_compiled *c, tern_err *err) {
     c->peak_bytes = ps.peak_bytes;
     c->sum_bytes = ps.sum_bytes;
     c->plan_first_fit = ps.first_fit;
-    return tern_plan_verify(&c->g, c->arena_size, PLAN_VERIFY_MAX, &c->plan_verified, err);
+    st = tern_plan_verify(&c->g, c->arena_size, PLAN_VERIFY_MAX, &c->plan_verified, err);
+    if (st != TERN_OK) return st;
+    return tern_budget_check(&c->g, c->arena_size, 1, err);
 }
 
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
@@ -107,14 +117,23 @@ tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, ter
 tern_status tern_compile_bound(const tern_graph *model, int batch, unsigned flags,
                                const tern_binding *constants, int n_constants, tern_compiled *c,
                                tern_err *err) {
+    tern_compile_opts o = {batch, flags, constants, n_constants, 0};
+    return tern_compile_with(model, &o, c, err);
+}
+
+tern_status tern_compile_with(const tern_graph *model, const tern_compile_opts *o,
+                              tern_compiled *c, tern_err *err) {
     memset(c, 0, sizeof *c);
-    if (batch <= 0) batch = 1;
+    int batch = o->batch > 0 ? o->batch : 1;
     tern_status st = tern_graph_clone(&c->g, model, err);
     if (st != TERN_OK) return st;
+    c->g.max_memory = o->max_memory == SIZE_MAX ? 0
+                      : o->max_memory            ? o->max_memory
+                                                 : TERN_DEFAULT_MAX_MEMORY;
     st = bind_inputs(&c->g, batch, err);
-    if (st == TERN_OK) st = bind_constants(&c->g, constants, n_constants, err);
+    if (st == TERN_OK) st = bind_constants(&c->g, o->constants, o->n_constants, err);
     if (st == TERN_OK) st = run_pass(c, tern_pass_infer_fold, err);
-    if (!(flags & TERN_COMPILE_NO_FUSE)) {
+    if (!(o->flags & TERN_COMPILE_NO_FUSE)) {
         static const pass_fn rewrites[] = {tern_pass_remove_identity, tern_pass_matmul_add,
                                            tern_pass_fold_batchnorm, tern_pass_cancel_transposes,
                                            tern_pass_fuse_activation};

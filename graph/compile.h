@@ -12,7 +12,7 @@
 #define TERN_MAX_REPORTS 16
 
 typedef struct tern_compiled {
-    tern_graph g;
+    tern_graph g;       /* g.const_bytes, g.packed_bytes, g.max_memory: the budget */
     tern_pass_report reports[TERN_MAX_REPORTS];
     int n_reports;
     size_t arena_size;  /* bytes the arena needs */
@@ -22,6 +22,19 @@ typedef struct tern_compiled {
     int plan_verified;  /* tern_plan_verify checked the plan (0: too big to check) */
 } tern_compiled;
 
+/* Everything a compile takes; zeros mean batch 1, passes on, no bound
+ * constants, the default budget (TERN_DEFAULT_MAX_MEMORY). */
+typedef struct tern_compile_opts {
+    int batch;
+    unsigned flags; /* TERN_COMPILE_* */
+    const tern_binding *constants;
+    int n_constants;
+    size_t max_memory; /* arena + constants made + packed weights; SIZE_MAX: no limit */
+} tern_compile_opts;
+
+tern_status tern_compile_with(const tern_graph *model, const tern_compile_opts *opts,
+                              tern_compiled *out, tern_err *err);
+/* Shorthands with the default budget. */
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,
                          tern_err *err);
 /* Same, with some graph inputs fixed to constant values first. */

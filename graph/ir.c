@@ -325,7 +325,7 @@ size_t tern_tensor_bytes(const tern_tensor *t) {
     size_t es = tern_dtype_size(t->dtype);
     if (n < 0 || es == 0) return 0;
     size_t b;
-    if (!tern_mul_size((size_t)n, es, &b)) return 0;
+    if (!tern_mul_size((size_t)n, es, &b) || b > TERN_MAX_TENSOR_BYTES) return 0;
     return b;
 }
 

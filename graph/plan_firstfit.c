@@ -184,7 +184,8 @@ tern_status tern_plan_first_fit(tern_plan_buf *b, int n, int steps, size_t *aren
     int *dies_first = calloc((size_t)steps + 2, sizeof(int));
     int *dies = malloc(sizeof(int) * ((size_t)n + 1));
     tern_status st = TERN_OK;
-    if (!t.v || !t.spare || !born || !dies_first || !dies || !by_last(b, n, steps, dies_first, dies)) {
+    if (!t.v || !t.spare || !born || !dies_first || !dies ||
+        !by_last(b, n, steps, dies_first, dies)) {
         st = tern_errf(err, TERN_ERR_NOMEM, "out of memory planning memory");
     } else {
         /* free blocks never outnumber the live buffers plus one */

@@ -280,9 +280,11 @@ static tern_status new_buffer(const tern_graph *g, graph_bufs *gb, int r, int s,
     const tern_tensor *t = &g->tensors[r];
     size_t bytes = tern_tensor_bytes(t);
     int64_t ne = tern_tensor_numel(t);
-    if (ne < 0 || (bytes == 0 && ne != 0) || bytes > SIZE_MAX - (TERN_PLAN_ALIGN - 1))
+    if (ne < 0 || (bytes == 0 && ne != 0))
         return tern_errf(err, TERN_ERR_SHAPE,
-                         "memory plan: tensor '%s' has no static shape or is too large", t->name);
+                         "memory plan: tensor '%s' has no static shape or is larger than %zu "
+                         "bytes", t->name, (size_t)TERN_MAX_TENSOR_BYTES);
+    /* bytes <= TERN_MAX_TENSOR_BYTES, far from SIZE_MAX: rounding up cannot wrap */
     gb->bufs[gb->nb] = (tern_plan_buf){s, s, (bytes + TERN_PLAN_ALIGN - 1) &
                                                  ~(size_t)(TERN_PLAN_ALIGN - 1), 0};
     gb->bid[r] = gb->nb++;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/budget.h"
 #include "graph/model.h"
 #include "graph/op.h"
 #include "graph/session.h"
@@ -178,6 +179,12 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
     if (s->c.plan_first_fit)
         put(b, "            (planned by first fit: too many tensors live at once for the "
                "greedy search)\n");
+    const tern_graph *cg = &s->c.g;
+    put(b, "memory:     %zu bytes (arena %zu + folded constants %zu + packed weights/tables %zu)",
+        tern_budget_used(cg, s->c.arena_size), s->c.arena_size, cg->const_bytes, cg->packed_bytes);
+    put(b, " of a budget of ");
+    if (cg->max_memory) put(b, "%zu bytes\n", cg->max_memory);
+    else put(b, "no limit\n");
     if (what & TERN_REPORT_PASSES) {
         put(b, "passes:\n");
         for (int i = 0; i < s->c.n_reports; i++) {
@@ -218,6 +225,8 @@ static void json_report(sbuf *b, const tern_session *s, unsigned what) {
            "\"unshared_bytes\":%zu",
         (long long)count_params(mg), (long long)count_macs(g), s->c.arena_size, s->c.peak_bytes,
         s->c.sum_bytes);
+    put(b, ",\"memory_bytes\":%zu,\"constant_bytes\":%zu,\"packed_bytes\":%zu,\"max_memory\":%zu",
+        tern_budget_used(g, s->c.arena_size), g->const_bytes, g->packed_bytes, g->max_memory);
     if (what & TERN_REPORT_PASSES) {
         put(b, ",\"passes\":[");
         for (int i = 0; i < s->c.n_reports; i++) {

@@ -13,6 +13,7 @@
     X(suite_passes) \
     X(suite_api) \
     X(suite_fuzz_session) \
+    X(suite_budget) \
     X(suite_plan) \
     X(suite_conformance) \
     X(suite_model_passes) \

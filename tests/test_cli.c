@@ -94,7 +94,7 @@ static void usage_and_arguments(cli_env *e) {
     static const char *const opts[] = {"--input",  "--output",   "--batch",  "--threads",
                                        "--no-fuse", "--preset",  "--labels", "--top",
                                        "--passes", "--json",     "--size",   "--channels",
-                                       "--layout", "--pixels"};
+                                       "--layout", "--pixels",   "--max-memory"};
     int missing = 0;
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) missing += !strstr(e->text, opts[k]);
     th_check(e->t, missing == 0, "cli usage lists every option", "%d missing", missing);

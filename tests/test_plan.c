@@ -158,8 +158,9 @@ static void test_first_fit(th_ctx *t) {
         /* a search budget of a few candidates: the greedy gives up, first fit places all */
         st = tern_plan_place(c, n, steps, 3, &arena2, &ff, &err);
         if (st != TERN_OK || arena2 != arena || (n > 3 && !ff)) {
-            snprintf(why, sizeof why, "round %d: budget spent: status %d, first fit %d, arena %zu vs %zu",
-                     round, (int)st, ff, arena2, arena);
+            snprintf(why, sizeof why,
+                     "round %d: budget spent: status %d, first fit %d, arena %zu vs %zu", round,
+                     (int)st, ff, arena2, arena);
             bad = 1;
         }
         for (int i = 0; !bad && i < n; i++)

@@ -91,6 +91,9 @@ int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, con
     void *copy = tern_pool_alloc(&g->pool, bytes ? bytes : 1);
     if (!copy) return -1;
     if (bytes) memcpy(copy, data, bytes);
+    /* counted against the session's budget, which compile checks after
+     * each pass (a failure here would read as "out of memory") */
+    if (!tern_add_size(g->const_bytes, bytes, &g->const_bytes)) g->const_bytes = SIZE_MAX;
     int t = tern_graph_add_tensor(g, name);
     if (t < 0) return -1;
     tern_tensor *tt = &g->tensors[t];

@@ -12,9 +12,10 @@
 static const char USAGE[] =
     "usage: tern <command> [args]\n"
     "\n"
-    "tern info MODEL [--passes] [--json] [--batch N] [--threads N] [--no-fuse]\n"
+    "tern info MODEL [--passes] [--json] [--batch N] [--threads N] [--no-fuse] [--max-memory N]\n"
     "    Compile MODEL and print its report: inputs, outputs, ops, parameters, MACs,\n"
-    "    arena and peak memory; --passes adds what each graph pass did; --json prints JSON.\n"
+    "    arena and peak memory, the session's memory against its budget; --passes adds\n"
+    "    what each graph pass did; --json prints JSON.\n"
     "\n"
     "tern run MODEL --input [NAME=]IN.npy ... [--output OUT] [--batch N] [--threads N]\n"
     "    Run on .npy tensors (float32, float16, float64, uint8, int8, int32, int64, bool;\n"
@@ -56,7 +57,9 @@ static const char USAGE[] =
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
     "\n"
     "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
-    "of dynamic batch dims; not with images, which run at batch 1).\n"
+    "of dynamic batch dims; not with images, which run at batch 1), --max-memory N (the\n"
+    "session's memory budget: arena + folded constants + packed weights; bytes, or with a\n"
+    "K/M/G suffix; default 4G; a model that needs more is an error).\n"
     "Exit status: 0 ok, 2 any error (message on stderr).\n";
 
 static int dispatch(int argc, char **argv) {
