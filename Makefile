@@ -61,7 +61,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean fuzz fuzz-run
+.PHONY: all test demo clean fuzz fuzz-run bench-plan
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -127,6 +127,19 @@ fuzz-run: fuzz
 	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
 	        $(FUZZ_OPTS) || exit 1; \
 	done
+
+# Benchmarks (never part of `make test`): bench/bench_plan.c times loading and
+# compiling 100k-node chains (planner and pass helpers; see the file).
+BENCH_PLAN_OBJ := $(BUILD)/obj/bench/bench_plan.o $(BUILD)/obj/tests/onnx_writer.o
+BENCH_PLAN     := $(BUILD)/bench_plan
+
+$(BENCH_PLAN): $(BENCH_PLAN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_PLAN_OBJ) $(LIB) $(LDLIBS)
+
+bench-plan: $(BENCH_PLAN)
+	$(BENCH_PLAN) $(BENCH_ARGS)
+
+-include $(BENCH_PLAN_OBJ:.o=.d)
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "graph/bind.h"
+#include "graph/budget.h"
 
 /* dim_param names bound so far: the same name is the same value in every
  * input (ONNX's meaning of a shared symbolic dim). */
@@ -195,7 +196,9 @@ static tern_status check_bound(const tern_graph *g, tern_err *err) {
     for (int k = 0; k < g->n_inputs; k++) {
         const tern_tensor *t = &g->tensors[g->inputs[k]];
         if (tern_tensor_numel(t) < 0 || (tern_tensor_bytes(t) == 0 && tern_tensor_numel(t) > 0))
-            return tern_errf(err, TERN_ERR_SHAPE, "graph input '%s' is too large", t->name);
+            return tern_errf(err, TERN_ERR_SHAPE,
+                             "graph input '%s' is too large (over %zu bytes, the most one tensor "
+                             "may hold)", t->name, (size_t)TERN_MAX_TENSOR_BYTES);
     }
     return TERN_OK;
 }
@@ -227,6 +230,8 @@ tern_status tern_bind_constants(tern_graph *g, const tern_binding *b, int nb, te
             return tern_errf(err, TERN_ERR_INVALID_ARG,
                              "constant binding '%s': %zu bytes given, the input takes %zu",
                              t->name, b[i].bytes, need);
+        tern_status st = tern_budget_charge(g, &g->const_bytes, need, err);
+        if (st != TERN_OK) return st;
         void *copy = tern_pool_alloc(&g->pool, need ? need : 1);
         if (!copy) return tern_errf(err, TERN_ERR_NOMEM, "out of memory binding constants");
         memcpy(copy, b[i].data, need);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "graph/bind.h"
+#include "graph/budget.h"
 #include "graph/compile.h"
 #include "graph/op.h"
 #include "graph/planner.h"
@@ -20,7 +21,10 @@ static tern_status run_pass(tern_compiled *c, pass_fn fn, tern_err *err) {
     if (st != TERN_OK) return st;
     tern_graph_compact(&c->g);
     r->nodes_after = c->g.n_nodes;
-    return TERN_OK;
+    /* constants a rewrite added (tern_add_const) count from here on */
+    st = tern_budget_check(&c->g, 0, 0, err);
+    if (st != TERN_OK) tern_err_prefix(err, "after pass %s", r->name ? r->name : "?");
+    return st;
 }
 
 /* Graph outputs need shapes, and nodes after the passes must all be live. */
@@ -31,6 +35,23 @@ static tern_status check_outputs(const tern_graph *g, tern_err *err) {
             return tern_errf(err, TERN_ERR_SHAPE, "graph output '%s' has no known shape", t->name);
     }
     return TERN_OK;
+}
+
+/* Pairs of live tensors the plan check compares at most (graph/planner.h):
+ * networks need a few per tensor; beyond this the plan goes unchecked. */
+#define PLAN_VERIFY_MAX ((size_t)1 << 22)
+
+static tern_status plan(tern_compiled *c, tern_err *err) {
+    tern_plan_stats ps;
+    tern_status st = tern_plan_memory(&c->g, &ps, err);
+    if (st != TERN_OK) return st;
+    c->arena_size = ps.arena_size;
+    c->peak_bytes = ps.peak_bytes;
+    c->sum_bytes = ps.sum_bytes;
+    c->plan_first_fit = ps.first_fit;
+    st = tern_plan_verify(&c->g, c->arena_size, PLAN_VERIFY_MAX, &c->plan_verified, err);
+    if (st != TERN_OK) return st;
+    return tern_budget_check(&c->g, c->arena_size, 1, err);
 }
 
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
@@ -45,6 +66,9 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
     unsigned flags = o->flags;
     tern_status st = tern_graph_clone(&c->g, model, err);
     if (st != TERN_OK) return st;
+    c->g.max_memory = o->max_memory == SIZE_MAX ? 0
+                      : o->max_memory            ? o->max_memory
+                                                 : TERN_DEFAULT_MAX_MEMORY;
     st = tern_bind_shapes(&c->g, o->shapes, o->n_shapes, o->batch > 0 ? o->batch : 1, err);
     if (st == TERN_OK) st = tern_bind_constants(&c->g, o->constants, o->n_constants, err);
     if (st == TERN_OK) st = run_pass(c, tern_pass_infer_fold, err);
@@ -60,13 +84,7 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
     }
     if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
     if (st == TERN_OK) st = check_outputs(&c->g, err);
-    if (st == TERN_OK) {
-        tern_plan_stats ps;
-        st = tern_plan_memory(&c->g, &ps, err);
-        c->arena_size = ps.arena_size;
-        c->peak_bytes = ps.peak_bytes;
-        c->sum_bytes = ps.sum_bytes;
-    }
+    if (st == TERN_OK) st = plan(c, err);
     if (st != TERN_OK) tern_compiled_free(c);
     return st;
 }

@@ -12,12 +12,14 @@
 #define TERN_MAX_REPORTS 16
 
 typedef struct tern_compiled {
-    tern_graph g;
+    tern_graph g;       /* g.const_bytes, g.packed_bytes, g.max_memory: the budget */
     tern_pass_report reports[TERN_MAX_REPORTS];
     int n_reports;
     size_t arena_size;  /* bytes the arena needs */
     size_t peak_bytes;  /* largest sum of simultaneously live tensors */
     size_t sum_bytes;   /* sum of all planned tensors (no reuse) */
+    int plan_first_fit; /* the planner fell back to first fit (graph/planner.h) */
+    int plan_verified;  /* tern_plan_verify checked the plan (0: too big to check) */
 } tern_compiled;
 
 /* What a session fixes when it compiles a model. */
@@ -28,11 +30,13 @@ typedef struct tern_compile_opts {
     int n_shapes;
     const tern_binding *constants;  /* inputs fixed to constant values */
     int n_constants;
+    size_t max_memory; /* arena + constants made + packed weights; 0: TERN_DEFAULT_MAX_MEMORY,
+                          SIZE_MAX: no limit */
 } tern_compile_opts;
 
 tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *opts,
                             tern_compiled *out, tern_err *err);
-/* The common case: a batch and flags, nothing else bound. */
+/* The common case: a batch and flags, nothing else bound, the default budget. */
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *out,
                          tern_err *err);
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be

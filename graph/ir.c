@@ -1,4 +1,5 @@
 #include "graph/ir.h"
+#include "graph/graph_index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@ void tern_graph_init(tern_graph *g) {
 }
 
 void tern_graph_free(tern_graph *g) {
+    tern_graph_index_drop(g);
     free(g->tensors);
     free(g->nodes);
     tern_pool_free(&g->pool);
@@ -231,6 +233,7 @@ tern_status tern_graph_toposort(tern_graph *g, tern_err *err) {
 }
 
 void tern_graph_compact(tern_graph *g) {
+    tern_graph_index_drop(g); /* node numbers change */
     int w = 0;
     for (int i = 0; i < g->n_nodes; i++)
         if (!g->nodes[i].dead) g->nodes[w++] = g->nodes[i];
@@ -322,7 +325,7 @@ size_t tern_tensor_bytes(const tern_tensor *t) {
     size_t es = tern_dtype_size(t->dtype);
     if (n < 0 || es == 0) return 0;
     size_t b;
-    if (!tern_mul_size((size_t)n, es, &b)) return 0;
+    if (!tern_mul_size((size_t)n, es, &b) || b > TERN_MAX_TENSOR_BYTES) return 0;
     return b;
 }
 
@@ -357,13 +360,7 @@ int tern_tensor_strides(const tern_tensor *t, int64_t out[TERN_MAX_RANK]) {
 }
 
 int tern_graph_use_count(const tern_graph *g, int t) {
-    int c = g->tensors[t].is_output ? 1 : 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        if (g->nodes[i].dead) continue;
-        for (int k = 0; k < g->nodes[i].n_inputs; k++)
-            if (g->nodes[i].inputs[k] == t) c++;
-    }
-    return c;
+    return (g->tensors[t].is_output ? 1 : 0) + tern_index_readers(g, t, NULL, NULL, 0);
 }
 
 size_t tern_dtype_size(tern_dtype t) {

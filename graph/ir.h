@@ -138,6 +138,15 @@ typedef struct tern_graph {
     /* the session's worker threads (graph/threadpool.h) for kernels that
      * split their work, or NULL; set by the session, never by a clone */
     struct tern_threadpool *threads;
+
+    /* who reads/writes each tensor, for the passes: a cache built on demand
+     * (graph/graph_index.h); never copied by a clone */
+    struct tern_graph_index *index;
+
+    /* memory a compile adds to the model's, against a session's budget
+     * (graph/budget.h): constant data made by folding and rewrites, weights
+     * repacked for kernels and op tables; max_memory 0 means no budget */
+    size_t const_bytes, packed_bytes, max_memory;
 } tern_graph;
 
 /* ---- building (loader, passes) ---- */
@@ -173,9 +182,21 @@ int64_t tern_attr_int(const tern_node *n, const char *name, int64_t dflt);
 float tern_attr_float(const tern_node *n, const char *name, float dflt);
 const char *tern_attr_string(const tern_node *n, const char *name, const char *dflt);
 
+/* The most bytes one tensor may hold: 2^48 (256 TiB; where size_t has 32
+ * bits, a quarter of its range). Far above any real tensor, and far enough
+ * below SIZE_MAX and INT64_MAX that a byte count rounded up to the arena's
+ * alignment, an element count or a stride in bytes never wraps. Every shape
+ * an op infers is checked against it (pass_infer.c). */
+#if SIZE_MAX > 0xffffffffu
+#define TERN_MAX_TENSOR_BYTES ((size_t)1 << 48)
+#else
+#define TERN_MAX_TENSOR_BYTES (SIZE_MAX / 4)
+#endif
+
 /* Number of elements (product of dims) or -1 if unknown/overflow. */
 int64_t tern_tensor_numel(const tern_tensor *t);
-/* Bytes of data, 0 if unknown. */
+/* Bytes of data; 0 if unknown or above TERN_MAX_TENSOR_BYTES (callers tell
+ * "too large" from "empty" by tern_tensor_numel(t) != 0). */
 size_t tern_tensor_bytes(const tern_tensor *t);
 /* Physical dims: logical dims permuted by the layout. Returns rank. */
 int tern_tensor_phys_dims(const tern_tensor *t, int64_t out[TERN_MAX_RANK]);

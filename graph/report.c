@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/budget.h"
 #include "graph/model.h"
 #include "graph/op.h"
 #include "graph/report_counts.h"
@@ -101,7 +102,11 @@ static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int 
     const tern_graph *g = &s->c.g, *mg = &s->model->graph;
     for (int k = 0; k < n; k++) {
         const tern_tensor *t = &g->tensors[list[k]];
-        int mi = tern_graph_find_tensor(mg, t->name);
+        /* a session's graph is a clone: its tensors keep the model's
+         * numbers (passes only append), so look there before searching */
+        int mi = list[k] < mg->n_tensors && strcmp(mg->tensors[list[k]].name, t->name) == 0
+                     ? list[k]
+                     : tern_graph_find_tensor(mg, t->name);
         const tern_tensor *mt = mi >= 0 ? &mg->tensors[mi] : NULL;
         if (json) {
             put(b, "%s{\"name\":", k ? "," : "");
@@ -150,6 +155,15 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
         s->c.arena_size, s->c.peak_bytes,
         s->c.peak_bytes ? 100.0 * ((double)s->c.arena_size / (double)s->c.peak_bytes - 1.0) : 0.0,
         s->c.sum_bytes);
+    if (s->c.plan_first_fit)
+        put(b, "            (planned by first fit: too many tensors live at once for the "
+               "greedy search)\n");
+    const tern_graph *cg = &s->c.g;
+    put(b, "memory:     %zu bytes (arena %zu + folded constants %zu + packed weights/tables %zu)",
+        tern_budget_used(cg, s->c.arena_size), s->c.arena_size, cg->const_bytes, cg->packed_bytes);
+    put(b, " of a budget of ");
+    if (cg->max_memory) put(b, "%zu bytes\n", cg->max_memory);
+    else put(b, "no limit\n");
     if (what & TERN_REPORT_PASSES) {
         put(b, "passes:\n");
         for (int i = 0; i < s->c.n_reports; i++) {
@@ -194,6 +208,8 @@ static void json_report(sbuf *b, const tern_session *s, unsigned what) {
         params == TERN_COUNT_OVERFLOW ? "null" : count_text(params, pb, sizeof pb),
         macs == TERN_COUNT_OVERFLOW ? "null" : count_text(macs, mb, sizeof mb), s->c.arena_size,
         s->c.peak_bytes, s->c.sum_bytes);
+    put(b, ",\"memory_bytes\":%zu,\"constant_bytes\":%zu,\"packed_bytes\":%zu,\"max_memory\":%zu",
+        tern_budget_used(g, s->c.arena_size), g->const_bytes, g->packed_bytes, g->max_memory);
     if (what & TERN_REPORT_PASSES) {
         put(b, ",\"passes\":[");
         for (int i = 0; i < s->c.n_reports; i++) {

@@ -37,7 +37,8 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
     if ((o.flags & TERN_SESSION_NO_FUSE) || env_no_fuse()) cflags |= TERN_COMPILE_NO_FUSE;
     tern_compile_opts co = {.batch = o.batch ? o.batch : 1, .flags = cflags,
                             .shapes = o.shapes, .n_shapes = o.n_shapes,
-                            .constants = o.constants, .n_constants = o.n_constants};
+                            .constants = o.constants, .n_constants = o.n_constants,
+                            .max_memory = o.max_memory};
     tern_status st = tern_compile_ex(&m->graph, &co, &s->c, &err);
     if (st != TERN_OK) return fail(s, st, &err);
     s->compiled = 1;
@@ -47,12 +48,14 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
         st = tern_session_set_arena(s, o.arena, o.arena_size);
         if (st != TERN_OK) return st;
     } else if (!(o.flags & TERN_SESSION_DEFER_ARENA)) {
-        size_t sz = (s->c.arena_size + TERN_ARENA_ALIGN - 1) & ~(size_t)(TERN_ARENA_ALIGN - 1);
-        s->arena = aligned_alloc(TERN_ARENA_ALIGN, sz ? sz : TERN_ARENA_ALIGN);
+        /* the planner's sizes are multiples of 64 (TERN_PLAN_ALIGN); not
+         * cleared: every tensor is written before it is read, and pages
+         * the model never touches stay untouched */
+        size_t sz = s->c.arena_size ? s->c.arena_size : TERN_ARENA_ALIGN;
+        s->arena = sz % TERN_ARENA_ALIGN ? NULL : aligned_alloc(TERN_ARENA_ALIGN, sz);
         if (!s->arena)
             return fail(s, tern_errf(&err, TERN_ERR_NOMEM, "cannot allocate an arena of %zu bytes",
                                      s->c.arena_size), &err);
-        memset(s->arena, 0, sz ? sz : TERN_ARENA_ALIGN);
         s->own_arena = 1;
     }
     s->ok = 1;

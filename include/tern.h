@@ -122,7 +122,15 @@ typedef struct tern_session_options {
     int n_constants;
     const tern_input_shape *shapes; /* dims of dynamic inputs (-1: leave that dim), or NULL */
     int n_shapes;
+    /* Budget in bytes for what the session adds to the model: its arena
+     * (own or lent), constants folded or made by the passes, repacked
+     * weights. 0: TERN_DEFAULT_MAX_MEMORY; SIZE_MAX: no limit. Over it,
+     * tern_session_create fails saying what was needed. */
+    size_t max_memory;
 } tern_session_options;
+
+/* 4 GiB (3 GiB where size_t has 32 bits) */
+#define TERN_DEFAULT_MAX_MEMORY (sizeof(size_t) > 4 ? (size_t)4 << 30 : (size_t)3 << 30)
 
 /* Compile the model for static input shapes: bind dynamic input dims
  * (opts.shapes first, then dims sharing a bound dim_param, then a still
@@ -149,7 +157,9 @@ tern_status tern_session_output_info(const tern_session *s, int index, tern_tens
 int tern_session_find_input(const tern_session *s, const char *name);
 int tern_session_find_output(const tern_session *s, const char *name);
 
-/* Copy data in (bytes must equal the input's size) / out. */
+/* Copy data in (bytes must equal the input's size) / out. The arena is not
+ * cleared when the session is made: an input never set holds whatever the
+ * memory held. */
 tern_status tern_session_set_input(tern_session *s, int index, const void *data, size_t bytes);
 tern_status tern_session_run(tern_session *s);
 tern_status tern_session_get_output(tern_session *s, int index, void *data, size_t bytes);

@@ -19,6 +19,8 @@
     X(suite_shapes) \
     X(suite_image_api) \
     X(suite_fuzz_session) \
+    X(suite_budget) \
+    X(suite_plan) \
     X(suite_conformance) \
     X(suite_model_passes) \
     X(suite_models) \

@@ -97,7 +97,7 @@ static void usage_and_arguments(cli_env *e) {
                                        "--layout", "--pixels", "--shape", "--resize",
                                        "--crop", "--central-fraction", "--mean", "--std",
                                        "--bgr", "--images", "--count", "--predictions",
-                                       "--strict", "tern eval"};
+                                       "--strict", "tern eval", "--max-memory"};
     int missing = 0;
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) missing += !strstr(e->text, opts[k]);
     th_check(e->t, missing == 0, "cli usage lists every option", "%d missing", missing);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "graph/budget.h"
 #include "graph/op.h"
 #include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/resize.h"
@@ -326,7 +327,13 @@ static tern_status build_axis(tern_graph *g, const resize_args *a, int ax, int64
                               tern_resize_axis *out, tern_err *err) {
     int64_t out_len = a->out[ax];
     int taps = a->mode == M_NEAREST ? 1 : a->mode == M_LINEAR ? 2 : 4;
-    size_t cnt = (size_t)(out_len > 0 ? out_len : 1) * (size_t)taps;
+    /* out_len fits a checked output (tern_check_out), so cnt cannot wrap;
+     * the tables count against the session's memory budget */
+    size_t cnt = (size_t)(out_len > 0 ? out_len : 1) * (size_t)taps, bytes;
+    tern_status st = tern_mul_size(cnt, sizeof(int64_t) + sizeof(float), &bytes)
+                         ? tern_budget_charge(g, &g->packed_bytes, bytes, err)
+                         : tern_errf(err, TERN_ERR_NOMEM, "resize tables overflow size_t");
+    if (st != TERN_OK) return st;
     int64_t *idx = tern_pool_alloc_array(&g->pool, cnt, sizeof(int64_t));
     float *w = tern_pool_alloc_array(&g->pool, cnt, sizeof(float));
     if (!idx || !w) return tern_errf(err, TERN_ERR_NOMEM, "out of memory for resize tables");

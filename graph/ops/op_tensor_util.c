@@ -32,7 +32,9 @@ tern_status tern_check_out(const tern_graph *g, const tern_node *n, int i, tern_
     if (!t) return TERN_OK;
     if (tern_tensor_numel(t) < 0 || (tern_tensor_numel(t) > 0 && tern_tensor_bytes(t) == 0) ||
         !dims_fit(t))
-        return tern_errf(err, TERN_ERR_SHAPE, "output %d ('%s') would be too large", i, t->name);
+        return tern_errf(err, TERN_ERR_SHAPE,
+                         "output %d ('%s') would be too large (over %zu bytes, the most one "
+                         "tensor may hold)", i, t->name, (size_t)TERN_MAX_TENSOR_BYTES);
     return TERN_OK;
 }
 

@@ -64,7 +64,8 @@ tern_status tern_pass_cancel_transposes(tern_graph *g, tern_pass_report *r, tern
         g->nodes[i].dead = g->nodes[j].dead = 1;
         if (!tern_redirect_tensor(g, out, src)) {
             /* graph input straight to graph output: the copy must stay */
-            g->nodes[i].dead = g->nodes[j].dead = 0;
+            tern_node_revive(g, i);
+            tern_node_revive(g, j);
             kept++;
             continue;
         }

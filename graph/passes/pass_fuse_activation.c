@@ -47,22 +47,6 @@ static tern_act act_of(const tern_graph *g, const tern_node *a) {
     return act;
 }
 
-/* Live nodes reading tensor t: up to 2 into who[]; returns the number of
- * reads (a node reading t twice counts twice). */
-static int readers(const tern_graph *g, int t, int who[2]) {
-    int uses = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const tern_node *n = &g->nodes[i];
-        if (n->dead) continue;
-        for (int k = 0; k < n->n_inputs; k++)
-            if (n->inputs[k] == t) {
-                if (uses < 2) who[uses] = i;
-                uses++;
-            }
-    }
-    return uses;
-}
-
 /* y read by gate node a (HardSigmoid or Sigmoid) and by Mul m = Mul(y, a's
  * output) in either order, a's output read only by m: the x*gate(x)
  * pattern. Returns the fused act (kind NONE if no match). */
@@ -101,7 +85,7 @@ static int match(const tern_graph *g, int i, tern_act *act, int dead[2], int *ou
     const tern_tensor *yt = &g->tensors[y];
     if (yt->is_output || yt->dtype != TERN_FLOAT) return 0;
     int who[2] = {-1, -1};
-    int uses = readers(g, y, who);
+    int uses = tern_consumers(g, y, who, 2);
     dead[0] = dead[1] = -1;
     if (uses == 1) {
         const tern_node *a = &g->nodes[who[0]];

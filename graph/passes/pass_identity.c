@@ -38,7 +38,7 @@ tern_status tern_pass_remove_identity(tern_graph *g, tern_pass_report *r, tern_e
         int is_dropout = strcmp(n->op_type, "Dropout") == 0;
         n->dead = 1; /* first, so the redirect does not see it as a reader */
         if (!tern_redirect_tensor(g, out, in)) {
-            n->dead = 0; /* e.g. input -> Identity -> output: it must copy */
+            tern_node_revive(g, i); /* e.g. input -> Identity -> output: it must copy */
             kept_for_output++;
             continue;
         }

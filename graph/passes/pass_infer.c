@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/budget.h"
 #include "graph/op.h"
 #include "graph/ops/op_attr_names.h"
 #include "graph/passes/passes.h"
@@ -47,7 +48,10 @@ static int worth_folding(const tern_graph *g, const tern_node *n) {
     return all_inputs_const(g, n);
 }
 
-/* Evaluate node i now and turn its outputs into constants. */
+/* Evaluate node i now and turn its outputs into constants. Their bytes
+ * count against the session's memory budget: a model that would fold more
+ * than the budget fails here, before the memory is taken (folding less
+ * would only move the same bytes into the arena, also counted). */
 static tern_status fold_node(tern_graph *g, int i, tern_err *err) {
     tern_node *n = &g->nodes[i];
     const void *in[TERN_MAX_NODE_IO];
@@ -58,6 +62,8 @@ static tern_status fold_node(tern_graph *g, int i, tern_err *err) {
         out[k] = NULL;
         if (n->outputs[k] < 0) continue;
         size_t b = tern_tensor_bytes(&g->tensors[n->outputs[k]]);
+        tern_status st = tern_budget_charge(g, &g->const_bytes, b, err);
+        if (st != TERN_OK) return st;
         out[k] = tern_pool_alloc(&g->pool, b ? b : 1);
         if (!out[k]) return tern_errf(err, TERN_ERR_NOMEM, "out of memory folding constants");
     }
@@ -78,7 +84,9 @@ static tern_status check_outputs(const tern_graph *g, const tern_node *n, tern_e
             return tern_errf(err, TERN_ERR_SHAPE, "output %d ('%s') has no static shape/dtype", k,
                              o->name);
         if (tern_tensor_bytes(o) == 0 && tern_tensor_numel(o) != 0)
-            return tern_errf(err, TERN_ERR_SHAPE, "output %d ('%s') is too large", k, o->name);
+            return tern_errf(err, TERN_ERR_SHAPE,
+                             "output %d ('%s') is too large (over %zu bytes, the most one tensor "
+                             "may hold)", k, o->name, (size_t)TERN_MAX_TENSOR_BYTES);
     }
     return TERN_OK;
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph/graph_index.h"
 #include "graph/op.h"
 #include "graph/ops/op_layout.h"
 #include "graph/passes/passes.h"
@@ -139,21 +140,36 @@ static void assign_outputs(tern_graph *g, tern_node *n) {
     }
 }
 
-/* A channels-last graph output: the producer writes a channels-last twin,
- * which consumers read, and a Relayout fills the real (plain) output. */
-static tern_status plain_graph_output(tern_graph *g, int t, tern_err *err) {
-    int u = twin_tensor(g, t, "cl", TERN_LAYOUT_CHANNELS_LAST);
-    if (u < 0) return tern_errf(err, TERN_ERR_NOMEM, "out of memory in the layout pass");
-    for (int i = 0; i < g->n_nodes; i++) {
+/* Channels-last graph outputs: the producer writes a channels-last twin,
+ * which consumers read, and a Relayout fills the real (plain) output. One
+ * sweep over the nodes renames every such output (twin[t] >= 0). */
+static tern_status plain_graph_outputs(tern_graph *g, int *twin, int *copies, tern_err *err) {
+    int n_before = g->n_nodes, any = 0;
+    for (int t = 0; t < g->n_tensors; t++) twin[t] = -1;
+    for (int k = 0; k < g->n_outputs; k++) {
+        int t = g->outputs[k];
+        if (g->tensors[t].layout == TERN_LAYOUT_PLAIN || twin[t] >= 0) continue;
+        int u = twin_tensor(g, t, "cl", TERN_LAYOUT_CHANNELS_LAST);
+        if (u < 0) return tern_errf(err, TERN_ERR_NOMEM, "out of memory in the layout pass");
+        twin[t] = u;
+        any = 1;
+    }
+    for (int i = 0; any && i < n_before; i++) {
         tern_node *n = &g->nodes[i];
         for (int k = 0; k < n->n_outputs; k++)
-            if (n->outputs[k] == t) n->outputs[k] = u;
+            if (n->outputs[k] >= 0 && twin[n->outputs[k]] >= 0) n->outputs[k] = twin[n->outputs[k]];
         for (int k = 0; k < n->n_inputs; k++)
-            if (n->inputs[k] == t) n->inputs[k] = u;
+            if (n->inputs[k] >= 0 && twin[n->inputs[k]] >= 0) n->inputs[k] = twin[n->inputs[k]];
     }
-    g->tensors[t].layout = TERN_LAYOUT_PLAIN;
-    if (add_relayout(g, u, t) < 0)
-        return tern_errf(err, TERN_ERR_NOMEM, "out of memory in the layout pass");
+    tern_graph_index_drop(g); /* arrays written directly */
+    for (int k = 0; k < g->n_outputs; k++) {
+        int t = g->outputs[k];
+        if (twin[t] < 0 || g->tensors[t].layout == TERN_LAYOUT_PLAIN) continue;
+        g->tensors[t].layout = TERN_LAYOUT_PLAIN;
+        if (add_relayout(g, twin[t], t) < 0)
+            return tern_errf(err, TERN_ERR_NOMEM, "out of memory in the layout pass");
+        (*copies)++;
+    }
     return TERN_OK;
 }
 
@@ -178,14 +194,16 @@ tern_status tern_pass_layout(tern_graph *g, tern_pass_report *r, tern_err *err) 
         }
         assign_outputs(g, n);
     }
-    free(twin);
-    for (int k = 0; k < g->n_outputs && st == TERN_OK; k++) {
-        int t = g->outputs[k];
-        if (g->tensors[t].layout != TERN_LAYOUT_PLAIN) {
-            st = plain_graph_output(g, t, err);
-            copies++;
-        }
+    tern_graph_index_drop(g); /* plain_inputs wrote node arrays directly */
+    if (st == TERN_OK) {
+        /* the twins made so far are not needed any more: reuse the array,
+         * sized for the tensors that exist now */
+        int *more = realloc(twin, sizeof(int) * (size_t)(g->n_tensors + 1));
+        if (!more) st = tern_errf(err, TERN_ERR_NOMEM, "out of memory in the layout pass");
+        else twin = more;
     }
+    if (st == TERN_OK) st = plain_graph_outputs(g, twin, &copies, err);
+    free(twin);
     if (st == TERN_OK && g->n_nodes != n_orig) st = tern_graph_toposort(g, err);
     if (st != TERN_OK) return st;
     for (int t = 0; t < g->n_tensors; t++) n_cl += g->tensors[t].layout == TERN_LAYOUT_CHANNELS_LAST;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/graph_index.h"
 #include "graph/op.h"
 #include "graph/passes/passes.h"
 
@@ -44,25 +45,14 @@ int tern_node_is(const tern_node *n, const char *op_type) {
 }
 
 int tern_producer(const tern_graph *g, int t) {
-    if (t < 0 || t >= g->n_tensors) return -1;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const tern_node *n = &g->nodes[i];
-        if (n->dead) continue;
-        for (int o = 0; o < n->n_outputs; o++)
-            if (n->outputs[o] == t) return i;
-    }
-    return -1;
+    return tern_index_writer(g, t);
 }
 
 void tern_replace_uses(tern_graph *g, int from, int to) {
-    for (int i = 0; i < g->n_nodes; i++) {
-        tern_node *n = &g->nodes[i];
-        if (n->dead) continue;
-        for (int k = 0; k < n->n_inputs; k++)
-            if (n->inputs[k] == from) n->inputs[k] = to;
-    }
+    if (from < 0 || from >= g->n_tensors) return; /* nothing reads it */
+    tern_index_replace_reads(g, from, to);
     int moved = 0;
-    for (int i = 0; i < g->n_outputs; i++)
+    for (int i = 0; g->tensors[from].is_output && i < g->n_outputs; i++)
         if (g->outputs[i] == from) {
             g->outputs[i] = to;
             moved = 1;
@@ -75,19 +65,15 @@ void tern_replace_uses(tern_graph *g, int from, int to) {
 
 int tern_single_consumer(const tern_graph *g, int t, int *slot) {
     if (t < 0 || t >= g->n_tensors || g->tensors[t].is_output) return -1;
-    int found = -1, uses = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        const tern_node *n = &g->nodes[i];
-        if (n->dead) continue;
-        for (int k = 0; k < n->n_inputs; k++)
-            if (n->inputs[k] == t) {
-                uses++;
-                found = i;
-                if (slot) *slot = k;
-            }
-    }
+    int node, k;
     /* a node that reads t twice (Mul(y, y)) is not a single use either */
-    return uses == 1 ? found : -1;
+    if (tern_index_readers(g, t, &node, &k, 1) != 1) return -1;
+    if (slot) *slot = k;
+    return node;
+}
+
+int tern_consumers(const tern_graph *g, int t, int *nodes, int cap) {
+    return tern_index_readers(g, t, nodes, NULL, cap);
 }
 
 int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, const int64_t *dims,
@@ -106,6 +92,9 @@ int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, con
     void *copy = tern_pool_alloc(&g->pool, bytes ? bytes : 1);
     if (!copy) return -1;
     if (bytes) memcpy(copy, data, bytes);
+    /* counted against the session's budget, which compile checks after
+     * each pass (a failure here would read as "out of memory") */
+    if (!tern_add_size(g->const_bytes, bytes, &g->const_bytes)) g->const_bytes = SIZE_MAX;
     int t = tern_graph_add_tensor(g, name);
     if (t < 0) return -1;
     tern_tensor *tt = &g->tensors[t];
@@ -127,17 +116,23 @@ int tern_redirect_tensor(tern_graph *g, int removed, int kept) {
     if (k->is_output || k->is_input || k->data) return 0;
     int p = tern_producer(g, kept);
     if (p < 0) return 0;
-    tern_node *pn = &g->nodes[p];
+    const tern_node *pn = &g->nodes[p];
     int *outs = tern_pool_alloc_array(&g->pool, (size_t)pn->n_outputs + 1, sizeof(int));
     if (!outs) return 0;
     for (int o = 0; o < pn->n_outputs; o++) outs[o] = pn->outputs[o] == kept ? removed : pn->outputs[o];
-    pn->outputs = outs;
+    if (!tern_set_outputs(g, p, outs, pn->n_outputs)) return 0; /* sets removed's producer */
     /* readers of kept now read removed (same values); graph outputs are
      * untouched because kept is not one */
     tern_replace_uses(g, kept, removed);
-    g->tensors[removed].producer = p;
     g->tensors[kept].producer = -1;
     return 1;
+}
+
+void tern_node_revive(tern_graph *g, int node) {
+    g->nodes[node].dead = 0;
+    /* queries unlink dead nodes they meet: link this one back */
+    tern_index_relink(g, node, 0);
+    tern_index_relink(g, node, 1);
 }
 
 int tern_set_inputs(tern_graph *g, int node, const int *inputs, int count) {
@@ -146,6 +141,7 @@ int tern_set_inputs(tern_graph *g, int node, const int *inputs, int count) {
     memcpy(a, inputs, sizeof(int) * (size_t)count);
     g->nodes[node].inputs = a;
     g->nodes[node].n_inputs = count;
+    tern_index_relink(g, node, 0);
     return 1;
 }
 
@@ -155,6 +151,7 @@ int tern_set_outputs(tern_graph *g, int node, const int *outputs, int count) {
     memcpy(a, outputs, sizeof(int) * (size_t)count);
     g->nodes[node].outputs = a;
     g->nodes[node].n_outputs = count;
+    tern_index_relink(g, node, 1);
     for (int o = 0; o < count; o++)
         if (outputs[o] >= 0) g->tensors[outputs[o]].producer = node;
     return 1;

@@ -45,12 +45,20 @@ tern_status tern_pass_fuse_activation(tern_graph *g, tern_pass_report *r, tern_e
 /* Assign channels-last layout and insert layout conversions (pass_layout.c). */
 tern_status tern_pass_layout(tern_graph *g, tern_pass_report *r, tern_err *err);
 
-/* Helpers for passes (graph/passes/pass_util.c) */
+/* Helpers for passes (graph/passes/pass_util.c). The queries answer from
+ * an index of readers and writers (graph/graph_index.h), so asking once per
+ * node keeps a pass O(n). Change existing nodes' inputs/outputs through
+ * these helpers (or mark nodes dead; undo that with tern_node_revive); a
+ * pass that writes those arrays directly calls tern_graph_index_drop(g)
+ * afterwards. */
 /* Replace every use of tensor `from` (node inputs, graph outputs) by `to`. */
 void tern_replace_uses(tern_graph *g, int from, int to);
 /* The single live consumer node of tensor t, or -1 if none or several, or t
  * is a graph output. *slot gets the input position. */
 int tern_single_consumer(const tern_graph *g, int t, int *slot);
+/* Live nodes reading tensor t: the number of reads (a node reading t twice
+ * counts twice); the first cap reading nodes, in node order, into nodes. */
+int tern_consumers(const tern_graph *g, int t, int *nodes, int cap);
 /* Add a new constant tensor with the given data copied into g->pool. */
 int tern_add_const(tern_graph *g, const char *name, tern_dtype dt, int rank, const int64_t *dims,
                    const void *data);
@@ -68,6 +76,8 @@ int tern_live_nodes(const tern_graph *g);
  * nothing when that is impossible (kept is a graph input, a constant or a
  * graph output itself). */
 int tern_redirect_tensor(tern_graph *g, int removed, int kept);
+/* Clear node i's dead mark (a rewrite that turned out impossible). */
+void tern_node_revive(tern_graph *g, int node);
 /* Give node i new input/output arrays (from g->pool; never grown in place,
  * the arrays may be shared with the model). Return 0 on OOM. */
 int tern_set_inputs(tern_graph *g, int node, const int *inputs, int count);

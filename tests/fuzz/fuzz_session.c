@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         tern_session_options o = {0};
         o.shapes = shapes;
         o.n_shapes = bind_dynamic(m, shapes, dims, CAP);
-        /*TMP o.max_memory = FUZZ_MAX_MEMORY;*/
+        o.max_memory = FUZZ_MAX_MEMORY;
         o.flags = (size & 1) ? TERN_SESSION_NO_FUSE : 0;
         tern_session *s = NULL;
         st = tern_session_create(m, &o, &s);

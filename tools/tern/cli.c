@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,28 @@ int cli_int(const char *s, int lo, int hi, const char *option, int *out) {
         return cli_fail("bad value '%s' for %s (want an integer in %d..%d)", s, option, lo, hi);
     *out = (int)v;
     return 0;
+}
+
+int cli_bytes(const char *s, const char *option, size_t *out) {
+    size_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        size_t d = (size_t)(*p - '0');
+        if (v > (SIZE_MAX - d) / 10) goto bad;
+        v = v * 10 + d;
+    }
+    if (p == s) goto bad;
+    unsigned shift = 0;
+    if (*p == 'K' || *p == 'k') shift = 10;
+    else if (*p == 'M' || *p == 'm') shift = 20;
+    else if (*p == 'G' || *p == 'g') shift = 30;
+    if (shift) p++;
+    if (*p || v == 0 || v > (SIZE_MAX >> shift)) goto bad;
+    *out = v << shift;
+    return 0;
+bad:
+    return cli_fail("bad value '%s' for %s (want a byte count of at least 1, e.g. 512M, 8G or "
+                    "1048576)", s, option);
 }
 
 int cli_load(const char *path, tern_model **m) {

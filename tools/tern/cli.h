@@ -28,6 +28,10 @@ char *cli_printable(char *s, int keep_newlines);
 int cli_option(int argc, char **argv, int *i, const char *name, const char **val);
 /* Decimal integer in [lo, hi] or an error naming the option; 0 on success. */
 int cli_int(const char *s, int lo, int hi, const char *option, int *out);
+/* A byte count: decimal digits, optionally one suffix K, M or G (powers of
+ * 1024, either case), at least 1 and within size_t; else an error naming the
+ * option. 0 on success. */
+int cli_bytes(const char *s, const char *option, size_t *out);
 
 /* --shape NAME=D1xD2x... (or D1,D2,...), repeatable: dims for a model
  * input's dynamic dims (tern_session_options.shapes points into this). */

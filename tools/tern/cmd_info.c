@@ -47,6 +47,8 @@ int cmd_info(int argc, char **argv) {
             if (r < 0 || cli_int(val, 1, 1024, "--threads", &opts.threads)) return CLI_EXIT_ERROR;
         } else if ((r = cli_option(argc, argv, &i, "--shape", &val)) != 0) {
             if (r < 0 || cli_shape(val, &shapes)) return CLI_EXIT_ERROR;
+        } else if ((r = cli_option(argc, argv, &i, "--max-memory", &val)) != 0) {
+            if (r < 0 || cli_bytes(val, "--max-memory", &opts.max_memory)) return CLI_EXIT_ERROR;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_fail("unknown option '%s' (tern info; see tern --help)", argv[i]);
         } else if (!model) {

@@ -51,6 +51,8 @@ static int parse_option(int argc, char **argv, int *i, run_args *a) {
         return r < 0 ? CLI_EXIT_ERROR : cli_int(v, 1, 1024, "--threads", &a->opts.threads);
     if ((r = cli_option(argc, argv, i, "--shape", &v)) != 0)
         return r < 0 ? CLI_EXIT_ERROR : cli_shape(v, &a->shapes);
+    if ((r = cli_option(argc, argv, i, "--max-memory", &v)) != 0)
+        return r < 0 ? CLI_EXIT_ERROR : cli_bytes(v, "--max-memory", &a->opts.max_memory);
     if ((r = cli_option(argc, argv, i, "--top", &v)) != 0)
         return r < 0 ? CLI_EXIT_ERROR : cli_int(v, 1, 1 << 20, "--top", &a->top);
     if ((r = cli_prep_option(argc, argv, i, &a->prep)) != 1) return r;

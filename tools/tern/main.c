@@ -15,9 +15,10 @@ static const char USAGE[] =
     "usage: tern <command> [args]\n"
     "\n"
     "tern info MODEL [--passes] [--json] [--batch N] [--shape NAME=DIMS] [--threads N]\n"
-    "               [--no-fuse]\n"
+    "               [--no-fuse] [--max-memory N]\n"
     "    Compile MODEL and print its report: inputs, outputs, ops, parameters, MACs,\n"
-    "    arena and peak memory; --passes adds what each graph pass did; --json prints JSON.\n"
+    "    arena and peak memory, the session's memory against its budget; --passes adds\n"
+    "    what each graph pass did; --json prints JSON.\n"
     "\n"
     "tern run MODEL --input [NAME=]IN.npy ... [--output OUT] [--batch N] [--threads N]\n"
     "    Run on .npy tensors (float32, float16, float64, uint8, int8, int32, int64, bool;\n"
@@ -77,9 +78,12 @@ static const char USAGE_TAIL[] =
     "    Takes the preprocessing flags too.\n"
     "\n"
     "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
-    "of dynamic batch dims; not with images, which run at batch 1) and --shape NAME=DIMS\n"
+    "of dynamic batch dims; not with images, which run at batch 1), --shape NAME=DIMS\n"
     "(repeatable; e.g. --shape images=1x3x640x640, 'x' or ',' between dims): the dims of\n"
-    "input NAME, fixing its dynamic dims and, through shared names, those of other inputs.\n"
+    "input NAME, fixing its dynamic dims and, through shared names, those of other inputs,\n"
+    "and --max-memory N (the session's memory budget: arena + folded constants + packed\n"
+    "weights; bytes, or with a K/M/G suffix; default 4G; a model that needs more is an\n"
+    "error).\n"
     "Exit status: 0 ok, 2 any error (message on stderr).\n";
 
 static int dispatch(int argc, char **argv) {
