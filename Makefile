@@ -28,7 +28,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean
+.PHONY: all test demo clean bench-jpeg
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -63,6 +63,17 @@ demo: $(CLI) $(DEMO)
 	$(DEMO)
 
 -include $(DEMO_OBJ:.o=.d)
+
+# `make bench-jpeg`: tern's JPEG decoder against djpeg (Debian
+# libjpeg-turbo-progs) on the same files; not part of `make test`.
+BENCH_JPEG_DIR ?= $(or $(TERN_SHARED),../shared)/data/imagenet-sample/images
+$(BUILD)/bench_jpeg: $(BUILD)/obj/bench/bench_jpeg.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-jpeg: $(BUILD)/bench_jpeg
+	$(BUILD)/bench_jpeg $(BENCH_JPEG_DIR)
+
+-include $(BUILD)/obj/bench/bench_jpeg.d
 
 clean:
 	rm -rf build

@@ -14,7 +14,7 @@ int tern_jpeg_sniff(const uint8_t *buf, size_t len) {
 /* libjpeg's default_decompress_parms for 3 components: JFIF means YCbCr;
  * else an Adobe marker's transform (0: RGB, anything else: YCbCr); else
  * component ids 'R','G','B' mean RGB; else YCbCr. */
-static void colour_space(jpeg_dec *d) {
+static void colour_space(jdec *d) {
     d->rgb = 0;
     if (d->ncomp != 3 || d->jfif) return;
     if (d->adobe)
@@ -26,7 +26,7 @@ static void colour_space(jpeg_dec *d) {
 /* A complete file has at least 2 bits per block (a DC and an AC code of at
  * least 1 bit each): refusing files far too small for the size they
  * declare keeps a few hostile bytes from costing a large allocation. */
-static tern_status plausible_size(jpeg_dec *d, size_t data) {
+static tern_status plausible_size(jdec *d, size_t data) {
     if (d->flags & TERN_JPEG_ALLOW_DAMAGED) return TERN_OK;
     uint64_t blocks = 0;
     for (int i = 0; i < d->ncomp; i++) blocks += (uint64_t)d->comp[i].bw * (uint64_t)d->comp[i].bh;
@@ -41,9 +41,9 @@ static tern_status plausible_size(jpeg_dec *d, size_t data) {
 
 /* Planes of bw*8 x bh*8 samples, gray (128) where no block is ever
  * decoded, which is what libjpeg's zeroed coefficients give. */
-static tern_status alloc_planes(jpeg_dec *d) {
+static tern_status alloc_planes(jdec *d) {
     for (int i = 0; i < d->ncomp; i++) {
-        jpeg_comp *c = &d->comp[i];
+        jdec_comp *c = &d->comp[i];
         size_t bytes;
         c->stride = (size_t)c->bw * 8;
         if (!tern_mul_size(c->stride, (size_t)c->bh * 8, &bytes))
@@ -59,10 +59,10 @@ static tern_status alloc_planes(jpeg_dec *d) {
 
 /* Tables a scan needs must exist when it starts; a component's quant
  * table is latched at its first scan (libjpeg's latch_quant_tables). */
-static tern_status start_scan(jpeg_dec *d, const jpeg_scan *s) {
+static tern_status start_scan(jdec *d, const jdec_scan *s) {
     int blocks = 0;
     for (int i = 0; i < s->n; i++) {
-        jpeg_comp *c = &d->comp[s->ci[i]];
+        jdec_comp *c = &d->comp[s->ci[i]];
         if (s->td[i] > 3 || !d->dc[s->td[i]].defined || s->ta[i] > 3 || !d->ac[s->ta[i]].defined)
             return tern_errf(d->err, TERN_ERR_PARSE,
                              "jpeg: scan %d uses Huffman tables DC %d / AC %d for component %d, "
@@ -79,36 +79,36 @@ static tern_status start_scan(jpeg_dec *d, const jpeg_scan *s) {
         }
         blocks += c->h * c->v;
     }
-    if (s->n > 1 && blocks > JPEG_MAX_BLOCKS_IN_MCU)
+    if (s->n > 1 && blocks > JDEC_MAX_BLOCKS_IN_MCU)
         return tern_errf(d->err, TERN_ERR_PARSE,
                          "jpeg: sampling factors too large for an interleaved scan (%d blocks per "
                          "MCU, at most %d; at byte %zu)",
-                         blocks, JPEG_MAX_BLOCKS_IN_MCU, s->data);
+                         blocks, JDEC_MAX_BLOCKS_IN_MCU, s->data);
     return TERN_OK;
 }
 
-static tern_status run_scan(jpeg_dec *d, const jpeg_scan *s) {
+static tern_status run_scan(jdec *d, const jdec_scan *s) {
     tern_status st = start_scan(d, s);
     if (st) return st;
     if (d->scans == 0) d->first_restart_interval = d->restart_interval;
     d->scans++;
     for (int i = 0; i < s->n; i++) d->comp[s->ci[i]].decoded = 1;
-    return jpeg_decode_scan(d, s);
+    return jdec_decode_scan(d, s);
 }
 
 /* After the first scan: a scan holding every component is the whole image
  * (libjpeg's single-scan mode: what follows is not read). Otherwise scans
  * are read until EOI or the end of the data; a file that ends inside a
  * segment there ends the image as libjpeg's fake EOI does. */
-static tern_status remaining_scans(jpeg_dec *d, const jpeg_scan *first) {
+static tern_status remaining_scans(jdec *d, const jdec_scan *first) {
     if (first->n == d->ncomp) return TERN_OK;
     for (;;) {
-        jpeg_scan s;
+        jdec_scan s;
         int got;
-        tern_status st = jpeg_read_markers(d, &s, &got);
+        tern_status st = jdec_read_markers(d, &s, &got);
         if (st && d->seg_truncated && (d->flags & TERN_JPEG_ALLOW_DAMAGED)) {
             const char *why = d->err ? d->err->msg : "jpeg: truncated segment";
-            st = jpeg_damage(d, st, "%s", strncmp(why, "jpeg: ", 6) ? why : why + 6);
+            st = jdec_damage(d, st, "%s", strncmp(why, "jpeg: ", 6) ? why : why + 6);
             break;
         }
         if (st) return st;
@@ -118,7 +118,7 @@ static tern_status remaining_scans(jpeg_dec *d, const jpeg_scan *first) {
     }
     for (int i = 0; i < d->ncomp; i++)
         if (!d->comp[i].decoded) {
-            tern_status st = jpeg_damage(d, TERN_ERR_PARSE,
+            tern_status st = jdec_damage(d, TERN_ERR_PARSE,
                                          "truncated: component %d never appears in a scan "
                                          "(the file ends at byte %zu)",
                                          d->comp[i].id, d->len);
@@ -127,27 +127,27 @@ static tern_status remaining_scans(jpeg_dec *d, const jpeg_scan *first) {
     return TERN_OK;
 }
 
-static tern_status decode(jpeg_dec *d, tern_pnm *out) {
-    tern_status st = jpeg_read_soi(d);
-    jpeg_scan s;
+static tern_status decode(jdec *d, tern_pnm *out) {
+    tern_status st = jdec_read_soi(d);
+    jdec_scan s;
     int got = 0;
-    if (!st) st = jpeg_read_markers(d, &s, &got);
+    if (!st) st = jdec_read_markers(d, &s, &got);
     if (st) return st;
     if (!got)
         return tern_errf(d->err, TERN_ERR_PARSE, "jpeg: no image data: %s before any scan (at byte %zu)",
                          d->sof ? "EOI or the end of the file" : "no frame header (SOF) and EOI or the end of the file",
                          d->pos);
     colour_space(d);
-    jpeg_huff_defaults(d->dc, d->ac);
+    jdec_huff_defaults(d->dc, d->ac);
     st = plausible_size(d, s.data);
     if (!st) st = alloc_planes(d);
     if (!st) st = run_scan(d, &s);
     if (!st) st = remaining_scans(d, &s);
-    if (!st) st = jpeg_emit(d, out);
+    if (!st) st = jdec_emit(d, out);
     return st;
 }
 
-static void fill_info(const jpeg_dec *d, tern_jpeg_info *info) {
+static void fill_info(const jdec *d, tern_jpeg_info *info) {
     memset(info, 0, sizeof *info);
     info->width = d->width;
     info->height = d->height;
@@ -171,7 +171,7 @@ tern_status tern_jpeg_decode_ex(const uint8_t *buf, size_t len, const tern_jpeg_
     if (!buf || !out) return tern_errf(err, TERN_ERR_INVALID_ARG, "jpeg: no buffer or no output");
     /* the decoder holds 8 Huffman tables with their lookup tables (~30 KB):
      * on the heap, not on a caller's thread stack */
-    jpeg_dec *d = calloc(1, sizeof *d);
+    jdec *d = calloc(1, sizeof *d);
     if (!d) return tern_errf(err, TERN_ERR_NOMEM, "jpeg: out of memory");
     d->buf = buf;
     d->len = len;

@@ -55,7 +55,7 @@ static void interleave(const uint8_t *r, const uint8_t *g, const uint8_t *b, int
     }
 }
 
-tern_status jpeg_emit(jpeg_dec *d, tern_pnm *out) {
+tern_status jdec_emit(jdec *d, tern_pnm *out) {
     int ch = d->ncomp == 1 ? 1 : 3;
     size_t row = (size_t)d->width * (size_t)ch; /* fits: checked against max_bytes at SOF */
     uint8_t *data = malloc(row * (size_t)d->height);
@@ -68,16 +68,16 @@ tern_status jpeg_emit(jpeg_dec *d, tern_pnm *out) {
         return tern_errf(d->err, TERN_ERR_NOMEM, "jpeg: out of memory for a %dx%d image", d->width,
                          d->height);
     }
-    jpeg_upsampler up[3];
-    for (int i = 0; i < d->ncomp; i++) jpeg_upsampler_init(d, &d->comp[i], &up[i]);
+    jdec_upsampler up[3];
+    for (int i = 0; i < d->ncomp; i++) jdec_upsampler_init(d, &d->comp[i], &up[i]);
     for (int y = 0; y < d->height; y++) {
         uint8_t *o = data + (size_t)y * row;
         if (ch == 1) {
-            memcpy(o, jpeg_upsample_row(d, &d->comp[0], &up[0], y, tmp), (size_t)d->width);
+            memcpy(o, jdec_upsample_row(d, &d->comp[0], &up[0], y, tmp), (size_t)d->width);
             continue;
         }
         const uint8_t *c[3];
-        for (int i = 0; i < 3; i++) c[i] = jpeg_upsample_row(d, &d->comp[i], &up[i], y, tmp + i * tmp_len);
+        for (int i = 0; i < 3; i++) c[i] = jdec_upsample_row(d, &d->comp[i], &up[i], y, tmp + i * tmp_len);
         if (d->rgb)
             interleave(c[0], c[1], c[2], d->width, o);
         else

@@ -41,17 +41,17 @@ typedef struct bitreader {
 } bitreader;
 
 typedef struct scan_state {
-    jpeg_dec *d;
-    const jpeg_scan *s;
+    jdec *d;
+    const jdec_scan *s;
     bitreader b;
     int bad_code;    /* an invalid Huffman code was seen in this MCU */
-    int32_t pred[JPEG_MAX_SCAN_COMPS];
+    int32_t pred[JDEC_MAX_SCAN_COMPS];
     int mcux, mcuy;  /* MCUs per row, MCU rows */
-    size_t mcu;      /* current MCU number, for messages */
+    size_t mcu;      /* current MCU, from 0 (messages count from 1) */
     int32_t blk[64]; /* dequantized coefficients, natural order; kept zero between blocks */
 } scan_state;
 
-tern_status jpeg_damage(jpeg_dec *d, tern_status code, const char *fmt, ...) {
+tern_status jdec_damage(jdec *d, tern_status code, const char *fmt, ...) {
     char msg[sizeof d->damage];
     va_list ap;
     va_start(ap, fmt);
@@ -80,7 +80,7 @@ static void refill_slow(bitreader *b) {
             return;
         }
         if (b->p >= b->end) {
-            b->marker = JPEG_EOF;
+            b->marker = JDEC_EOF;
             continue;
         }
         unsigned c = *b->p;
@@ -88,7 +88,7 @@ static void refill_slow(bitreader *b) {
             const uint8_t *q = b->p + 1;
             while (q < b->end && *q == 0xFF) q++;
             if (q >= b->end) {
-                b->marker = JPEG_EOF;
+                b->marker = JDEC_EOF;
                 continue;
             }
             if (*q != 0) {
@@ -133,9 +133,9 @@ static inline int32_t extend(uint32_t v, int s) {
 
 /* One symbol; needs nbits >= 17. An invalid code consumes 17 bits and is
  * symbol 0, as in libjpeg; st->bad_code records it. */
-static inline int decode_sym(scan_state *st, const jpeg_huff *h) {
+static inline int decode_sym(scan_state *st, const jdec_huff *h) {
     bitreader *b = &st->b;
-    uint32_t e = h->fast[b->acc >> (64 - JPEG_FAST_BITS)];
+    uint32_t e = h->fast[b->acc >> (64 - JDEC_FAST_BITS)];
     if (e) {
         int l = (int)(e >> 8);
         b->acc <<= l;
@@ -143,7 +143,7 @@ static inline int decode_sym(scan_state *st, const jpeg_huff *h) {
         return (int)(e & 255);
     }
     uint32_t p16 = (uint32_t)(b->acc >> 48);
-    int l = JPEG_FAST_BITS + 1;
+    int l = JDEC_FAST_BITS + 1;
     while (p16 >= h->maxcode[l]) l++;
     if (l > 16) {
         b->acc <<= 17;
@@ -159,7 +159,7 @@ static inline int decode_sym(scan_state *st, const jpeg_huff *h) {
 /* One block into st->blk (dequantized as libjpeg's DEQUANTIZE: the
  * coefficient as a 16-bit JCOEF times the 16-bit multiplier). Returns
  * whether any AC coefficient was set. */
-static int decode_block(scan_state *st, const jpeg_huff *dc, const jpeg_huff *ac, int32_t *pred,
+static int decode_block(scan_state *st, const jdec_huff *dc, const jdec_huff *ac, int32_t *pred,
                         const int16_t *q) {
     bitreader *b = &st->b;
     int32_t *blk = st->blk;
@@ -171,7 +171,7 @@ static int decode_block(scan_state *st, const jpeg_huff *dc, const jpeg_huff *ac
     int any = 0;
     for (int k = 1; k < 64; k++) {
         if (b->nbits < 32) refill(b);
-        int32_t e = ac->fast_ac[b->acc >> (64 - JPEG_FAST_BITS)];
+        int32_t e = ac->fast_ac[b->acc >> (64 - JDEC_FAST_BITS)];
         if (e) {
             int len = e & 255;
             b->acc <<= len;
@@ -201,15 +201,15 @@ static int decode_block(scan_state *st, const jpeg_huff *dc, const jpeg_huff *ac
 /* Decode one block of component c at block (gx, gy); blocks outside the
  * component (MCU padding at the right and bottom) are decoded and dropped. */
 static void do_block(scan_state *st, int i, int gx, int gy) {
-    jpeg_comp *c = &st->d->comp[st->s->ci[i]];
+    jdec_comp *c = &st->d->comp[st->s->ci[i]];
     int any = decode_block(st, &st->d->dc[st->s->td[i]], &st->d->ac[st->s->ta[i]], &st->pred[i],
                            c->q);
     if (gx < c->bw && gy < c->bh) {
         uint8_t *out = c->plane + (size_t)gy * 8 * c->stride + (size_t)gx * 8;
         if (any)
-            jpeg_idct_islow(st->blk, out, c->stride);
+            jdec_idct_islow(st->blk, out, c->stride);
         else
-            jpeg_idct_dc(st->blk[0], out, c->stride);
+            jdec_idct_dc(st->blk[0], out, c->stride);
     }
     if (any)
         memset(st->blk, 0, sizeof st->blk);
@@ -218,13 +218,13 @@ static void do_block(scan_state *st, int i, int gx, int gy) {
 }
 
 static void decode_mcu(scan_state *st, int mx, int my) {
-    const jpeg_scan *s = st->s;
+    const jdec_scan *s = st->s;
     if (s->n == 1) {
         do_block(st, 0, mx, my);
         return;
     }
     for (int i = 0; i < s->n; i++) {
-        const jpeg_comp *c = &st->d->comp[s->ci[i]];
+        const jdec_comp *c = &st->d->comp[s->ci[i]];
         for (int by = 0; by < c->v; by++)
             for (int bx = 0; bx < c->h; bx++) do_block(st, i, mx * c->h + bx, my * c->v + by);
     }
@@ -238,7 +238,7 @@ static size_t offset_of(const scan_state *st, const uint8_t *p) {
  * RSTn. Returns with the marker consumed (resume decoding) or left pending
  * (the next segment reads as empty). */
 static void resync(scan_state *st, int desired, int marker, size_t start, size_t after) {
-    jpeg_dec *d = st->d;
+    jdec *d = st->d;
     for (;;) {
         int action;
         if (marker < 0xC0)
@@ -261,7 +261,7 @@ static void resync(scan_state *st, int desired, int marker, size_t start, size_t
             st->b.marker = marker;
             return;
         }
-        marker = jpeg_next_marker(d->buf, d->len, after, &start, &after);
+        marker = jdec_next_marker(d->buf, d->len, after, &start, &after);
     }
 }
 
@@ -270,27 +270,27 @@ static void resync(scan_state *st, int desired, int marker, size_t start, size_t
  * interval has data (libjpeg clears insufficient_data only when no marker
  * is left pending). */
 static tern_status restart(scan_state *st, int *next_rst, int *insufficient) {
-    jpeg_dec *d = st->d;
+    jdec *d = st->d;
     bitreader *b = &st->b;
     b->acc = 0;
     b->nbits = b->pad = 0;
     size_t start, after;
-    int m = jpeg_next_marker(d->buf, d->len, offset_of(st, b->p), &start, &after);
+    int m = jdec_next_marker(d->buf, d->len, offset_of(st, b->p), &start, &after);
     if (m == 0xD0 + *next_rst) {
         b->p = d->buf + after;
         b->marker = 0;
     } else {
         char name[16];
-        tern_status stt = jpeg_damage(d, TERN_ERR_PARSE,
+        tern_status stt = jdec_damage(d, TERN_ERR_PARSE,
                                       "expected restart marker RST%d before MCU %zu, found %s "
                                       "(at byte %zu)",
-                                      *next_rst, st->mcu, jpeg_marker_name(m, name, sizeof name),
+                                      *next_rst, st->mcu + 1, jdec_marker_name(m, name, sizeof name),
                                       start);
         if (stt) return stt;
         resync(st, *next_rst, m, start, after);
     }
     *next_rst = (*next_rst + 1) & 7;
-    for (int i = 0; i < JPEG_MAX_SCAN_COMPS; i++) st->pred[i] = 0;
+    for (int i = 0; i < JDEC_MAX_SCAN_COMPS; i++) st->pred[i] = 0;
     if (!b->marker) *insufficient = 0;
     return TERN_OK;
 }
@@ -302,30 +302,30 @@ static tern_status check_mcu(scan_state *st, int *insufficient) {
     if (b->marker && b->nbits < b->pad) {
         *insufficient = 1;
         char name[16];
-        if (b->marker == JPEG_EOF)
-            return jpeg_damage(st->d, TERN_ERR_PARSE,
+        if (b->marker == JDEC_EOF)
+            return jdec_damage(st->d, TERN_ERR_PARSE,
                                "truncated: the file ends in the entropy-coded data of MCU %zu "
                                "of %zu (at byte %zu)",
-                               st->mcu, total, st->d->len);
-        return jpeg_damage(st->d, TERN_ERR_PARSE,
+                               st->mcu + 1, total, st->d->len);
+        return jdec_damage(st->d, TERN_ERR_PARSE,
                            "entropy-coded data ends early at %s in MCU %zu of %zu "
                            "(at byte %zu)",
-                           jpeg_marker_name(b->marker, name, sizeof name), st->mcu, total,
+                           jdec_marker_name(b->marker, name, sizeof name), st->mcu + 1, total,
                            offset_of(st, b->p));
     }
     if (st->bad_code) {
         st->bad_code = 0;
-        return jpeg_damage(st->d, TERN_ERR_PARSE,
+        return jdec_damage(st->d, TERN_ERR_PARSE,
                            "corrupt data: invalid Huffman code in MCU %zu of %zu (near byte %zu)",
-                           st->mcu, total, offset_of(st, b->p));
+                           st->mcu + 1, total, offset_of(st, b->p));
     }
     return TERN_OK;
 }
 
 static void scan_geometry(scan_state *st) {
-    const jpeg_dec *d = st->d;
+    const jdec *d = st->d;
     if (st->s->n == 1) { /* non-interleaved: one block per MCU, no padding blocks */
-        const jpeg_comp *c = &d->comp[st->s->ci[0]];
+        const jdec_comp *c = &d->comp[st->s->ci[0]];
         st->mcux = c->bw;
         st->mcuy = c->bh;
     } else {
@@ -334,7 +334,7 @@ static void scan_geometry(scan_state *st) {
     }
 }
 
-tern_status jpeg_decode_scan(jpeg_dec *d, const jpeg_scan *s) {
+tern_status jdec_decode_scan(jdec *d, const jdec_scan *s) {
     scan_state st;
     memset(&st, 0, sizeof st);
     st.d = d;

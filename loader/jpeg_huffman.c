@@ -10,25 +10,25 @@ static int32_t extend(uint32_t v, int s) {
     return v < (1u << (s - 1)) ? (int32_t)v - (int32_t)(1u << s) + 1 : (int32_t)v;
 }
 
-/* Short codes: one entry per JPEG_FAST_BITS-bit prefix. For AC tables, a
+/* Short codes: one entry per JDEC_FAST_BITS-bit prefix. For AC tables, a
  * code whose value bits also fit in the prefix gets a combined entry, so
  * the common small coefficient costs one lookup. */
-static void fill_fast(jpeg_huff *h, const uint8_t counts[16], int is_dc) {
+static void fill_fast(jdec_huff *h, const uint8_t counts[16], int is_dc) {
     memset(h->fast, 0, sizeof h->fast);
     memset(h->fast_ac, 0, sizeof h->fast_ac);
     uint32_t code = 0;
     int k = 0;
-    for (int l = 1; l <= JPEG_FAST_BITS; l++) {
+    for (int l = 1; l <= JDEC_FAST_BITS; l++) {
         for (int i = 0; i < counts[l - 1]; i++, k++, code++) {
-            int shift = JPEG_FAST_BITS - l;
+            int shift = JDEC_FAST_BITS - l;
             uint32_t first = code << shift;
             for (uint32_t j = 0; j < (1u << shift); j++) {
                 uint32_t idx = first + j;
                 uint8_t sym = h->vals[k];
                 h->fast[idx] = (uint16_t)((l << 8) | sym);
                 int run = sym >> 4, s = sym & 15;
-                if (is_dc || s == 0 || l + s > JPEG_FAST_BITS) continue;
-                uint32_t bits = (idx >> (JPEG_FAST_BITS - l - s)) & ((1u << s) - 1);
+                if (is_dc || s == 0 || l + s > JDEC_FAST_BITS) continue;
+                uint32_t bits = (idx >> (JDEC_FAST_BITS - l - s)) & ((1u << s) - 1);
                 h->fast_ac[idx] = extend(bits, s) * 65536 + run * 256 + (l + s);
             }
         }
@@ -36,7 +36,7 @@ static void fill_fast(jpeg_huff *h, const uint8_t counts[16], int is_dc) {
     }
 }
 
-const char *jpeg_huff_build(jpeg_huff *h, const uint8_t counts[16], const uint8_t *vals,
+const char *jdec_huff_build(jdec_huff *h, const uint8_t counts[16], const uint8_t *vals,
                             int is_dc) {
     int total = 0;
     for (int l = 0; l < 16; l++) total += counts[l];
@@ -99,10 +99,10 @@ static const uint8_t AC_CHROMA_VALS[162] = {
     0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7,
     0xe8, 0xe9, 0xea, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa};
 
-void jpeg_huff_defaults(jpeg_huff dc[4], jpeg_huff ac[4]) {
+void jdec_huff_defaults(jdec_huff dc[4], jdec_huff ac[4]) {
     /* the standard tables are valid, so building them cannot fail */
-    if (!dc[0].defined) (void)jpeg_huff_build(&dc[0], DC_LUMA_COUNTS, DC_VALS, 1);
-    if (!dc[1].defined) (void)jpeg_huff_build(&dc[1], DC_CHROMA_COUNTS, DC_VALS, 1);
-    if (!ac[0].defined) (void)jpeg_huff_build(&ac[0], AC_LUMA_COUNTS, AC_LUMA_VALS, 0);
-    if (!ac[1].defined) (void)jpeg_huff_build(&ac[1], AC_CHROMA_COUNTS, AC_CHROMA_VALS, 0);
+    if (!dc[0].defined) (void)jdec_huff_build(&dc[0], DC_LUMA_COUNTS, DC_VALS, 1);
+    if (!dc[1].defined) (void)jdec_huff_build(&dc[1], DC_CHROMA_COUNTS, DC_VALS, 1);
+    if (!ac[0].defined) (void)jdec_huff_build(&ac[0], AC_LUMA_COUNTS, AC_LUMA_VALS, 0);
+    if (!ac[1].defined) (void)jdec_huff_build(&ac[1], AC_CHROMA_COUNTS, AC_CHROMA_VALS, 0);
 }

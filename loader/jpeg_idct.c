@@ -130,7 +130,7 @@ static void rows(const int32_t *ws, uint8_t *out, size_t stride) {
     }
 }
 
-void jpeg_idct_islow(const int32_t in[64], uint8_t *out, size_t stride) {
+void jdec_idct_islow(const int32_t in[64], uint8_t *out, size_t stride) {
     int32_t ws[64];
     columns(in, ws);
     rows(ws, out, stride);
@@ -138,7 +138,7 @@ void jpeg_idct_islow(const int32_t in[64], uint8_t *out, size_t stride) {
 
 /* Only the DC term: every column is (dc << PASS1_BITS) and every row takes
  * the all-AC-zero shortcut. */
-void jpeg_idct_dc(int32_t dc, uint8_t *out, size_t stride) {
+void jdec_idct_dc(int32_t dc, uint8_t *out, size_t stride) {
     int64_t ws0 = (int32_t)lshift(dc, PASS1_BITS);
     uint8_t v = limit(ws0 + ((int64_t)1 << (PASS1_BITS + 2)), PASS1_BITS + 3);
     for (int r = 0; r < 8; r++, out += stride)

@@ -17,8 +17,8 @@ static const uint8_t NATURAL[64] = {
     41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
-const char *jpeg_marker_name(int m, char *buf, size_t cap) {
-    if (m == JPEG_EOF) return "the end of the file";
+const char *jdec_marker_name(int m, char *buf, size_t cap) {
+    if (m == JDEC_EOF) return "the end of the file";
     if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
         snprintf(buf, cap, "SOF%d", m - 0xC0);
     else if (m >= 0xD0 && m <= 0xD7)
@@ -37,7 +37,7 @@ const char *jpeg_marker_name(int m, char *buf, size_t cap) {
     return buf;
 }
 
-int jpeg_next_marker(const uint8_t *buf, size_t len, size_t at, size_t *start, size_t *after) {
+int jdec_next_marker(const uint8_t *buf, size_t len, size_t at, size_t *start, size_t *after) {
     size_t i = at;
     for (;;) {
         while (i < len && buf[i] != 0xFF) i++;
@@ -46,7 +46,7 @@ int jpeg_next_marker(const uint8_t *buf, size_t len, size_t at, size_t *start, s
         if (i >= len) {
             *start = ff < len ? ff : len;
             *after = len;
-            return JPEG_EOF;
+            return JDEC_EOF;
         }
         if (buf[i] != 0) { /* FF 00 is not a marker: keep looking */
             *start = ff;
@@ -57,7 +57,7 @@ int jpeg_next_marker(const uint8_t *buf, size_t len, size_t at, size_t *start, s
     }
 }
 
-tern_status jpeg_read_soi(jpeg_dec *d) {
+tern_status jdec_read_soi(jdec *d) {
     if (d->len < 2 || d->buf[0] != 0xFF || d->buf[1] != 0xD8)
         return tern_errf(d->err, TERN_ERR_PARSE, "jpeg: not a JPEG file (no SOI marker FF D8 at byte 0)");
     d->pos = 2;
@@ -74,14 +74,14 @@ static unsigned be16(const uint8_t *p) {
     return (unsigned)p[0] << 8 | p[1];
 }
 
-static tern_status seg_error(jpeg_dec *d, const segment *g, const char *what) {
+static tern_status seg_error(jdec *d, const segment *g, const char *what) {
     char name[24];
     return tern_errf(d->err, TERN_ERR_PARSE, "jpeg: bad %s segment: %s (at byte %zu)",
-                     jpeg_marker_name(g->marker, name, sizeof name), what, g->start);
+                     jdec_marker_name(g->marker, name, sizeof name), what, g->start);
 }
 
 /* The length field after the marker; the payload must lie in the buffer. */
-static tern_status read_length(jpeg_dec *d, segment *g, size_t after) {
+static tern_status read_length(jdec *d, segment *g, size_t after) {
     char name[24];
     size_t left = d->len - after;
     unsigned l = left < 2 ? 0 : be16(d->buf + after);
@@ -89,19 +89,19 @@ static tern_status read_length(jpeg_dec *d, segment *g, size_t after) {
     if (left < 2)
         return tern_errf(d->err, TERN_ERR_PARSE,
                          "jpeg: truncated: the file ends in the %s segment (at byte %zu)",
-                         jpeg_marker_name(g->marker, name, sizeof name), g->start);
+                         jdec_marker_name(g->marker, name, sizeof name), g->start);
     if (l < 2) return seg_error(d, g, "length field is less than 2");
     if (left < l)
         return tern_errf(d->err, TERN_ERR_PARSE,
                          "jpeg: truncated: the %s segment needs %u bytes, the file has %zu "
                          "(at byte %zu)",
-                         jpeg_marker_name(g->marker, name, sizeof name), l, left, g->start);
+                         jdec_marker_name(g->marker, name, sizeof name), l, left, g->start);
     g->p = after + 2;
     g->n = l - 2;
     return TERN_OK;
 }
 
-static tern_status unsupported_sof(jpeg_dec *d, const segment *g) {
+static tern_status unsupported_sof(jdec *d, const segment *g) {
     int m = g->marker;
     const char *what = m == 0xC2 ? "progressive JPEG"
                      : m == 0xC3 ? "lossless JPEG"
@@ -112,18 +112,18 @@ static tern_status unsupported_sof(jpeg_dec *d, const segment *g) {
                                  : "hierarchical (differential) JPEG";
     char name[24];
     return tern_errf(d->err, TERN_ERR_UNSUPPORTED, "jpeg: %s (%s) is not supported (at byte %zu)",
-                     what, jpeg_marker_name(m, name, sizeof name), g->start);
+                     what, jdec_marker_name(m, name, sizeof name), g->start);
 }
 
 /* Per-component geometry as libjpeg's jdinput.c initial_setup computes it. */
-static tern_status frame_geometry(jpeg_dec *d, const segment *g) {
+static tern_status frame_geometry(jdec *d, const segment *g) {
     d->max_h = d->max_v = 1;
     for (int i = 0; i < d->ncomp; i++) {
         if (d->comp[i].h > d->max_h) d->max_h = d->comp[i].h;
         if (d->comp[i].v > d->max_v) d->max_v = d->comp[i].v;
     }
     for (int i = 0; i < d->ncomp; i++) {
-        jpeg_comp *c = &d->comp[i];
+        jdec_comp *c = &d->comp[i];
         if (d->max_h % c->h || d->max_v % c->v)
             return tern_errf(d->err, TERN_ERR_UNSUPPORTED,
                              "jpeg: fractional sampling is not supported: component %d is %dx%d, "
@@ -138,7 +138,7 @@ static tern_status frame_geometry(jpeg_dec *d, const segment *g) {
     return TERN_OK;
 }
 
-static tern_status size_limit(jpeg_dec *d, const segment *g) {
+static tern_status size_limit(jdec *d, const segment *g) {
     size_t bytes;
     int ch = d->ncomp == 1 ? 1 : 3;
     if (!tern_mul_size((size_t)d->width, (size_t)d->height, &bytes) ||
@@ -150,9 +150,9 @@ static tern_status size_limit(jpeg_dec *d, const segment *g) {
     return TERN_OK;
 }
 
-static tern_status components(jpeg_dec *d, const segment *g, const uint8_t *p) {
+static tern_status components(jdec *d, const segment *g, const uint8_t *p) {
     for (int i = 0; i < d->ncomp; i++, p += 3) {
-        jpeg_comp *c = &d->comp[i];
+        jdec_comp *c = &d->comp[i];
         c->id = p[0];
         c->h = p[1] >> 4;
         c->v = p[1] & 15;
@@ -170,7 +170,7 @@ static tern_status components(jpeg_dec *d, const segment *g, const uint8_t *p) {
     return frame_geometry(d, g);
 }
 
-static tern_status read_sof(jpeg_dec *d, const segment *g) {
+static tern_status read_sof(jdec *d, const segment *g) {
     if (d->sof) return seg_error(d, g, "a second frame header");
     if (g->n < 6) return seg_error(d, g, "shorter than 6 bytes");
     const uint8_t *p = d->buf + g->p;
@@ -201,7 +201,7 @@ static tern_status read_sof(jpeg_dec *d, const segment *g) {
     return st ? st : size_limit(d, g);
 }
 
-static tern_status read_dqt(jpeg_dec *d, const segment *g) {
+static tern_status read_dqt(jdec *d, const segment *g) {
     const uint8_t *p = d->buf + g->p, *end = p + g->n;
     while (p < end) {
         int pq = p[0] >> 4, tq = p[0] & 15;
@@ -217,7 +217,7 @@ static tern_status read_dqt(jpeg_dec *d, const segment *g) {
     return TERN_OK;
 }
 
-static tern_status read_dht(jpeg_dec *d, const segment *g) {
+static tern_status read_dht(jdec *d, const segment *g) {
     const uint8_t *p = d->buf + g->p, *end = p + g->n;
     while (p < end) {
         if (end - p < 17) return seg_error(d, g, "table runs past the segment");
@@ -227,8 +227,8 @@ static tern_status read_dht(jpeg_dec *d, const segment *g) {
         for (int l = 0; l < 16; l++) total += p[1 + l];
         if (total > 256) return seg_error(d, g, "more than 256 codes");
         if ((size_t)(end - p) < 17 + total) return seg_error(d, g, "table runs past the segment");
-        jpeg_huff *h = tc ? &d->ac[th] : &d->dc[th];
-        const char *why = jpeg_huff_build(h, p + 1, p + 17, tc == 0);
+        jdec_huff *h = tc ? &d->ac[th] : &d->dc[th];
+        const char *why = jdec_huff_build(h, p + 1, p + 17, tc == 0);
         if (why) {
             char msg[96];
             snprintf(msg, sizeof msg, "%s table %d: %s", tc ? "AC" : "DC", th, why);
@@ -239,7 +239,7 @@ static tern_status read_dht(jpeg_dec *d, const segment *g) {
     return TERN_OK;
 }
 
-static tern_status read_dri(jpeg_dec *d, const segment *g) {
+static tern_status read_dri(jdec *d, const segment *g) {
     if (g->n != 2) return seg_error(d, g, "length is not 4");
     d->restart_interval = (int)be16(d->buf + g->p);
     return TERN_OK;
@@ -247,7 +247,7 @@ static tern_status read_dri(jpeg_dec *d, const segment *g) {
 
 /* APP0 "JFIF\0" and APP14 "Adobe" (libjpeg's examine_app0/app14 need 14
  * and 12 bytes). Everything else in APPn is skipped. */
-static void read_app(jpeg_dec *d, const segment *g) {
+static void read_app(jdec *d, const segment *g) {
     const uint8_t *p = d->buf + g->p;
     if (g->marker == 0xE0 && g->n >= 14 && memcmp(p, "JFIF\0", 5) == 0) d->jfif = 1;
     if (g->marker == 0xEE && g->n >= 12 && memcmp(p, "Adobe", 5) == 0) {
@@ -258,16 +258,16 @@ static void read_app(jpeg_dec *d, const segment *g) {
 
 /* The scan header. Tables and the quant table are checked when the scan
  * starts, as libjpeg does, since DHT/DQT may legally come between scans. */
-static tern_status read_sos(jpeg_dec *d, const segment *g, jpeg_scan *s) {
+static tern_status read_sos(jdec *d, const segment *g, jdec_scan *s) {
     if (!d->sof) {
         char name[24];
         return tern_errf(d->err, TERN_ERR_PARSE, "jpeg: %s before the frame header (at byte %zu)",
-                         jpeg_marker_name(g->marker, name, sizeof name), g->start);
+                         jdec_marker_name(g->marker, name, sizeof name), g->start);
     }
     const uint8_t *p = d->buf + g->p;
     if (g->n < 1) return seg_error(d, g, "empty");
     int n = p[0];
-    if (n < 1 || n > JPEG_MAX_SCAN_COMPS || g->n != 4 + 2 * (size_t)n)
+    if (n < 1 || n > JDEC_MAX_SCAN_COMPS || g->n != 4 + 2 * (size_t)n)
         return seg_error(d, g, "component count does not match the length");
     s->n = n;
     for (int i = 0; i < n; i++) {
@@ -291,7 +291,7 @@ static tern_status read_sos(jpeg_dec *d, const segment *g, jpeg_scan *s) {
     return TERN_OK;
 }
 
-static tern_status read_segment(jpeg_dec *d, segment *g, size_t after, jpeg_scan *s, int *done) {
+static tern_status read_segment(jdec *d, segment *g, size_t after, jdec_scan *s, int *done) {
     int m = g->marker;
     char name[24];
     if (m == 0xD8)
@@ -302,7 +302,7 @@ static tern_status read_segment(jpeg_dec *d, segment *g, size_t after, jpeg_scan
     }
     if (!((m >= 0xC0 && m <= 0xFE) && m != 0xD9))
         return tern_errf(d->err, TERN_ERR_PARSE, "jpeg: unknown %s (at byte %zu)",
-                         jpeg_marker_name(m, name, sizeof name), g->start);
+                         jdec_marker_name(m, name, sizeof name), g->start);
     tern_status st = read_length(d, g, after);
     if (st) return st;
     d->pos = g->p + g->n;
@@ -318,17 +318,17 @@ static tern_status read_segment(jpeg_dec *d, segment *g, size_t after, jpeg_scan
     }
     if ((m >= 0xF0 && m <= 0xFD) || m == 0xDE || m == 0xDF)
         return tern_errf(d->err, TERN_ERR_UNSUPPORTED, "jpeg: %s is not supported (at byte %zu)",
-                         jpeg_marker_name(m, name, sizeof name), g->start);
+                         jdec_marker_name(m, name, sizeof name), g->start);
     return TERN_OK; /* APPn, COM, DAC, DNL: skipped */
 }
 
-tern_status jpeg_read_markers(jpeg_dec *d, jpeg_scan *s, int *got_sos) {
+tern_status jdec_read_markers(jdec *d, jdec_scan *s, int *got_sos) {
     *got_sos = 0;
     for (;;) {
         segment g = {0, 0, 0, 0};
         size_t after;
-        g.marker = jpeg_next_marker(d->buf, d->len, d->pos, &g.start, &after);
-        if (g.marker == JPEG_EOF || g.marker == 0xD9) {
+        g.marker = jdec_next_marker(d->buf, d->len, d->pos, &g.start, &after);
+        if (g.marker == JDEC_EOF || g.marker == 0xD9) {
             d->pos = after;
             return TERN_OK;
         }

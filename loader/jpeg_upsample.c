@@ -11,22 +11,22 @@
  * past downsampled_width. Rounding biases alternate as in libjpeg. */
 #include "loader/jpeg_priv.h"
 
-void jpeg_upsampler_init(const jpeg_dec *d, const jpeg_comp *c, jpeg_upsampler *u) {
+void jdec_upsampler_init(const jdec *d, const jdec_comp *c, jdec_upsampler *u) {
     u->hx = d->max_h / c->h;
     u->vx = d->max_v / c->v;
     if (u->hx == 1 && u->vx == 1)
-        u->kind = JPEG_UP_FULL;
+        u->kind = JDEC_UP_FULL;
     else if (u->hx == 2 && u->vx == 1 && c->dw > 2)
-        u->kind = JPEG_UP_H2V1_FANCY;
+        u->kind = JDEC_UP_H2V1_FANCY;
     else if (u->hx == 1 && u->vx == 2)
-        u->kind = JPEG_UP_H1V2_FANCY;
+        u->kind = JDEC_UP_H1V2_FANCY;
     else if (u->hx == 2 && u->vx == 2 && c->dw > 2)
-        u->kind = JPEG_UP_H2V2_FANCY;
+        u->kind = JDEC_UP_H2V2_FANCY;
     else
-        u->kind = JPEG_UP_REPLICATE;
+        u->kind = JDEC_UP_REPLICATE;
 }
 
-static const uint8_t *plane_row(const jpeg_comp *c, int r) {
+static const uint8_t *plane_row(const jdec_comp *c, int r) {
     if (r < 0) r = 0;
     if (r > c->dh - 1) r = c->dh - 1;
     return c->plane + (size_t)r * c->stride;
@@ -76,20 +76,20 @@ static void replicate(const uint8_t *in, int hx, int width, uint8_t *out) {
     for (int x = 0; x < width; x++) out[x] = in[x / hx];
 }
 
-const uint8_t *jpeg_upsample_row(const jpeg_dec *d, const jpeg_comp *c, const jpeg_upsampler *u,
+const uint8_t *jdec_upsample_row(const jdec *d, const jdec_comp *c, const jdec_upsampler *u,
                                  int y, uint8_t *tmp) {
     switch (u->kind) {
-    case JPEG_UP_FULL:
+    case JDEC_UP_FULL:
         return plane_row(c, y);
-    case JPEG_UP_H2V1_FANCY:
+    case JDEC_UP_H2V1_FANCY:
         h2v1(plane_row(c, y), c->dw, tmp);
         return tmp;
-    case JPEG_UP_H1V2_FANCY: {
+    case JDEC_UP_H1V2_FANCY: {
         int r = y >> 1, lower = y & 1;
         h1v2(plane_row(c, r), plane_row(c, lower ? r + 1 : r - 1), c->dw, lower ? 2 : 1, tmp);
         return tmp;
     }
-    case JPEG_UP_H2V2_FANCY: {
+    case JDEC_UP_H2V2_FANCY: {
         int r = y >> 1, lower = y & 1;
         h2v2(plane_row(c, r), plane_row(c, lower ? r + 1 : r - 1), c->dw, tmp);
         return tmp;
