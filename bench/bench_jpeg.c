@@ -11,7 +11,7 @@
  * (posix_spawn, one at a time), and the loop is timed by wall clock and by
  * the children's CPU time (getrusage). That includes starting a process,
  * loading libjpeg and writing the PNM, so the same loop is also timed on a
- * tiny image (--tiny, default tests/data/jpeg/f420_3x2.jpg, 3x2 pixels)
+ * tiny image (--tiny, default tests/data/jpeg/f420_4x2.jpg, 4x2 pixels)
  * started as many times: its time is the per-process overhead, subtracted
  * to estimate djpeg's decoding alone. Both numbers are printed.
  *
@@ -182,7 +182,7 @@ static void row(const char *what, double mb, double mpix, timing t) {
 }
 
 int main(int argc, char **argv) {
-    const char *dir = NULL, *djpeg = "djpeg", *tiny = "tests/data/jpeg/f420_3x2.jpg";
+    const char *dir = NULL, *djpeg = "djpeg", *tiny = "tests/data/jpeg/f420_4x2.jpg";
     int reps = 5;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)

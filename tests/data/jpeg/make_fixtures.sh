@@ -20,8 +20,9 @@ for y in range(h):
             r, g, b = x * 255 // (w - 1), y * 255 // (h - 1), (x * 7 + y * 13) % 256
         px += bytes(max(0, min(255, v + n)) for v in (r, g, b))
 open("src.ppm", "wb").write(b"P6\n%d %d\n255\n" % (w, h) + px)
-# 3x2: chroma only 2 samples wide (libjpeg then replicates instead of filtering)
-open("src3x2.ppm", "wb").write(b"P6\n3 2\n255\n" + bytes(range(0, 252, 14)))
+# 4x2, red then blue: chroma only 2 samples wide, where libjpeg replicates
+# instead of filtering (and the two would differ)
+open("src4x2.ppm", "wb").write(b"P6\n4 2\n255\n" + bytes([250, 20, 30] * 2 + [10, 40, 240] * 2) * 2)
 PY
 
 enc() { # name, cjpeg options...
@@ -39,8 +40,9 @@ enc f420_q5 -quality 5 -sample 2x2
 enc f420_rst3 -quality 80 -sample 2x2 -restart 3B
 printf '0;\n1;\n2;\n' > scans.txt
 enc f420_scans -quality 90 -sample 2x2 -scans scans.txt
-cjpeg -quality 90 -sample 2x2 -outfile f420_3x2.jpg src3x2.ppm
-rm -f scans.txt src.ppm src3x2.ppm
+cjpeg -quality 90 -sample 2x2 -outfile f420_4x2.jpg src4x2.ppm
+cjpeg -quality 90 -sample 2x1 -outfile f422_4x2.jpg src4x2.ppm
+rm -f scans.txt src.ppm src4x2.ppm
 
 for f in f*.jpg; do
     b=${f%.jpg}
