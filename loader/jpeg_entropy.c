@@ -266,9 +266,8 @@ static void resync(scan_state *st, int desired, int marker, size_t start, size_t
 }
 
 /* At a restart boundary: drop the buffered bits, expect RSTn, reset the DC
- * predictions (libjpeg's process_restart). Returns whether the following
- * interval has data (libjpeg clears insufficient_data only when no marker
- * is left pending). */
+ * predictions (libjpeg's process_restart). *insufficient is cleared only
+ * when no marker is left pending, as libjpeg clears insufficient_data. */
 static tern_status restart(scan_state *st, int *next_rst, int *insufficient) {
     jdec *d = st->d;
     bitreader *b = &st->b;
