@@ -61,7 +61,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean fuzz fuzz-run bench-plan
+.PHONY: all test demo clean fuzz fuzz-run bench-plan bench-jpeg
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -140,6 +140,17 @@ bench-plan: $(BENCH_PLAN)
 	$(BENCH_PLAN) $(BENCH_ARGS)
 
 -include $(BENCH_PLAN_OBJ:.o=.d)
+
+# `make bench-jpeg`: tern's JPEG decoder against djpeg (Debian
+# libjpeg-turbo-progs) on the same files; not part of `make test`.
+BENCH_JPEG_DIR ?= $(or $(TERN_SHARED),../shared)/data/imagenet-sample/images
+$(BUILD)/bench_jpeg: $(BUILD)/obj/bench/bench_jpeg.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-jpeg: $(BUILD)/bench_jpeg
+	$(BUILD)/bench_jpeg $(BENCH_JPEG_DIR)
+
+-include $(BUILD)/obj/bench/bench_jpeg.d
 
 clean:
 	rm -rf build

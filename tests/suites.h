@@ -25,6 +25,8 @@
     X(suite_model_passes) \
     X(suite_models) \
     X(suite_formats) \
+    X(suite_jpeg) \
+    X(suite_jpeg_hostile) \
     X(suite_cli) \
     X(suite_own_models)
 

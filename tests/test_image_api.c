@@ -40,7 +40,7 @@ static void decode(th_ctx *t) {
     tern_image_free(&img);
     tern_image_free(&img); /* twice is harmless */
     th_check(t, tern_image_load_buffer("hello", 5, &img) == TERN_ERR_UNSUPPORTED &&
-                    strstr(img.error, "not an image") && !img.pixels,
+                    strstr(img.error, "not a JPEG") && !img.pixels,
              "image: unknown bytes refused by content", "%s", img.error);
     th_check(t, tern_image_load_buffer(NULL, 4, &img) == TERN_ERR_INVALID_ARG && img.error[0],
              "image: NULL data refused", "%s", img.error);
@@ -49,6 +49,18 @@ static void decode(th_ctx *t) {
              "image: missing file named", "%s", img.error);
     th_check(t, tern_image_load_buffer("P6\n2 2\n255\nab", 14, &img) != TERN_OK && img.error[0],
              "image: truncated PPM refused", "%s", img.error);
+    /* a JPEG by content, whatever its name: the same pixels as djpeg's PPM */
+    tern_image ref;
+    size_t len = 0;
+    unsigned char *jpg = th_read_file("tests/data/jpeg/f420.jpg", &len);
+    ok = jpg && tern_image_load_buffer(jpg, len, &img) == TERN_OK &&
+         tern_image_load_file("tests/data/jpeg/f420.ppm", &ref) == TERN_OK &&
+         img.width == ref.width && img.height == ref.height && img.channels == 3 &&
+         memcmp(img.pixels, ref.pixels, (size_t)img.width * img.height * 3) == 0;
+    th_check(t, ok, "image: JPEG decodes to djpeg's pixels", "%s / %s", img.error, ref.error);
+    free(jpg);
+    tern_image_free(&img);
+    tern_image_free(&ref);
 }
 
 /* The tensor the preprocessing itself makes, NCHW float, for comparison. */

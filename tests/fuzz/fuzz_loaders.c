@@ -1,18 +1,23 @@
 /* libFuzzer harness for the loaders: the first byte picks the reader
- * (ONNX model, standalone TensorProto, .npy, .pnm, or .pnm followed by the
+ * (ONNX model, standalone TensorProto, .npy, .pnm, .pnm followed by the
  * library's image preprocessing with a preset and an output size from
- * bytes 1-3), the rest is its input. Built and run by `make fuzz` /
- * `make fuzz-run` (clang + libFuzzer); seeds in tests/fuzz/corpus/loaders.
+ * bytes 1-3, or JPEG, strict or with TERN_JPEG_ALLOW_DAMAGED), the rest is
+ * its input. Built and run by `make fuzz` / `make fuzz-run` (clang +
+ * libFuzzer); seeds in tests/fuzz/corpus/loaders.
  *
- * Seeds: any .onnx, .npy or .pnm file with its selector byte in front
- * (0: model, 1: tensor, 2: npy, 3: pnm, 4: pnm + preprocessing after 3
- * bytes: preset, height, width). Any crash or sanitizer report is
- * a bug; errors returned as tern_status are the expected outcome. */
+ * Seeds: any .onnx, .npy, .pnm or .jpg file with its selector byte in
+ * front (0: model, 1: tensor, 2: npy, 3: pnm, 4: pnm + preprocessing after
+ * 3 bytes: preset, height, width, 5: jpeg, 6: jpeg decoding damaged data;
+ * the fixtures in tests/data/jpeg make good JPEG seeds, e.g.
+ * (printf '\005'; cat tests/data/jpeg/f420.jpg) > build/fuzz_corpus/f420).
+ * Any crash or sanitizer report is a bug; errors returned as tern_status
+ * are the expected outcome. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/jpeg.h"
 #include "loader/npy.h"
 #include "loader/onnx.h"
 #include "loader/pnm.h"
@@ -79,17 +84,35 @@ static void fuzz_preprocess(const uint8_t *p, size_t n) {
     tern_pnm_free(&img);
 }
 
+/* A decoded JPEG must be a whole image; its size is capped at 64 MB so a
+ * header declaring a huge image costs no more than that. */
+static void fuzz_jpeg(const uint8_t *p, size_t n, unsigned flags) {
+    tern_pnm img;
+    tern_err err = {{0}};
+    tern_jpeg_options o = {flags, (size_t)1 << 26};
+    tern_status st = tern_jpeg_decode_ex(p, n, &o, &img, NULL, &err);
+    check_err(st, &err);
+    if (st != TERN_OK) return;
+    if (!img.data || img.width < 1 || img.height < 1 || (img.channels != 1 && img.channels != 3))
+        __builtin_trap();
+    volatile uint8_t sink = img.data[(size_t)img.width * img.height * img.channels - 1];
+    (void)sink;
+    tern_pnm_free(&img);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     const uint8_t *p = data + 1;
     size_t n = size - 1;
-    switch (data[0] % 5) {
+    switch (data[0] % 7) {
     case 0: fuzz_model(p, n); break;
     case 1: fuzz_tensor(p, n); break;
     case 2: fuzz_npy(p, n); break;
     case 3: fuzz_pnm(p, n); break;
-    default: fuzz_preprocess(p, n); break;
+    case 4: fuzz_preprocess(p, n); break;
+    case 5: fuzz_jpeg(p, n, 0); break;
+    default: fuzz_jpeg(p, n, TERN_JPEG_ALLOW_DAMAGED); break;
     }
     return 0;
 }
