@@ -523,6 +523,36 @@ static void eval_digits(cli_env *e) {
                  "eval tools/demo/digits.onnx --images tools/demo --threads 0");
 }
 
+/* tern eval on the first real ImageNet JPEGs of ../shared: its predictions
+ * file must equal the first lines of ONNX Runtime's predictions.csv (top-1
+ * and top-5), for the NHWC TFLite model and the NCHW EfficientNet-Lite0
+ * with its own preset. */
+static void zoo_eval(cli_env *e) {
+    static const char *const cases[][3] = {{"mobilenet_v3_small_fp32", "tf127", "24"},
+                                           {"efficientnet_lite0_fp32", "effnet-lite", "6"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char model[512], labels[512], refp[512], name[160], pred[700];
+        snprintf(name, sizeof name, "cli eval %s on %s JPEGs = ORT's predictions", cases[c][0],
+                 cases[c][2]);
+        char rel[256];
+        snprintf(rel, sizeof rel, "models/%s.onnx", cases[c][0]);
+        if (!th_shared_path(e->t, rel, model, sizeof model, name) ||
+            !th_shared_path(e->t, "data/imagenet-sample/LABELS.csv", labels, sizeof labels, name))
+            return;
+        snprintf(refp, sizeof refp, "%s/refs/%s/predictions.csv", e->t->shared, cases[c][0]);
+        scratch(e, "zoo_pred.csv", pred, sizeof pred);
+        int st = cli_run(e, "eval '%s' --labels '%s' --preset %s --count %s --threads 2 "
+                            "--predictions '%s'", model, labels, cases[c][1], cases[c][2], pred);
+        size_t n = 0, m = 0;
+        char *got = (char *)th_read_file(pred, &n), *want = (char *)th_read_file(refp, &m);
+        int ok = st == 0 && got && want && n <= m && memcmp(got, want, n) == 0 &&
+                 (n == m || want[n - 1] == '\n');
+        th_check(e->t, ok, name, "exit %d, '%s'", st, e->text);
+        free(got);
+        free(want);
+    }
+}
+
 /* ModelProto: input x float [2], Relu(x) -> "o:1", Neg(x) -> "o/1", both
  * outputs: two names that become the same file name, o_1.npy. */
 static const char CLASH_ONNX[] =
@@ -842,6 +872,7 @@ TH_SUITE(suite_cli) {
     top_order(&e);
     demo_runs(&e);
     zoo_run(&e);
+    zoo_eval(&e);
     float16_output(&e);
     no_inputs(&e);
     char cmd[700];
