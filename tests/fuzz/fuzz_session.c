@@ -16,7 +16,7 @@
 
 /* Small enough that the fuzzer never waits on a large arena or a long run
  * of the reference kernels, large enough for the seed models. */
-#define FUZZ_MAX_MEMORY ((size_t)64 << 20)
+#define FUZZ_MAX_MEMORY ((size_t)16 << 20)
 #define FUZZ_DYN_DIM 3 /* value of every dynamic input dim */
 
 static void check_msg(tern_status st, const char *msg) {
