@@ -258,8 +258,28 @@ static void refusals(th_ctx *t) {
              "%s", ok ? "accepted" : msg);
 }
 
+/* tern info --quant's report: the QDQ model's Conv runs as an int8
+ * QLinearConv, and the count line is there. */
+static void quant_report(th_ctx *t) {
+    tern_model *m = NULL;
+    tern_session *s = NULL;
+    tern_session_options o = {0};
+    char buf[16384];
+    size_t len = 0;
+    int ok = tern_model_load_file(INT8_DIR "/static_qdq_u8_perchannel.onnx", &m) == TERN_OK &&
+             tern_session_create(m, &o, &s) == TERN_OK &&
+             tern_session_report(s, TERN_REPORT_QUANT, buf, sizeof buf, &len) == TERN_OK;
+    th_check(t, ok && strstr(buf, "int8     QLinearConv") && strstr(buf, "(uint8 in the file)") &&
+                    strstr(buf, "nodes run INT8"),
+             "tern info --quant lists the int8 nodes and their parameters", "%.300s",
+             ok ? buf : "no session");
+    tern_session_free(s);
+    tern_model_free(m);
+}
+
 TH_SUITE(suite_int8_models) {
     own_models(t);
+    quant_report(t);
     uint64_t h = UINT64_C(0xcbf29ce484222325);
     int ran = 0;
     for (int i = 0; SHARED_QUANT[i]; i++) {
