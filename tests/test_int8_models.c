@@ -35,13 +35,14 @@
 
 /* Run a batch-1 session on in (one batch item) into out (bytes). */
 static int run_one(const char *path, const void *in, size_t in_bytes, void *out, size_t out_bytes,
-                   tern_session **keep, char *msg, size_t cap) {
+                   int threads, tern_session **keep, char *msg, size_t cap) {
     tern_model *m = NULL;
     tern_session *s = NULL;
     int ok = 0;
     tern_tensor_info ii, oi;
     tern_session_options o = {0};
     o.batch = 1;
+    o.threads = threads;
     if (tern_model_load_file(path, &m) != TERN_OK) {
         snprintf(msg, cap, "load: %s", m ? tern_model_error(m) : "oom");
         goto out;
@@ -75,26 +76,27 @@ static void own_model(th_ctx *t, const char *name) {
     snprintf(path, sizeof path, INT8_DIR "/%s.onnx", name);
     snprintf(inp, sizeof inp, INT8_DIR "/%s.input.npy", name);
     snprintf(outp, sizeof outp, INT8_DIR "/%s.output.npy", name);
-    snprintf(label, sizeof label, "int8 model %s = onnxruntime", name);
+    snprintf(label, sizeof label, "int8 model %s = onnxruntime (1 and 3 threads)", name);
     tern_npy x = {0}, ref = {0};
     tern_err err = {{0}};
     if (tern_npy_read_file(inp, &x, &err) || tern_npy_read_file(outp, &ref, &err)) {
         th_fail(t, label, "%s", err.msg);
         goto out;
     }
-    float *got = malloc(ref.bytes);
-    if (!got || !run_one(path, x.data, x.bytes, got, ref.bytes, NULL, msg, sizeof msg)) {
+    float *got = malloc(ref.bytes), *got3 = malloc(ref.bytes);
+    if (!got || !got3 || !run_one(path, x.data, x.bytes, got, ref.bytes, 1, NULL, msg, sizeof msg) ||
+        !run_one(path, x.data, x.bytes, got3, ref.bytes, 3, NULL, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
-        free(got);
+        free(got), free(got3);
         goto out;
     }
     const float *want = ref.data;
     size_t n = ref.bytes / 4, bad = 0, first = 0;
     for (size_t i = 0; i < n; i++)
-        if (got[i] != want[i] && bad++ == 0) first = i;
+        if ((got[i] != want[i] || got3[i] != want[i]) && bad++ == 0) first = i;
     th_check(t, bad == 0, label, "%zu of %zu differ; first [%zu] %g vs %g", bad, n, first,
              bad ? (double)got[first] : 0.0, bad ? (double)want[first] : 0.0);
-    free(got);
+    free(got), free(got3);
 out:
     tern_npy_free(&x);
     tern_npy_free(&ref);
@@ -187,7 +189,7 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     }
     size_t in1 = x.bytes / (size_t)x.dims[0], out1 = ref.bytes / (size_t)ref.dims[0];
     got = malloc(out1);
-    if (!got || !run_one(path, x.data, in1, got, out1, &s, msg, sizeof msg)) {
+    if (!got || !run_one(path, x.data, in1, got, out1, 1, &s, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
         goto out;
     }
