@@ -213,7 +213,7 @@ typedef struct qconv_job {
  * the pixels of one item evenly spaced)? Then a 1x1 convolution is
  * tern_ref_qs8_gemm_fp32 over [pixels, C_in] x [C_out, C_in]: the same sums. */
 static int rows_ok(const int64_t s[5], const int64_t *sp) {
-    return s[1] == 1 && s[3] == sp[2] * s[4] && s[2] == sp[1] * s[3];
+    return s[1] == 1 && s[3] == sp[2] * s[4] && (sp[0] == 1 || s[2] == sp[1] * s[3]);
 }
 
 static void qconv_call(const qconv_job *j, const tern_conv_geom *ge, const int8_t *x, int64_t yoff) {
