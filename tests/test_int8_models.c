@@ -243,6 +243,69 @@ static int qdq_session(const float *s, int ns, char *msg, size_t cap) {
     return ok;
 }
 
+static void init_tensor(ow_buf *g, const char *name, int dtype, int rank, const int64_t *dims,
+                        const void *data, size_t bytes) {
+    ow_buf t = ow_tensor(name, dtype, rank, dims, data, bytes);
+    ow_msg(g, OW_G_INIT, &t);
+}
+
+static void node(ow_buf *g, const char *op, const char *const *ins, int nin, const char *out) {
+    const char *outs[1] = {out};
+    ow_buf n = ow_node(op, out, ins, nin, outs, 1);
+    ow_msg(g, OW_G_NODE, &n);
+}
+
+/* A 1x1 convolution with bias 2^30 + 1 (beyond the exact int32 bound of
+ * docs section 2), as QLinearConv (qop) or as DQ -> Conv -> Q (QDQ): the
+ * first is refused, the second runs in float. Returns whether a session
+ * was made; *integer_ops gets the number of QLinearConv nodes after the
+ * passes. */
+static int big_bias_session(int qop, char *msg, size_t cap, int *integer_ops) {
+    ow_buf g = {0};
+    int64_t d4[4] = {1, 1, 1, 1}, d1[1] = {1};
+    float one = 1.0f;
+    int8_t w = 1, z = 0;
+    int32_t b = (1 << 30) + 1;
+    ow_buf vi = ow_value_info("x", OW_FLOAT, 4, d4);
+    ow_msg(&g, OW_G_INPUT, &vi);
+    init_tensor(&g, "s", OW_FLOAT, 0, d1, &one, 4);
+    init_tensor(&g, "z", 3, 0, d1, &z, 1);
+    init_tensor(&g, "w", 3, 4, d4, &w, 1);
+    init_tensor(&g, "b", 6, 1, d1, &b, 4);
+    const char *q[3] = {"x", "s", "z"};
+    node(&g, "QuantizeLinear", q, 3, "xq");
+    if (qop) {
+        const char *c[9] = {"xq", "s", "z", "w", "s", "z", "s", "z", "b"};
+        node(&g, "QLinearConv", c, 9, "yq");
+    } else {
+        const char *dx[3] = {"xq", "s", "z"}, *dw[3] = {"w", "s", "z"}, *db[2] = {"b", "s"};
+        node(&g, "DequantizeLinear", dx, 3, "xd");
+        node(&g, "DequantizeLinear", dw, 3, "wd");
+        node(&g, "DequantizeLinear", db, 2, "bd");
+        const char *c[3] = {"xd", "wd", "bd"}, *qy[3] = {"yf", "s", "z"};
+        node(&g, "Conv", c, 3, "yf");
+        node(&g, "QuantizeLinear", qy, 3, "yq");
+    }
+    const char *dy[3] = {"yq", "s", "z"};
+    node(&g, "DequantizeLinear", dy, 3, "y");
+    ow_buf o = ow_value_name("y");
+    ow_msg(&g, OW_G_OUTPUT, &o);
+    ow_buf m = ow_model(&g, 13);
+    tern_model *model = NULL;
+    tern_session *ses = NULL;
+    tern_session_options opt = {0};
+    int ok = tern_model_load_buffer(m.b, m.n, NULL, &model) == TERN_OK &&
+             tern_session_create(model, &opt, &ses) == TERN_OK;
+    snprintf(msg, cap, "%s", ok ? "" : ses ? tern_session_error(ses) : tern_model_error(model));
+    *integer_ops = 0;
+    for (int i = 0; ok && i < ses->c.g.n_nodes; i++)
+        *integer_ops += strcmp(ses->c.g.nodes[i].op_type, "QLinearConv") == 0;
+    tern_session_free(ses);
+    tern_model_free(model);
+    ow_free(&m);
+    return ok;
+}
+
 /* Untrusted quantization parameters: refused with a message that says why. */
 static void refusals(th_ctx *t) {
     char msg[TERN_ERR_LEN];
@@ -258,6 +321,13 @@ static void refusals(th_ctx *t) {
     int ok = qdq_session(three, 3, msg, sizeof msg);
     th_check(t, !ok && strstr(msg, "one per channel"), "int8 per-axis scale of the wrong length",
              "%s", ok ? "accepted" : msg);
+    int nq = 0;
+    ok = big_bias_session(1, msg, sizeof msg, &nq);
+    th_check(t, !ok && strstr(msg, "exact int32 bound"), "QLinearConv bias beyond 2^30 refused",
+             "%s", ok ? "accepted" : msg);
+    ok = big_bias_session(0, msg, sizeof msg, &nq);
+    th_check(t, ok && nq == 0, "QDQ Conv with a bias beyond 2^30 stays float",
+             "%s, %d QLinearConv", ok ? "made" : msg, nq);
 }
 
 /* tern info --quant's report: the QDQ model's Conv runs as an int8
