@@ -32,6 +32,7 @@ from sklearn.datasets import load_digits
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "tools", "demo")
 N_TEST = 360  # the last 360 images are the test set
+N_CALIB = 200  # the first 200 training images calibrate the INT8 demo model
 SEED = 1234
 EPOCHS = 60
 
@@ -208,6 +209,8 @@ def main():
 
     np.save(os.path.join(OUT, "digits_test.npy"), te_img)
     np.save(os.path.join(OUT, "digits_test_labels.npy"), te_lab)
+    # calibration images for the demo's INT8 model: training digits, never test ones
+    np.save(os.path.join(OUT, "digits_calib.npy"), tr_img[:N_CALIB])
     with open(os.path.join(OUT, "labels.txt"), "w") as f:  # class names for `tern run --labels`
         f.write("zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n")
     for i in (0, 1, 2, 3):
