@@ -6,6 +6,7 @@ Writes (relative to the repo root, whatever the current directory):
                                        output `logits` [N,10]); BatchNormalization nodes kept
   tools/demo/digits_test.npy           uint8 [360,8,8], raw pixels 0..16 (the test split)
   tools/demo/digits_test_labels.npy    int64 [360]
+  tools/demo/digits_calib.npy          uint8 [200,8,8], the first 200 training images (INT8 calibration)
   tools/demo/digit_<i>_<label>.pgm     a few test images for `tern run` (0..16 -> 0..255)
   tools/demo/labels.txt                class names, one a line, for `tern run --labels`
 
