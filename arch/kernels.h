@@ -134,6 +134,15 @@ typedef struct tern_f32_gavgpool_ukernel {
     tern_f32_gavgpool_fn fn;
 } tern_f32_gavgpool_ukernel;
 
+/* Peak microbenchmark: iters rounds of independent FMA chains with no
+ * memory traffic; returns the multiply-accumulates done, *sink a value
+ * that depends on all of them. The measured peak of `tern bench --profile`. */
+typedef uint64_t (*tern_f32_peak_fn)(uint64_t iters, float *sink);
+typedef struct tern_f32_peak_ukernel {
+    const char *name;
+    tern_f32_peak_fn fn;
+} tern_f32_peak_ukernel;
+
 /* ---- INT8 kernel kinds (signatures owned by the INT8 kernels' authors) ---- */
 
 /* QS8 GEMM over packed weights (int32 bias with the zero-point corrections
@@ -163,6 +172,7 @@ typedef struct tern_kernels {
     const tern_f32_vunary_ukernel *f32_vhswish;
     const tern_f32_vunary_ukernel *f32_vhsigmoid;
     const tern_f32_gavgpool_ukernel *f32_gavgpool;
+    const tern_f32_peak_ukernel *f32_peak;
     const tern_qs8_gemm_ukernel *qs8_gemm;
 } tern_kernels;
 

@@ -9,9 +9,21 @@
 
 extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_6x16__avx2;
 extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_8x32__avx512;
+extern const tern_f32_peak_ukernel tern_f32_peak_fma__avx2;
+extern const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_3x3__avx2;
+extern const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_5x5__avx2;
+extern const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_3x3__avx512;
+extern const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_5x5__avx512;
+extern const tern_f32_peak_ukernel tern_f32_peak_fma__avx512;
 
 #define TERN_KERNEL_ENTRIES_X86(X)                              \
     X(f32_gemm, AVX2, tern_f32_gemm_minmax_6x16__avx2)          \
-    X(f32_gemm, AVX512, tern_f32_gemm_minmax_8x32__avx512)
+    X(f32_peak, AVX2, tern_f32_peak_fma__avx2)                  \
+    X(f32_dwconv_3x3, AVX2, tern_f32_dwconv_minmax_3x3__avx2)   \
+    X(f32_dwconv_5x5, AVX2, tern_f32_dwconv_minmax_5x5__avx2)   \
+    X(f32_gemm, AVX512, tern_f32_gemm_minmax_8x32__avx512)      \
+    X(f32_peak, AVX512, tern_f32_peak_fma__avx512)              \
+    X(f32_dwconv_3x3, AVX512, tern_f32_dwconv_minmax_3x3__avx512) \
+    X(f32_dwconv_5x5, AVX512, tern_f32_dwconv_minmax_5x5__avx512)
 
 #endif
