@@ -124,10 +124,10 @@ typedef struct tern_f32_vunary_ukernel {
     tern_f32_vunary_fn fn;
 } tern_f32_vunary_ukernel;
 
-/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) * scale
- * for i < rows (rows of `channels` floats, dense), sum in float in row
- * order per lane. */
-typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float scale,
+/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) / divisor
+ * for i < rows (rows of `channels` floats, dense), summed in float from 0 in
+ * row order, then divided: the reference's operations, so bit-identical. */
+typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float divisor,
                                      float *y);
 typedef struct tern_f32_gavgpool_ukernel {
     const char *name;
