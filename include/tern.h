@@ -186,8 +186,10 @@ typedef struct tern_node_profile {
 /* Nodes of the compiled graph, in execution order. */
 int tern_session_node_count(const tern_session *s);
 tern_status tern_session_node_profile(const tern_session *s, int index, tern_node_profile *p);
-/* tern_session_run that also adds each node's wall time in seconds to
- * seconds[i] (tern_session_node_count entries, caller-owned). */
+/* tern_session_run that also adds each node's time in seconds to
+ * seconds[i] (tern_session_node_count entries, caller-owned): the calling
+ * thread's CPU time for a one-thread session (robust on a busy machine),
+ * wall time otherwise. */
 tern_status tern_session_run_profiled(tern_session *s, double *seconds);
 
 /* ---- images ------------------------------------------------------------ */

@@ -80,16 +80,25 @@ static void gemm_task(void *ctx, int64_t task) {
     if (r1 > j->m) r1 = j->m;
     if (c1 > p->n) c1 = p->n;
     size_t k = (size_t)p->k, mr = (size_t)p->uk->mr, nr = (size_t)p->uk->nr;
-    const float *w = p->packed + (size_t)c0 / nr * nr * (k + 1);
-    for (int64_t r = r0; r < r1; r += (int64_t)mr) {
-        size_t rows = (size_t)(r1 - r) < mr ? (size_t)(r1 - r) : mr;
-        float *y = j->y + (size_t)r * j->y_stride + (size_t)c0;
-        p->uk->fn(rows, (size_t)(c1 - c0), k, j->a + (size_t)r * j->a_stride, j->a_stride, w, y,
-                  j->y_stride, &p->mm);
-        if (p->post.kind != TERN_ACT_NONE)
-            for (size_t i = 0; i < rows; i++)
-                tern_act_post(j->kern, &p->post, y + i * j->y_stride, (size_t)(c1 - c0));
+    /* Weights larger than about a quarter of L2: one nr-column block of
+     * them at a time (K * nr floats stay in L2) under all the row tiles,
+     * so they come from memory once, not once per row tile. Smaller: row
+     * tiles outer, all columns inner (the row tile stays in L1). */
+    size_t cw = (size_t)(c1 - c0) * (k + 1) * sizeof(float) > ((size_t)512 << 10) ? nr
+                                                                                    : (size_t)(c1 - c0);
+    for (size_t cb = (size_t)c0; cb < (size_t)c1; cb += cw) {
+        size_t nc = (size_t)c1 - cb < cw ? (size_t)c1 - cb : cw;
+        const float *w = p->packed + cb / nr * nr * (k + 1);
+        for (int64_t r = r0; r < r1; r += (int64_t)mr) {
+            size_t rows = (size_t)(r1 - r) < mr ? (size_t)(r1 - r) : mr;
+            p->uk->fn(rows, nc, k, j->a + (size_t)r * j->a_stride, j->a_stride, w,
+                      j->y + (size_t)r * j->y_stride + cb, j->y_stride, &p->mm);
+        }
     }
+    if (p->post.kind != TERN_ACT_NONE)
+        for (int64_t r = r0; r < r1; r++)
+            tern_act_post(j->kern, &p->post, j->y + (size_t)r * j->y_stride + (size_t)c0,
+                          (size_t)(c1 - c0));
 }
 
 void tern_gemm_plan_run(const tern_graph *g, const tern_gemm_plan *p, int64_t m, const float *a,
