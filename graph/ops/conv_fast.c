@@ -56,7 +56,8 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_ge
                   geom->pad_begin[2] == 0 && geom->out[1] == geom->in[1] &&
                   geom->out[2] == geom->in[2];
         if (one && dense_nhwc(xs, geom->c_in, geom->in[1], geom->in[2])) return PATH_GEMM_1X1;
-        if (geom->c_in * kh * kw * g->kern.f32_gemm->mr <= IM2COL_MAX_FLOATS) return PATH_IM2COL;
+        /* 16: at least the mr of any GEMM kernel */
+        if (geom->c_in * kh * kw * 16 <= IM2COL_MAX_FLOATS) return PATH_IM2COL;
         return 0;
     }
     const tern_f32_dwconv_ukernel *dw = kh == 3 && kw == 3   ? g->kern.f32_dwconv_3x3
@@ -147,8 +148,18 @@ static void im2col(const fast_job *j, int64_t r, size_t rows, float *buf) {
         int64_t pix = r + (int64_t)i, b = pix / (oh * ow), oy = pix / ow % oh, ox = pix % ow;
         const float *xb = j->x + b * j->xs[0];
         float *row = buf + i * (size_t)j->p->gemm.k;
+        int64_t ix0 = ox * g->stride[2] - g->pad_begin[2];
+        /* NHWC input, the window's columns inside: each window row is one
+         * contiguous run of KW * C_in floats */
+        int run = j->xs[1] == 1 && j->xs[4] == ci_n && g->dil[2] == 1 && ix0 >= 0 &&
+                  ix0 + kw <= g->in[2];
         for (int64_t ky = 0; ky < kh; ky++) {
             int64_t iy = oy * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
+            if (run && iy >= 0 && iy < g->in[1]) {
+                memcpy(row, xb + iy * j->xs[3] + ix0 * ci_n, (size_t)(kw * ci_n) * sizeof(float));
+                row += kw * ci_n;
+                continue;
+            }
             for (int64_t kx = 0; kx < kw; kx++, row += ci_n) {
                 int64_t ix = ox * g->stride[2] - g->pad_begin[2] + kx * g->dil[2];
                 if (iy < 0 || iy >= g->in[1] || ix < 0 || ix >= g->in[2]) {

@@ -39,7 +39,8 @@ void tern_act_post(const tern_kernels *k, const tern_act *post, float *y, size_t
 
 tern_status tern_gemm_plan_alloc(tern_graph *g, const tern_act *act, int64_t k, int64_t n,
                                  tern_gemm_plan *plan, float **packed, tern_err *err) {
-    plan->uk = g->kern.f32_gemm;
+    /* at most 16 columns: the narrow kernel, if the table has one */
+    plan->uk = n <= 16 && g->kern.f32_gemm_n16 ? g->kern.f32_gemm_n16 : g->kern.f32_gemm;
     plan->k = k;
     plan->n = n;
     tern_act_split(act, &plan->mm, &plan->post);
