@@ -133,7 +133,8 @@ demo: $(CLI) $(DEMO)
 # builds every tests/fuzz/fuzz_*.c into build/fuzz/; `make fuzz-run` replays
 # each target's seeds (tests/fuzz/corpus/<target>/, for session also
 # tests/models/) and fuzzes it for FUZZ_SECONDS; new inputs go to
-# build/fuzz/corpus_<target>/. A crash leaves crash-* in the repo root.
+# build/fuzz/corpus_<target>/. A crash (or slow unit, leak, timeout) leaves
+# its input in build/fuzz/artifacts/, never in the source tree.
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
@@ -147,11 +148,11 @@ build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtern.a
 
 fuzz-run: fuzz
 	@for t in $(notdir $(FUZZ_BIN)); do \
-	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name || exit 1; \
+	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name build/fuzz/artifacts || exit 1; \
 	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models"; \
 	    echo "== $$t: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
-	        $(FUZZ_OPTS) || exit 1; \
+	        -artifact_prefix=build/fuzz/artifacts/ $(FUZZ_OPTS) || exit 1; \
 	done
 
 # Benchmarks (never part of `make test`): bench/bench_plan.c times loading and
