@@ -117,7 +117,7 @@ def run_tern(tern, path, threads, warmup, iters):
         msg = (r.stderr.strip().splitlines() or ["exit status %d" % r.returncode])[-1]
         raise RuntimeError(msg.replace("tern: ", ""))
     j = json.loads(r.stdout)
-    return j["p50_ms"], j.get("isa", "?")
+    return (j["p50_ms"], j.get("cpu_p50_ms", float("nan"))), j.get("isa", "?")
 
 
 def ort_input(sess):
@@ -164,14 +164,16 @@ class TfliteRunner:
 
 
 def time_runner(r, warmup, iters):
+    """(p50 wall ms, p50 process CPU ms) over iters runs after warmup."""
     for _ in range(warmup):
         r.run()
-    lat = []
+    lat, cpu = [], []
     for _ in range(iters):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         r.run()
         lat.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(lat)
+        cpu.append((time.process_time() - c0) * 1e3)
+    return statistics.median(lat), statistics.median(cpu)
 
 
 # ---- the run ----------------------------------------------------------------
@@ -222,7 +224,8 @@ def cpu_model():
 
 
 def summarize(rows, threads_list, rounds):
-    """Per (row, threads): median p50, median ratio to ORT FP32 (same round), errors."""
+    """Per (row, threads): median p50, median ratio to ORT FP32 (same round),
+    the same for CPU time, errors. A measurement is (wall ms, CPU ms)."""
     fp32_ort = {}
     for i, r in enumerate(rows):
         if r["engine"] == "ORT" and r["variant"] == "FP32":
@@ -230,18 +233,22 @@ def summarize(rows, threads_list, rounds):
     out = []
     for i, r in enumerate(rows):
         for t in threads_list:
-            vals = [rd[(i, t)] for rd in rounds if isinstance(rd.get((i, t)), float)]
+            vals = [rd[(i, t)][0] for rd in rounds if isinstance(rd.get((i, t)), tuple)]
+            cpus = [rd[(i, t)][1] for rd in rounds if isinstance(rd.get((i, t)), tuple)]
             errs = [rd[(i, t)] for rd in rounds if isinstance(rd.get((i, t)), str)]
-            ratios = []
+            ratios, cratios = [], []
             j = fp32_ort.get(r["network"])
             if j is not None:
                 for rd in rounds:
                     a, b = rd.get((i, t)), rd.get((j, t))
-                    if isinstance(a, float) and isinstance(b, float) and b > 0:
-                        ratios.append(a / b)
+                    if isinstance(a, tuple) and isinstance(b, tuple) and b[0] > 0 and b[1] > 0:
+                        ratios.append(a[0] / b[0])
+                        cratios.append(a[1] / b[1])
             out.append(dict(row=r, threads=t, p50=statistics.median(vals) if vals else None,
                             best=min(vals) if vals else None,
+                            cpu=statistics.median(cpus) if cpus else None,
                             ratio=statistics.median(ratios) if ratios else None,
+                            cratio=statistics.median(cratios) if cratios else None,
                             error=errs[0] if errs and not vals else None, n=len(vals)))
     return out
 
@@ -261,18 +268,23 @@ def write_md(path, summary, a, meta):
     L.append("- ORT %s (graph optimizations on, sequential, intra-op threads = threads); "
              "TFLite: LiteRT %s with its default XNNPACK delegate" % (meta["ort"], meta["litert"]))
     L.append("")
-    L.append("| network | variant | engine | threads | p50 ms | fastest round ms | ratio to ORT FP32 |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("- CPU ms: the process's CPU time per run (all threads), median; on a busy machine "
+             "it leaves out the time other processes ran, so its ratio is the steadier one")
+    L.append("")
+    L.append("| network | variant | engine | threads | p50 ms | fastest round ms | ratio to ORT FP32 "
+             "| CPU ms | CPU ratio |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for s in summary:
         r = s["row"]
         if s["p50"] is None:
             cell = s["error"] or "not measured"
-            L.append("| %s | %s | %s | %d | %s | | |" % (r["network"], r["variant"], r["engine"],
-                                                       s["threads"], cell))
+            L.append("| %s | %s | %s | %d | %s | | | | |" % (r["network"], r["variant"],
+                                                           r["engine"], s["threads"], cell))
             continue
-        L.append("| %s | %s | %s | %d | %.2f | %.2f | %s |" % (
+        L.append("| %s | %s | %s | %d | %.2f | %.2f | %s | %.2f | %s |" % (
             r["network"], r["variant"], r["engine"], s["threads"], s["p50"], s["best"],
-            "%.2f" % s["ratio"] if s["ratio"] is not None else "—"))
+            "%.2f" % s["ratio"] if s["ratio"] is not None else "—", s["cpu"],
+            "%.2f" % s["cratio"] if s["cratio"] is not None else "—"))
     L.append("")
     L.append("![latency per model and engine](results.svg)")
     L.append("")
