@@ -156,7 +156,11 @@ static void im2col(const fast_job *j, int64_t r, size_t rows, float *buf) {
         for (int64_t ky = 0; ky < kh; ky++) {
             int64_t iy = oy * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
             if (run && iy >= 0 && iy < g->in[1]) {
-                memcpy(row, xb + iy * j->xs[3] + ix0 * ci_n, (size_t)(kw * ci_n) * sizeof(float));
+                const float *src = xb + iy * j->xs[3] + ix0 * ci_n;
+                if (kw * ci_n == 9) /* the RGB stem's 3x3 rows: an inlined copy, no call */
+                    memcpy(row, src, 9 * sizeof(float));
+                else
+                    memcpy(row, src, (size_t)(kw * ci_n) * sizeof(float));
                 row += kw * ci_n;
                 continue;
             }
