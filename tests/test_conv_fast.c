@@ -194,9 +194,41 @@ static void test_isa_option(th_ctx *t, const tern_cpu *cpu) {
     tern_model_free(m);
 }
 
+/* Packed weights count against the session's memory budget: a budget that
+ * fits the arena and the reference path fails once the SIMD path packs. */
+static void test_packed_budget(th_ctx *t, const tern_cpu *cpu) {
+    if (tern_isa_best(cpu) == TERN_ISA_REF) {
+        th_skip(t, "packed weights count against the budget", "no SIMD kernels on this CPU");
+        return;
+    }
+    ow_buf mb = case_model(&CASES[5]); /* 8 -> 70 -> 130 channels: ~40 KB of packed weights */
+    tern_model *m = NULL;
+    tern_model_load_buffer(mb.b, mb.n, NULL, &m);
+    ow_free(&mb);
+    tern_session_options o = {0};
+    tern_session *s = NULL;
+    o.isa = "ref";
+    tern_status st = tern_session_create(m, &o, &s);
+    size_t arena = st == TERN_OK ? tern_session_arena_size(s) : 0;
+    tern_session_free(s);
+    o.max_memory = arena + 4096; /* the arena and a little: not the packed weights */
+    st = tern_session_create(m, &o, &s);
+    int ref_ok = st == TERN_OK;
+    tern_session_free(s);
+    tern_cpu c = *cpu;
+    o.isa = tern_isa_name(tern_isa_best(&c)); /* whatever TERN_ISA says */
+    st = tern_session_create(m, &o, &s);
+    th_check(t, ref_ok && st == TERN_ERR_NOMEM && strstr(tern_session_error(s), "packed weights"),
+             "packed weights count against the budget", "ref %d, simd status %d: %s", ref_ok, st,
+             tern_session_error(s));
+    tern_session_free(s);
+    tern_model_free(m);
+}
+
 TH_SUITE(suite_conv_fast) {
     tern_cpu cpu;
     tern_cpu_detect(&cpu);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) run_one(t, &cpu, &CASES[i]);
     test_isa_option(t, &cpu);
+    test_packed_budget(t, &cpu);
 }
