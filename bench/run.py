@@ -98,12 +98,23 @@ def tern_has(tern, command):
     return ("tern " + command) in out
 
 
-def tern_quantize(tern, path, cache):
-    """tern's own INT8 model of an FP32 one (cached), or raise with why not."""
+# the preprocessing each FP32 model was trained with (../shared/models/MODELS.md),
+# for tern quantize's calibration images
+PRESETS = {"mobilenet_v2_fp32": "tf128", "mobilenet_v3_small_fp32": "tf127",
+           "mobilenet_v3_large_min_fp32": "tf127", "efficientnet_lite0_fp32": "effnet-lite",
+           "efficientnet_lite0_arch": "torchvision", "mobilenet_v3_large_arch": "torchvision"}
+
+
+def tern_quantize(tern, path, cache, shared):
+    """tern's own INT8 model of an FP32 one (cached), or raise with why not:
+    tern quantize on 32 of the shared ImageNet images with the model's preset."""
     out = os.path.join(cache, os.path.basename(path)[:-5] + "_tern_int8.onnx")
+    name = os.path.basename(path)[:-5]
     if not os.path.exists(out):
-        r = subprocess.run([tern, "quantize", path, "--output", out], capture_output=True,
-                           text=True, timeout=3600)
+        calib = os.path.join(shared, "data", "imagenet-sample", "images")
+        r = subprocess.run([tern, "quantize", path, "--calib", calib, "--count", "32",
+                            "--preset", PRESETS.get(name, "none"), "-o", out],
+                           capture_output=True, text=True, timeout=3600)
         if r.returncode != 0:
             raise RuntimeError((r.stderr or r.stdout).strip().splitlines()[-1:] or ["failed"])
     return out
@@ -195,7 +206,13 @@ def measure_round(rows, threads_list, a, runners, cache, rnd):
                 if row.get("ptq"):
                     if not a.has_quantize:
                         raise RuntimeError("tern quantize is not on this branch yet")
-                    path = tern_quantize(a.tern, path, cache)
+                    if path in a.quant_fail:  # tried in an earlier round
+                        raise RuntimeError(a.quant_fail[path])
+                    try:
+                        path = tern_quantize(a.tern, path, cache, a.shared)
+                    except Exception as e:
+                        a.quant_fail[path] = "tern quantize: %s" % e
+                        raise RuntimeError(a.quant_fail[path])
                 res[key], a.isa = run_tern(a.tern, path, t, a.warmup, a.iters)
             else:
                 if key not in runners:
@@ -345,6 +362,7 @@ def main():
     threads_list = [int(t) for t in a.threads.split(",") if t]
     rows = discover(a.shared, [s for s in a.models.split(",") if s])
     a.has_quantize = tern_has(a.tern, "quantize")
+    a.quant_fail = {}
     a.isa = "?"
     import onnxruntime
     try:
