@@ -136,7 +136,8 @@ typedef struct fast_job {
     const float *x;
     float *y;
     int64_t xs[5];
-    int64_t rows_per_task, m; /* im2col: GEMM rows (output pixels) per task, in all */
+    int64_t rows_per_task, m; /* rows (im2col: output pixels; depthwise: output rows)
+                                 per task, and in all */
 } fast_job;
 
 /* im2col of output pixels [r, r + rows) (r counts over N*OH*OW) into buf,
@@ -194,8 +195,7 @@ static void im2col_task(void *ctx, int64_t task) {
 }
 
 /* One output row (item b, row oy) of a depthwise conv. */
-static void dw_task(void *ctx, int64_t task) {
-    const fast_job *j = ctx;
+static void dw_row(const fast_job *j, int64_t task) {
     const tern_conv_geom *g = j->geom;
     const conv_prep *p = j->p;
     int64_t oh = g->out[1], b = task / oh, oy = task % oh, c = g->c_in;
@@ -210,6 +210,14 @@ static void dw_task(void *ctx, int64_t task) {
     tern_act_post(j->kern, &p->post, y, (size_t)(g->out[2] * c));
 }
 
+/* Output rows [task * rows_per_task, ...) of a depthwise conv. */
+static void dw_task(void *ctx, int64_t task) {
+    const fast_job *j = ctx;
+    int64_t r1 = (task + 1) * j->rows_per_task;
+    if (r1 > j->m) r1 = j->m;
+    for (int64_t r = task * j->rows_per_task; r < r1; r++) dw_row(j, r);
+}
+
 void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y) {
     fast_job j;
     j.kern = &g->kern;
@@ -219,8 +227,11 @@ void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x,
     j.y = y;
     tern_strides_ncdhw(tern_in(g, n, 0), j.xs);
     j.m = j.geom->n * j.geom->out[1] * j.geom->out[2];
-    if (j.p->path == PATH_DW) {
-        tern_parallel_for(g->threads, j.geom->n * j.geom->out[1], dw_task, &j);
+    if (j.p->path == PATH_DW) { /* tasks of whole rows, each worth a hand-off */
+        int64_t row_macs = j.geom->out[2] * j.geom->c_out * j.geom->kernel[1] * j.geom->kernel[2];
+        j.m = j.geom->n * j.geom->out[1];
+        j.rows_per_task = row_macs > 0 ? (TERN_MIN_TASK_MACS + row_macs - 1) / row_macs : 1;
+        tern_parallel_for(g->threads, (j.m + j.rows_per_task - 1) / j.rows_per_task, dw_task, &j);
         return;
     }
     if (j.p->path == PATH_GEMM_1X1) {

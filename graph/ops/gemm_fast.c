@@ -107,7 +107,10 @@ void tern_gemm_plan_run(const tern_graph *g, const tern_gemm_plan *p, int64_t m,
     gemm_job j = {&g->kern, p, a, y, a_stride, y_stride, m, 0, p->n, 1};
     int threads = tern_threadpool_size(g->threads);
     int64_t mr = p->uk->mr, nr = p->uk->nr, tiles = (m + mr - 1) / mr;
-    int64_t want = threads > 1 ? (int64_t)threads * 4 : 1, row_tasks = tiles < want ? tiles : want;
+    int64_t want = threads > 1 ? (int64_t)threads * 4 : 1;
+    int64_t by_work = m * p->n * p->k / TERN_MIN_TASK_MACS;
+    if (want > by_work) want = by_work > 1 ? by_work : 1;
+    int64_t row_tasks = tiles < want ? tiles : want;
     if (row_tasks < 1) row_tasks = 1;
     j.rows_per_task = (tiles + row_tasks - 1) / row_tasks * mr;
     row_tasks = (m + j.rows_per_task - 1) / j.rows_per_task;

@@ -48,6 +48,11 @@ tern_status tern_check_conv_xwb(const tern_graph *g, const tern_node *n, tern_er
 /* The FP32 GEMM driver (graph/ops/gemm_fast.c) on g->kern.f32_gemm, for
  * Conv and Gemm: weights packed once, y = act(a x W + bias) split over the
  * session's threads (bit-identical at any count). */
+/* The least work (multiply-accumulates) worth one task on the thread pool:
+ * handing a task over costs about a microsecond, tens of thousands of MACs,
+ * so tiny layers (MobileNetV3's squeeze-excite convs) stay on one thread. */
+#define TERN_MIN_TASK_MACS ((int64_t)1 << 16)
+
 typedef struct tern_gemm_plan {
     const tern_f32_gemm_ukernel *uk;
     const float *packed;
