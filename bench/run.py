@@ -201,6 +201,11 @@ def measure_round(rows, threads_list, a, runners, cache, rnd):
         row = rows[i]
         key = (i, t)
         try:
+            # slow rows (tern's INT8 reference kernels take ~0.2 s) get fewer
+            # runs, so one measurement stays around two seconds
+            last = a.last_ms.get(key)
+            iters = max(3, min(a.iters, int(2000 / last))) if last else a.iters
+            warmup = min(a.warmup, iters)
             if row["engine"] == "tern":
                 path = row["path"]
                 if row.get("ptq"):
@@ -213,12 +218,19 @@ def measure_round(rows, threads_list, a, runners, cache, rnd):
                     except Exception as e:
                         a.quant_fail[path] = "tern quantize: %s" % e
                         raise RuntimeError(a.quant_fail[path])
-                res[key], a.isa = run_tern(a.tern, path, t, a.warmup, a.iters)
+                if last is None:  # probe once: a single run tells how slow it is
+                    (probe, _), _ = run_tern(a.tern, path, t, 0, 1)
+                    a.last_ms[key] = probe
+                    iters = max(3, min(a.iters, int(2000 / max(probe, 1e-3))))
+                    warmup = min(a.warmup, iters)
+                res[key], a.isa = run_tern(a.tern, path, t, warmup, iters)
+                a.last_ms[key] = res[key][0]
             else:
                 if key not in runners:
                     cls = OrtRunner if row["engine"] == "ORT" else TfliteRunner
                     runners[key] = cls(row["path"], t)
-                res[key] = time_runner(runners[key], a.warmup, a.iters)
+                res[key] = time_runner(runners[key], warmup, iters)
+                a.last_ms[key] = res[key][0]
         except Exception as e:  # a model an engine cannot run: reported, not fatal
             msg = str(e).strip().replace("|", "/")
             for d in (os.path.dirname(row["path"]) + "/", os.path.abspath(a.shared) + "/"):
@@ -279,6 +291,7 @@ def write_md(path, summary, a, meta):
     L.append("- load average before / after: %s / %s (the machine is shared: engines are "
              "interleaved in rounds)" % (meta["load0"], meta["load1"]))
     L.append("- %d rounds; each measurement: %d warm-up runs, then the median of %d runs "
+             "(fewer, down to 3, for rows slower than 100 ms) "
              "(batch 1, 224x224); table: median over rounds; ratio: median over rounds of "
              "latency / ORT FP32 latency of the same network in the same round "
              "(< 1 is faster than ORT FP32)" % (a.rounds, a.warmup, a.iters))
@@ -363,6 +376,7 @@ def main():
     rows = discover(a.shared, [s for s in a.models.split(",") if s])
     a.has_quantize = tern_has(a.tern, "quantize")
     a.quant_fail = {}
+    a.last_ms = {}
     a.isa = "?"
     import onnxruntime
     try:
