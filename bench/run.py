@@ -331,7 +331,9 @@ def write_svg(path, summary):
         return
     colors = {"tern": "#1b7837", "ORT": "#2166ac", "TFLite+XNNPACK": "#b2182b"}
     bar, gap, left, width = 14, 10, 330, 420
-    vmax = max(s["p50"] for s in data)
+    # the scale ends at 3x the median so that a far slower row (the INT8
+    # reference kernels) does not squash the rest; longer bars are cut (>>)
+    vmax = min(max(s["p50"] for s in data), 3 * statistics.median(s["p50"] for s in data))
     y = 30
     parts = []
     last_net = None
@@ -342,11 +344,13 @@ def write_svg(path, summary):
             parts.append('<text x="4" y="%d" font-weight="bold">%s</text>' % (y + 10, r["network"]))
             y += 16
             last_net = r["network"]
-        w = max(1, int(width * s["p50"] / vmax))
+        cut = s["p50"] > vmax
+        w = max(1, int(width * min(s["p50"], vmax) / vmax))
         parts.append('<text x="14" y="%d">%s, %s</text>' % (y + 11, r["variant"], r["engine"]))
         parts.append('<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>' % (
             left, y, w, bar - 2, colors.get(r["engine"], "#777")))
-        parts.append('<text x="%d" y="%d">%.1f ms</text>' % (left + w + 4, y + 11, s["p50"]))
+        parts.append('<text x="%d" y="%d">%s%.1f ms</text>' % (left + w + 4, y + 11,
+                                                              ">> " if cut else "", s["p50"]))
         y += bar
     h = y + 20
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
