@@ -181,6 +181,8 @@ typedef struct tern_node_profile {
     const char *op_type; /* after fusion: a Conv may carry its activation */
     int64_t macs;        /* multiply-accumulates (Conv, Gemm, MatMul), else 0 */
     int simd;            /* 1: runs a SIMD micro-kernel (packed weights), 0: reference */
+    int fused;           /* 1: the next node computes this one (expand+depthwise
+                            fusion), so its own time is ~0 */
 } tern_node_profile;
 
 /* Nodes of the compiled graph, in execution order. */

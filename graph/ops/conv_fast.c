@@ -18,23 +18,12 @@
 #include <string.h>
 
 #include "graph/budget.h"
-#include "graph/ops/op_nn_util.h"
+#include "graph/ops/conv_fast.h"
 #include "graph/threadpool.h"
 #include "kernels/ref/act.h"
 
-enum { PATH_GEMM_1X1 = 1, PATH_DW, PATH_IM2COL };
-
 /* im2col tiles live on the stack: at most this many floats (64 KiB) */
 #define IM2COL_MAX_FLOATS 16384
-
-typedef struct conv_prep {
-    int path;
-    tern_gemm_plan gemm;                /* PATH_GEMM_1X1, PATH_IM2COL */
-    const tern_f32_dwconv_ukernel *dw;  /* PATH_DW */
-    const float *dw_packed;
-    tern_f32_minmax mm;
-    tern_act post;
-} conv_prep;
 
 /* Dense NHWC bytes (strides of size-1 axes do not matter: a [N, C, 1, 1]
  * tensor has the same bytes in either layout). */
@@ -42,7 +31,8 @@ static int dense_nhwc(const int64_t s[5], int64_t c, int64_t h, int64_t w) {
     return (c == 1 || s[1] == 1) && (w == 1 || s[4] == c) && (h == 1 || s[3] == c * w);
 }
 
-static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_geom *geom) {
+int tern_conv_fast_path(const tern_graph *g, const tern_node *n) {
+    const tern_conv_geom *geom = n->params;
     const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1), *b = tern_in(g, n, 2);
     int64_t xs[5], ys[5];
     if (x->rank != 4 || !w->data || (b && !b->data) || geom->n < 1) return 0;
@@ -114,7 +104,7 @@ static tern_status pack(tern_graph *g, const tern_node *n, conv_prep *p, tern_er
 
 tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err) {
     const tern_conv_geom *geom = n->params;
-    int path = pick_path(g, n, geom);
+    int path = tern_conv_fast_path(g, n);
     if (!path) return TERN_OK;
     conv_prep *p = tern_pool_alloc(&g->pool, sizeof *p);
     if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
@@ -122,6 +112,8 @@ tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err) {
     p->path = path;
     p->dw = geom->kernel[1] == 3 ? g->kern.f32_dwconv_3x3 : g->kern.f32_dwconv_5x5;
     tern_status st = pack(g, n, p, err);
+    if (st == TERN_OK && path == PATH_DW && n->n_inputs > 3)
+        st = tern_conv_fuse_prepare(g, n, p, err);
     if (st != TERN_OK) return st;
     n->prepared = p;
     return TERN_OK;
@@ -218,11 +210,17 @@ static void dw_task(void *ctx, int64_t task) {
     for (int64_t r = task * j->rows_per_task; r < r1; r++) dw_row(j, r);
 }
 
-void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y) {
+void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const void *const *in, float *y) {
+    const float *x = in[0];
     fast_job j;
     j.kern = &g->kern;
     j.geom = n->params;
     j.p = n->prepared;
+    if (j.p->skip) return; /* its depthwise consumer computes it (conv_fuse.c) */
+    if (j.p->fuse) {
+        tern_conv_fuse_run(g, n, in, y);
+        return;
+    }
     j.x = x;
     j.y = y;
     tern_strides_ncdhw(tern_in(g, n, 0), j.xs);

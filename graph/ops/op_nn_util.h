@@ -75,13 +75,18 @@ tern_status tern_gemm_plan_make(tern_graph *g, const tern_act *act, int64_t k, i
 void tern_gemm_plan_run(const tern_graph *g, const tern_gemm_plan *p, int64_t m, const float *a,
                         size_t a_stride, float *y, size_t y_stride);
 
+/* Which SIMD path a Conv node takes with g->kern (graph/ops/conv_fast.c):
+ * 0 (the reference) or one of these. Needs the layouts. */
+enum { TERN_CONV_PATH_GEMM_1X1 = 1, TERN_CONV_PATH_DW, TERN_CONV_PATH_IM2COL };
+int tern_conv_fast_path(const tern_graph *g, const tern_node *n);
+
 /* Gemm's prepare step (graph/ops/op_gemm.c). */
 tern_status tern_gemm_prepare(tern_graph *g, tern_node *n, tern_err *err);
 
 /* Conv on the SIMD kernels (graph/ops/conv_fast.c): prepare packs the
  * weights when a path fits (else n->prepared stays NULL), run computes. */
 tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err);
-void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y);
+void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const void *const *in, float *y);
 
 /* Float Add/Mul (mul = 1) and GlobalAveragePool on the SIMD kernels
  * (graph/ops/elementwise_fast.c) when the shapes fit; 0: not handled, run

@@ -145,13 +145,14 @@ static int profile(tern_session *s, const bench_opts *o, double peak) {
         cli_printable(name, 0);
         if (o->json)
             printf("%s\n    {\"name\": \"%s\", \"op\": \"%s\", \"ms\": %.4f, \"share\": %.4f, "
-                   "\"macs\": %lld, \"gmacs\": %.2f, \"peak_fraction\": %.3f, \"simd\": %d}",
+                   "\"macs\": %lld, \"gmacs\": %.2f, \"peak_fraction\": %.3f, \"simd\": %d, "
+                   "\"fused\": %d}",
                    r ? "," : "", name, p.op_type, ms, total > 0 ? rows[r].seconds / total : 0,
-                   (long long)p.macs, gmacs, frac, p.simd);
+                   (long long)p.macs, gmacs, frac, p.simd, p.fused);
         else
             printf("  %5.1f %8.3f %8.1f %6.1f  %-6s  %-10s %s\n",
                    total > 0 ? 100 * rows[r].seconds / total : 0, ms, gmacs, 100 * frac,
-                   p.simd ? "simd" : "ref", p.op_type, name);
+                   p.fused ? "fused" : p.simd ? "simd" : "ref", p.op_type, name);
     }
     if (o->json) printf("\n  ]");
     free(sec), free(rows);
