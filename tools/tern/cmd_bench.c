@@ -159,7 +159,8 @@ static int profile(tern_session *s, const bench_opts *o, double peak) {
     return 0;
 }
 
-/* --sustained: throughput per 5-second window over o->sustained seconds. */
+/* --sustained: throughput per full 5-second window over o->sustained
+ * seconds (a shorter run gives one window of its whole length). */
 static int sustained(tern_session *s, const bench_opts *o, int batch) {
     double start = now_s(), win_start = start, first = 0, last = 0;
     int runs = 0, w = 0;
@@ -169,7 +170,7 @@ static int sustained(tern_session *s, const bench_opts *o, int batch) {
         if (run_once(s, &ms)) return CLI_EXIT_ERROR;
         runs++;
         double t = now_s();
-        if (t - win_start >= 5.0 || t - start >= o->sustained) {
+        if (t - win_start >= 5.0 || (w == 0 && t - start >= o->sustained)) {
             double ips = runs * batch / (t - win_start);
             printf(o->json ? "%s%.2f" : "%s%.1f", w ? (o->json ? ", " : " ") : (o->json ? "" : " "),
                    ips);
