@@ -124,15 +124,24 @@ typedef struct tern_f32_vunary_ukernel {
     tern_f32_vunary_fn fn;
 } tern_f32_vunary_ukernel;
 
-/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) * scale
- * for i < rows (rows of `channels` floats, dense), sum in float in row
- * order per lane. */
-typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float scale,
+/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) / divisor
+ * for i < rows (rows of `channels` floats, dense), summed in float from 0 in
+ * row order, then divided: the reference's operations, so bit-identical. */
+typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float divisor,
                                      float *y);
 typedef struct tern_f32_gavgpool_ukernel {
     const char *name;
     tern_f32_gavgpool_fn fn;
 } tern_f32_gavgpool_ukernel;
+
+/* Peak microbenchmark: iters rounds of independent FMA chains with no
+ * memory traffic; returns the multiply-accumulates done, *sink a value
+ * that depends on all of them. The measured peak of `tern bench --profile`. */
+typedef uint64_t (*tern_f32_peak_fn)(uint64_t iters, float *sink);
+typedef struct tern_f32_peak_ukernel {
+    const char *name;
+    tern_f32_peak_fn fn;
+} tern_f32_peak_ukernel;
 
 /* ---- INT8 kernel kinds (signatures owned by the INT8 kernels' authors) ---- */
 
@@ -155,6 +164,7 @@ typedef struct tern_qs8_gemm_ukernel {
 typedef struct tern_kernels {
     tern_isa isa;
     const tern_f32_gemm_ukernel *f32_gemm;
+    const tern_f32_gemm_ukernel *f32_gemm_n16; /* for N <= 16 (NULL: f32_gemm) */
     const tern_f32_dwconv_ukernel *f32_dwconv_3x3;
     const tern_f32_dwconv_ukernel *f32_dwconv_5x5;
     const tern_f32_vbinary_ukernel *f32_vadd;
@@ -163,6 +173,7 @@ typedef struct tern_kernels {
     const tern_f32_vunary_ukernel *f32_vhswish;
     const tern_f32_vunary_ukernel *f32_vhsigmoid;
     const tern_f32_gavgpool_ukernel *f32_gavgpool;
+    const tern_f32_peak_ukernel *f32_peak;
     const tern_qs8_gemm_ukernel *qs8_gemm;
 } tern_kernels;
 

@@ -3,12 +3,14 @@
 #include "graph/ops/op_nn_util.h"
 
 extern const tern_op tern_op_Conv;
+extern const tern_op tern_op_Gemm;
 
 static const struct {
     const tern_op *op;
     tern_prepare_fn fn;
 } PREPARE[] = {
     {&tern_op_Conv, tern_conv_prepare},
+    {&tern_op_Gemm, tern_gemm_prepare},
 };
 
 tern_prepare_fn tern_op_prepare(const tern_op *op) {
