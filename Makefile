@@ -50,6 +50,20 @@ endif
 
 LIB_SRC  := $(sort $(wildcard loader/*.c graph/*.c graph/ops/*.c graph/passes/*.c \
                               kernels/*.c kernels/ref/*.c quant/*.c arch/*.c))
+# x86 SIMD kernels: one file per kernel, its ISA the suffix of its name
+# (`__avx2`, `__avx512skx`, ...); only that file is compiled for that ISA, so
+# the rest of the build stays baseline x86-64 and the dispatch picks at run
+# time. Not built for aarch64.
+ifneq ($(ARCH),aarch64)
+LIB_SRC  += $(sort $(wildcard arch/x86/*.c))
+endif
+X86_AVX2       := -mavx2 -mfma
+X86_AVX512     := $(X86_AVX2) -mavx512f -mavx512bw -mavx512vl -mavx512dq
+$(BUILD)/obj/arch/x86/%__avx2.o:       CFLAGS += $(X86_AVX2)
+$(BUILD)/obj/arch/x86/%__avxvnni.o:    CFLAGS += $(X86_AVX2) -mavxvnni
+$(BUILD)/obj/arch/x86/%__avx512skx.o:  CFLAGS += $(X86_AVX512)
+$(BUILD)/obj/arch/x86/%__avx512vnni.o: CFLAGS += $(X86_AVX512) -mavx512vnni
+$(BUILD)/obj/arch/x86/%__avx512vbmi.o: CFLAGS += $(X86_AVX512) -mavx512vbmi
 CLI_SRC  := $(sort $(wildcard tools/tern/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 
