@@ -37,18 +37,18 @@
 typedef void (*tern_qs8_dwconv_fn)(size_t channels, size_t npix, const int8_t *const *in,
                                    size_t taps, const void *w, int8_t *out, size_t out_step);
 
-typedef struct tern_qs8_dwconv_kernel {
+typedef struct tern_qs8_dwconv_ukernel {
     const char *name;
     tern_qs8_dwconv_fn fn;
     int cb; /* channels per block: 16 or 32 */
-} tern_qs8_dwconv_kernel;
+} tern_qs8_dwconv_ukernel;
 
 /* Bytes of the packed weights of c channels and taps taps. */
-size_t tern_qs8_dwconv_packed_size(const tern_qs8_dwconv_kernel *kern, int64_t c, int64_t taps);
+size_t tern_qs8_dwconv_packed_size(const tern_qs8_dwconv_ukernel *kern, int64_t c, int64_t taps);
 
 /* Pack w ([C, 1, 1, KH, KW] with element strides ws[5], as the reference
  * reads it) and p into out. Precondition: tern_qs8_dot_fits(kh * kw, ...). */
-void tern_qs8_dwconv_pack(const tern_qs8_dwconv_kernel *kern, int64_t c, int64_t kh, int64_t kw,
+void tern_qs8_dwconv_pack(const tern_qs8_dwconv_ukernel *kern, int64_t c, int64_t kh, int64_t kw,
                           const int8_t *w, const int64_t ws[5], const tern_qs8_dot_params *p,
                           void *out);
 
@@ -61,7 +61,7 @@ int tern_qs8_dwconv_supported(const tern_conv_geom *g, const int64_t xs[5], cons
 /* Output rows [r0, r1) of the convolution, a row being (n, oh) numbered
  * n * OH + oh; x and y with element strides as the reference's (NHWC). Rows
  * are independent: any split (threads) gives the same bytes. */
-void tern_qs8_dwconv_rows(const tern_qs8_dwconv_kernel *kern, const tern_conv_geom *g,
+void tern_qs8_dwconv_rows(const tern_qs8_dwconv_ukernel *kern, const tern_conv_geom *g,
                           const int8_t *x, const int64_t xs[5], const void *packed, int8_t *y,
                           const int64_t ys[5], int64_t r0, int64_t r1);
 

@@ -4,20 +4,20 @@
 
 #include <string.h>
 
-static int64_t blocks(const tern_qs8_dwconv_kernel *kern, int64_t c) {
+static int64_t blocks(const tern_qs8_dwconv_ukernel *kern, int64_t c) {
     return (c + kern->cb - 1) / kern->cb;
 }
 
-static size_t block_bytes(const tern_qs8_dwconv_kernel *kern, int64_t taps) {
+static size_t block_bytes(const tern_qs8_dwconv_ukernel *kern, int64_t taps) {
     return (size_t)kern->cb * (4 + 4 * 4) + (size_t)((taps + 1) / 2) * (size_t)kern->cb * 4;
 }
 
-size_t tern_qs8_dwconv_packed_size(const tern_qs8_dwconv_kernel *kern, int64_t c, int64_t taps) {
+size_t tern_qs8_dwconv_packed_size(const tern_qs8_dwconv_ukernel *kern, int64_t c, int64_t taps) {
     return (size_t)blocks(kern, c) * block_bytes(kern, taps) + (size_t)(blocks(kern, c) * kern->cb);
 }
 
 /* The channel (within its block) of lane l; see qs8_dwconv.h. */
-static int64_t lane_channel(const tern_qs8_dwconv_kernel *kern, int64_t l) {
+static int64_t lane_channel(const tern_qs8_dwconv_ukernel *kern, int64_t l) {
     int64_t half = kern->cb / 2, v = l / half, i = l % half;
     return (i / 8) * 16 + v * 8 + i % 8;
 }
@@ -31,7 +31,7 @@ static int32_t wprime(int64_t c, int64_t t, int64_t kh, int64_t kw, const int8_t
 
 static void put32(unsigned char *dst, int64_t i, const void *v) { memcpy(dst + 4 * i, v, 4); }
 
-static unsigned char *pack_block(const tern_qs8_dwconv_kernel *kern, int64_t c0, int64_t c,
+static unsigned char *pack_block(const tern_qs8_dwconv_ukernel *kern, int64_t c0, int64_t c,
                                  int64_t kh, int64_t kw, const int8_t *w, const int64_t ws[5],
                                  const tern_qs8_dot_params *p, unsigned char *dst) {
     int64_t cb = kern->cb, taps = kh * kw;
@@ -67,7 +67,7 @@ static unsigned char *pack_block(const tern_qs8_dwconv_kernel *kern, int64_t c0,
     return dst + 4 * 4 * cb;
 }
 
-void tern_qs8_dwconv_pack(const tern_qs8_dwconv_kernel *kern, int64_t c, int64_t kh, int64_t kw,
+void tern_qs8_dwconv_pack(const tern_qs8_dwconv_ukernel *kern, int64_t c, int64_t kh, int64_t kw,
                           const int8_t *w, const int64_t ws[5], const tern_qs8_dot_params *p,
                           void *out) {
     unsigned char *dst = out;
@@ -98,7 +98,7 @@ static void indirection(const tern_conv_geom *g, const int8_t *xb, const int64_t
             }
 }
 
-void tern_qs8_dwconv_rows(const tern_qs8_dwconv_kernel *kern, const tern_conv_geom *g,
+void tern_qs8_dwconv_rows(const tern_qs8_dwconv_ukernel *kern, const tern_conv_geom *g,
                           const int8_t *x, const int64_t xs[5], const void *packed, int8_t *y,
                           const int64_t ys[5], int64_t r0, int64_t r1) {
     int64_t taps = g->kernel[1] * g->kernel[2], c = g->c_in;

@@ -40,28 +40,28 @@ typedef void (*tern_qs8_gemm_fn)(size_t mr, size_t nc, size_t kc, const int8_t *
 #define TERN_QS8_GEMM_MAX_MR 16
 
 /* A micro-kernel and the packing it reads. */
-typedef struct tern_qs8_gemm_kernel {
+typedef struct tern_qs8_gemm_ukernel {
     const char *name;
     tern_qs8_gemm_fn fn;
     int mr, nr, kr;
     int wbytes; /* 1: int8 weights; 2: int16 (sign-extended once at packing) */
     int xb;     /* 128: x is read as uint8 (x ^ 0x80); 0: as int8 */
-} tern_qs8_gemm_kernel;
+} tern_qs8_gemm_ukernel;
 
 /* Bytes of the packed weights of an n x k GEMM for kernel kern. */
-size_t tern_qs8_gemm_packed_size(const tern_qs8_gemm_kernel *kern, int64_t n, int64_t k);
+size_t tern_qs8_gemm_packed_size(const tern_qs8_gemm_ukernel *kern, int64_t n, int64_t k);
 
 /* Pack w ([N, K], element (n, k) at w[n * ws[0] + k * ws[1]]) with p's zero
  * points, bias and requantization into out (tern_qs8_gemm_packed_size
  * bytes). Returns 1 if some z_w != 0 (the driver then needs row sums).
  * Precondition: tern_qs8_dot_fits(k, p->bias, n). */
-int tern_qs8_gemm_pack(const tern_qs8_gemm_kernel *kern, int64_t n, int64_t k, const int8_t *w,
+int tern_qs8_gemm_pack(const tern_qs8_gemm_ukernel *kern, int64_t n, int64_t k, const int8_t *w,
                        const int64_t ws[2], const tern_qs8_dot_params *p, void *out);
 
 /* Rows [m0, m1) of the GEMM: calls kern->fn on MR rows at a time, with row
  * sums when has_zw. Rows are independent, so any split of M (threads) gives
  * the same bytes. */
-void tern_qs8_gemm_rows(const tern_qs8_gemm_kernel *kern, int64_t m0, int64_t m1, int64_t n,
+void tern_qs8_gemm_rows(const tern_qs8_gemm_ukernel *kern, int64_t m0, int64_t m1, int64_t n,
                         int64_t k, const int8_t *x, size_t x_stride, const void *packed,
                         int has_zw, int8_t *y, size_t y_stride);
 

@@ -8,18 +8,18 @@
 static int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 /* Bytes of one block of NR channels. */
-static size_t block_bytes(const tern_qs8_gemm_kernel *kern, int64_t k) {
+static size_t block_bytes(const tern_qs8_gemm_ukernel *kern, int64_t k) {
     int64_t kc = round_up(k > 0 ? k : 1, kern->kr);
     return (size_t)kern->nr * (4 + 5 * 4) + (size_t)(kc * kern->nr * kern->wbytes);
 }
 
-size_t tern_qs8_gemm_packed_size(const tern_qs8_gemm_kernel *kern, int64_t n, int64_t k) {
+size_t tern_qs8_gemm_packed_size(const tern_qs8_gemm_ukernel *kern, int64_t n, int64_t k) {
     return (size_t)((n + kern->nr - 1) / kern->nr) * block_bytes(kern, k);
 }
 
 /* bias' of channel c (see qs8_gemm.h), computed in int64 and wrapped to
  * int32: the kernels' sums wrap too, and the final accumulator fits. */
-static int32_t folded_bias(const tern_qs8_gemm_kernel *kern, int64_t k, const int8_t *wc,
+static int32_t folded_bias(const tern_qs8_gemm_ukernel *kern, int64_t k, const int8_t *wc,
                            int64_t winc, const tern_qs8_dot_params *p, int64_t c) {
     int64_t sum = 0, zx = p->x_zero_point, zw = p->w_zero_point[c];
     for (int64_t i = 0; i < k; i++) sum += wc[i * winc];
@@ -28,7 +28,7 @@ static int32_t folded_bias(const tern_qs8_gemm_kernel *kern, int64_t k, const in
 }
 
 /* The weights of one block: [KC / KR][NR][KR], zero past k and past n. */
-static void pack_weights(const tern_qs8_gemm_kernel *kern, int64_t n0, int64_t n, int64_t k,
+static void pack_weights(const tern_qs8_gemm_ukernel *kern, int64_t n0, int64_t n, int64_t k,
                          const int8_t *w, const int64_t ws[2], unsigned char *dst) {
     int64_t nr = kern->nr, kr = kern->kr, kc = round_up(k > 0 ? k : 1, kr);
     for (int64_t kb = 0; kb < kc; kb += kr)
@@ -47,7 +47,7 @@ static void pack_weights(const tern_qs8_gemm_kernel *kern, int64_t n0, int64_t n
 }
 
 /* The trailer of one block: scale, lo, hi, zy, zw per channel. */
-static void pack_trailer(const tern_qs8_gemm_kernel *kern, int64_t n0, int64_t n,
+static void pack_trailer(const tern_qs8_gemm_ukernel *kern, int64_t n0, int64_t n,
                          const tern_qs8_dot_params *p, unsigned char *dst) {
     int64_t nr = kern->nr;
     for (int64_t j = 0; j < nr; j++) {
@@ -65,7 +65,7 @@ static void pack_trailer(const tern_qs8_gemm_kernel *kern, int64_t n0, int64_t n
     }
 }
 
-int tern_qs8_gemm_pack(const tern_qs8_gemm_kernel *kern, int64_t n, int64_t k, const int8_t *w,
+int tern_qs8_gemm_pack(const tern_qs8_gemm_ukernel *kern, int64_t n, int64_t k, const int8_t *w,
                        const int64_t ws[2], const tern_qs8_dot_params *p, void *out) {
     unsigned char *dst = out;
     int64_t nr = kern->nr, kc = round_up(k > 0 ? k : 1, kern->kr);
@@ -86,7 +86,7 @@ int tern_qs8_gemm_pack(const tern_qs8_gemm_kernel *kern, int64_t n, int64_t k, c
     return has_zw;
 }
 
-void tern_qs8_gemm_rows(const tern_qs8_gemm_kernel *kern, int64_t m0, int64_t m1, int64_t n,
+void tern_qs8_gemm_rows(const tern_qs8_gemm_ukernel *kern, int64_t m0, int64_t m1, int64_t n,
                         int64_t k, const int8_t *x, size_t x_stride, const void *packed,
                         int has_zw, int8_t *y, size_t y_stride) {
     int32_t rowsum[TERN_QS8_GEMM_MAX_MR];

@@ -11,7 +11,7 @@
  * requantization parameters in that lane order (arch/qs8_dwconv.h) and the
  * store puts the bytes back in channel order. Border taps point at the zero
  * row (z_x). */
-#include "arch/x86/qs8_dwconv_x86.h"
+#include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx512.h"
 
 #define CB 32
@@ -65,12 +65,14 @@ static const unsigned char *block(size_t c0, size_t cn, const int8_t *const *in,
     return w + 4 * 4 * CB;
 }
 
-void tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni(size_t channels, size_t npix,
-                                                const int8_t *const *in, size_t taps,
-                                                const void *w, int8_t *out, size_t out_step) {
+static void ukernel(size_t channels, size_t npix,
+                    const int8_t *const *in, size_t taps,
+                    const void *w, int8_t *out, size_t out_step) {
     for (size_t p = 0; p < npix; p++, in += taps, out += out_step) {
         const unsigned char *wp = w;
         for (size_t c0 = 0; c0 < channels; c0 += CB)
             wp = block(c0, channels - c0 < CB ? channels - c0 : CB, in, taps, wp, out);
     }
 }
+
+const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni = {"qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni", ukernel, CB};

@@ -9,7 +9,7 @@
  * accumulator holds 4 partial sums for each of 2 channels; the epilogue
  * reduces them with hadd and puts the 8 channels in order. 12 accumulators
  * + 3 rows + 1 weight vector = the 16 ymm registers. */
-#include "arch/x86/qs8_gemm_x86.h"
+#include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx2.h"
 
 #define MR 3
@@ -23,9 +23,9 @@ static inline __m256i reduce(__m256i v01, __m256i v23, __m256i v45, __m256i v67)
     return _mm256_permutevar8x32_epi32(h, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 
-void tern_qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2(size_t mr, size_t nc, size_t kc, const int8_t *a,
-                                               size_t a_stride, const void *w, int8_t *c,
-                                               size_t c_stride, const int32_t *rowsum) {
+static void ukernel(size_t mr, size_t nc, size_t kc, const int8_t *a,
+                    size_t a_stride, const void *w, int8_t *c,
+                    size_t c_stride, const int32_t *rowsum) {
 #define SETUP(r)                                           \
     size_t s##r = (r) < mr ? (r) : mr - 1;                 \
     const int8_t *a##r = a + s##r * a_stride;              \
@@ -77,3 +77,5 @@ void tern_qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2(size_t mr, size_t nc, size_t kc,
         ROWS(OUT)
     }
 }
+
+const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2 = {"qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2", ukernel, MR, NR, 8, 2, 0};

@@ -7,17 +7,17 @@
  * at packing, xb = 128), vpdpbusd adds 4 u8 x s8 products per lane,
  * wrapping. Two weight vectors (8 channels x 4 k each) serve 4 rows: 8
  * accumulators, 2 weights, the sign mask and the rows fit 16 registers. */
-#include "arch/x86/qs8_gemm_x86.h"
+#include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx2.h"
 
 #define MR 4
 #define NR 16
 #define ROWS(X) X(0) X(1) X(2) X(3)
 
-void tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni(size_t mr, size_t nc, size_t kc,
-                                                    const int8_t *a, size_t a_stride,
-                                                    const void *w, int8_t *c, size_t c_stride,
-                                                    const int32_t *rowsum) {
+static void ukernel(size_t mr, size_t nc, size_t kc,
+                    const int8_t *a, size_t a_stride,
+                    const void *w, int8_t *c, size_t c_stride,
+                    const int32_t *rowsum) {
 #define SETUP(r)                                           \
     size_t s##r = (r) < mr ? (r) : mr - 1;                 \
     const int8_t *a##r = a + s##r * a_stride;              \
@@ -73,3 +73,5 @@ void tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni(size_t mr, size_t nc, size_t
         ROWS(OUT)
     }
 }
+
+const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni = {"qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni", ukernel, MR, NR, 4, 1, 128};

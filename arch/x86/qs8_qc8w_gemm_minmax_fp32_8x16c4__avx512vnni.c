@@ -8,17 +8,17 @@
  * bias (xb = 128, arch/qs8_gemm.h). One weight vector (16 channels x 4 k)
  * serves 8 rows. The rows are spelled out (ROWS) so that the accumulators
  * stay in registers. */
-#include "arch/x86/qs8_gemm_x86.h"
+#include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx512.h"
 
 #define MR 8
 #define NR 16
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
-void tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni(size_t mr, size_t nc, size_t kc,
-                                                       const int8_t *a, size_t a_stride,
-                                                       const void *w, int8_t *c, size_t c_stride,
-                                                       const int32_t *rowsum) {
+static void ukernel(size_t mr, size_t nc, size_t kc,
+                    const int8_t *a, size_t a_stride,
+                    const void *w, int8_t *c, size_t c_stride,
+                    const int32_t *rowsum) {
     /* rows past mr repeat the last one: same values, same address */
 #define SETUP(r)                                                 \
     size_t s##r = (r) < mr ? (r) : mr - 1;                       \
@@ -58,3 +58,5 @@ void tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni(size_t mr, size_t nc, siz
         ROWS(OUT)
     }
 }
+
+const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni = {"qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni", ukernel, MR, NR, 4, 1, 128};

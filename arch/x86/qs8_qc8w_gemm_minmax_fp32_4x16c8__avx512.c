@@ -9,7 +9,7 @@
  * 128-bit lane; an accumulator 4 partial sums per channel. The epilogue
  * transposes and adds the partial sums of 4 accumulators and restores the
  * channel order with one vpermd. */
-#include "arch/x86/qs8_gemm_x86.h"
+#include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx512.h"
 
 #define MR 4
@@ -28,10 +28,10 @@ static inline __m512i reduce(__m512i v0, __m512i v1, __m512i v2, __m512i v3) {
     return _mm512_permutexvar_epi32(idx, s);
 }
 
-void tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512skx(size_t mr, size_t nc, size_t kc,
-                                                      const int8_t *a, size_t a_stride,
-                                                      const void *w, int8_t *c, size_t c_stride,
-                                                      const int32_t *rowsum) {
+static void ukernel(size_t mr, size_t nc, size_t kc,
+                    const int8_t *a, size_t a_stride,
+                    const void *w, int8_t *c, size_t c_stride,
+                    const int32_t *rowsum) {
 #define SETUP(r)                                              \
     size_t s##r = (r) < mr ? (r) : mr - 1;                    \
     const int8_t *a##r = a + s##r * a_stride;                 \
@@ -79,3 +79,5 @@ void tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512skx(size_t mr, size_t nc, size
         ROWS(OUT)
     }
 }
+
+const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512 = {"qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512", ukernel, MR, NR, 8, 2, 0};
