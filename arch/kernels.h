@@ -140,6 +140,7 @@ typedef struct tern_f32_gavgpool_ukernel {
  * packing routine and driver. ---- */
 #include "arch/qs8_dwconv.h"
 #include "arch/qs8_gemm.h"
+#include "arch/qs8_vbinary.h"
 
 /* ---- the table ------------------------------------------------------------- */
 
@@ -156,6 +157,8 @@ typedef struct tern_kernels {
     const tern_f32_gavgpool_ukernel *f32_gavgpool;
     const tern_qs8_gemm_ukernel *qs8_gemm;
     const tern_qs8_dwconv_ukernel *qs8_dwconv;
+    const tern_qs8_vadd_ukernel *qs8_vadd;
+    const tern_qs8_vmul_ukernel *qs8_vmul;
 } tern_kernels;
 
 /* The per-architecture entry lists: X(slot, ISA suffix, descriptor). */
