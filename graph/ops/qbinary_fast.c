@@ -43,6 +43,11 @@ static int row_bcast(int rank, const int64_t *dims, const int64_t *xs, int inner
     return 1;
 }
 
+int tern_q_same_dense(int rank, const int64_t *dims, const int64_t *xs, const int64_t *ys) {
+    int inner;
+    return dense(rank, dims, ys, &inner) && same(rank, dims, xs, ys);
+}
+
 static void run(const tern_kernels *k, size_t rows, size_t ch, const int8_t *a, size_t ast,
                 const int8_t *b, size_t bst, int8_t *y, const tern_qs8_vadd_params *add,
                 const tern_qs8_vmul_params *mul) {
