@@ -170,6 +170,7 @@ typedef struct tern_kernels {
     const tern_qs8_vadd_ukernel *qs8_vadd;
     const tern_qs8_vmul_ukernel *qs8_vmul;
     const tern_qs8_quantize_ukernel *qs8_quantize;
+    const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
 } tern_kernels;
 
 /* The per-architecture entry lists: X(slot, ISA suffix, descriptor). */

@@ -38,6 +38,7 @@ extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx51
 extern const tern_qs8_vadd_ukernel tern_qs8_vadd_minmax_fp32__avx2;
 extern const tern_qs8_vmul_ukernel tern_qs8_vmul_minmax_fp32__avx2;
 extern const tern_qs8_quantize_ukernel tern_qs8_f32_quantize__avx2;
+extern const tern_qs8_gavgpool_ukernel tern_qs8_gavgpool_minmax_fp32__avx2;
 
 #define TERN_KERNEL_ENTRIES_X86(X)                              \
     X(f32_gemm, AVX2, tern_f32_gemm_minmax_6x16__avx2)          \
@@ -69,6 +70,7 @@ extern const tern_qs8_quantize_ukernel tern_qs8_f32_quantize__avx2;
     X(qs8_dwconv, AVX512VNNI, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni) \
     X(qs8_vadd, AVX2, tern_qs8_vadd_minmax_fp32__avx2)                     \
     X(qs8_vmul, AVX2, tern_qs8_vmul_minmax_fp32__avx2)                     \
-    X(qs8_quantize, AVX2, tern_qs8_f32_quantize__avx2)
+    X(qs8_quantize, AVX2, tern_qs8_f32_quantize__avx2)                     \
+    X(qs8_gavgpool, AVX2, tern_qs8_gavgpool_minmax_fp32__avx2)
 
 #endif
