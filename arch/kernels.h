@@ -171,6 +171,7 @@ typedef struct tern_kernels {
     const tern_qs8_vmul_ukernel *qs8_vmul;
     const tern_qs8_quantize_ukernel *qs8_quantize;
     const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
+    const tern_qs8_lut_ukernel *qs8_lut;
 } tern_kernels;
 
 /* The per-architecture entry lists: X(slot, ISA suffix, descriptor). */

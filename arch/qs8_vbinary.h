@@ -1,5 +1,5 @@
 /* INT8 elementwise and pooling micro-kernels: Add and Mul (below),
- * QuantizeLinear and global average pooling (at the end).
+ * QuantizeLinear, global average pooling and table lookups (at the end).
  *
  * Add and Mul micro-kernels with requantization over rows of
  * channels: y[r][c] = a[r][c] op b[r][c] for r < rows, c < channels, where
@@ -55,5 +55,13 @@ typedef struct tern_qs8_gavgpool_ukernel {
     const char *name;
     tern_qs8_gavgpool_fn fn;
 } tern_qs8_gavgpool_ukernel;
+
+/* Lookup-table activation over n contiguous bytes: y[i] = table[x[i] + 128]
+ * (tern_ref_qs8_lut; x and y may be the same memory). */
+typedef void (*tern_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+typedef struct tern_qs8_lut_ukernel {
+    const char *name;
+    tern_qs8_lut_fn fn;
+} tern_qs8_lut_ukernel;
 
 #endif

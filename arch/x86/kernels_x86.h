@@ -39,6 +39,7 @@ extern const tern_qs8_vadd_ukernel tern_qs8_vadd_minmax_fp32__avx2;
 extern const tern_qs8_vmul_ukernel tern_qs8_vmul_minmax_fp32__avx2;
 extern const tern_qs8_quantize_ukernel tern_qs8_f32_quantize__avx2;
 extern const tern_qs8_gavgpool_ukernel tern_qs8_gavgpool_minmax_fp32__avx2;
+extern const tern_qs8_lut_ukernel tern_qs8_lut__avx2;
 
 #define TERN_KERNEL_ENTRIES_X86(X)                              \
     X(f32_gemm, AVX2, tern_f32_gemm_minmax_6x16__avx2)          \
@@ -71,6 +72,7 @@ extern const tern_qs8_gavgpool_ukernel tern_qs8_gavgpool_minmax_fp32__avx2;
     X(qs8_vadd, AVX2, tern_qs8_vadd_minmax_fp32__avx2)                     \
     X(qs8_vmul, AVX2, tern_qs8_vmul_minmax_fp32__avx2)                     \
     X(qs8_quantize, AVX2, tern_qs8_f32_quantize__avx2)                     \
-    X(qs8_gavgpool, AVX2, tern_qs8_gavgpool_minmax_fp32__avx2)
+    X(qs8_gavgpool, AVX2, tern_qs8_gavgpool_minmax_fp32__avx2)             \
+    X(qs8_lut, AVX2, tern_qs8_lut__avx2)
 
 #endif
