@@ -23,7 +23,11 @@ CC      := $(CROSS)gcc
 AR      := $(CROSS)ar
 LDFLAGS += -static
 BUILD   ?= build/aarch64
-RUN     ?= qemu-aarch64
+# QEMU_CPU picks the emulated core: cortex-a72 (a Pi 4: NEON, no dot
+# product), max (dot product, i8mm), or empty for qemu's default (max).
+QEMU_CPU ?=
+RUN     ?= qemu-aarch64$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
+ARCH_SRC := $(sort $(wildcard arch/arm/*.c))
 else ifeq ($(origin ARCH),command line)
 $(error unknown ARCH=$(ARCH) (supported: aarch64; none for the host))
 endif
@@ -49,7 +53,7 @@ BUILD   ?= build
 endif
 
 LIB_SRC  := $(sort $(wildcard loader/*.c graph/*.c graph/ops/*.c graph/passes/*.c \
-                              kernels/*.c kernels/ref/*.c quant/*.c arch/*.c))
+                              kernels/*.c kernels/ref/*.c quant/*.c arch/*.c)) $(ARCH_SRC)
 CLI_SRC  := $(sort $(wildcard tools/tern/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 
@@ -67,6 +71,11 @@ all: $(LIB) $(CLI)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Per-file ISA flags: the baseline stays armv8-a; only kernels that the
+# runtime dispatch chooses after checking HWCAP use the extensions.
+$(BUILD)/obj/arch/arm/%__neondot.o: CFLAGS += -march=armv8.2-a+dotprod
+$(BUILD)/obj/arch/arm/%__neoni8mm.o: CFLAGS += -march=armv8.2-a+dotprod+i8mm
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
