@@ -12,6 +12,8 @@
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
     X(suite_kernels_qs8_gemm_packed) \
+    X(suite_kernels_qs8_dwconv_packed) \
+    X(suite_kernels_qs8_elementwise_simd) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \

@@ -39,7 +39,7 @@ static const gemm_case gemm_kernels[] = {
 typedef struct gemm_shape {
     int64_t m, n, k;
     int zw_mode;   /* 0: all zero, 1: random per channel, 2: extremes */
-    int extremes;  /* operands at -128/127 and zero points at the far end */
+    int extremes;  /* 1: operands at -128/127, zero points at the far end; 2: exact ties */
     int clamp;     /* 0: full range, 1: relu-like, 2: narrow */
 } gemm_shape;
 
@@ -55,17 +55,25 @@ static int run_case(const tern_qs8_gemm_ukernel *uk, const gemm_shape *s, nrng *
     void *packed = malloc(tern_qs8_gemm_packed_size(n, k, uk->nr, uk->kr));
     nrng_fill_s8(r, x, m * xst, -128, 127);
     nrng_fill_s8(r, w, n * k, -128, s->extremes ? -128 : 127);
-    if (s->extremes) /* |x - z_x| = 255 or 254 and w = -128 with z_w = 127: the largest products */
+    if (s->extremes == 1) /* |x - z_x| = 255 or 254 and w = -128 with z_w = 127: the largest products */
         for (int64_t i = 0; i < m * xst; i++) x[i] = (int8_t)(x[i] >= 0 ? -128 : -127);
-    int32_t zx = s->extremes ? 127 : nrng_int(r, -128, 127);
+    int ties = s->extremes == 2; /* small sums at scale 1/2: every odd one is a tie */
+    if (ties) {
+        nrng_fill_s8(r, x, m * xst, -3, 3);
+        nrng_fill_s8(r, w, n * k, -3, 3);
+    }
+    int32_t zx = s->extremes == 1 ? 127 : ties ? nrng_int(r, -2, 2) : nrng_int(r, -128, 127);
     int32_t zy = nrng_int(r, -128, 127);
     for (int64_t c = 0; c < n; c++) {
         zw[c] = s->zw_mode == 0 ? 0 : s->zw_mode == 2 ? 127 : nrng_int(r, -128, 127);
-        bias[c] = s->extremes ? (c & 1 ? 1 << 30 : -(1 << 30)) : nrng_int(r, -100000, 100000);
+        if (ties) zw[c] = s->zw_mode ? nrng_int(r, -2, 2) : 0;
+        bias[c] = ties ? nrng_int(r, -9, 9) : s->extremes ? (c & 1 ? 1 << 30 : -(1 << 30)) : nrng_int(r, -100000, 100000);
         float scale = (float)(0.9 / (255.0 * 255.0 * (double)k)) * (float)(1 + 4 * nrng_unit(r));
         if (c % 7 == 3) scale *= 1e6f; /* saturates */
+        if (c % 7 == 5) scale = 0x1p-8f; /* exact ties */
         int32_t qmin = s->clamp ? zy : -128, qmax = s->clamp == 2 ? (zy + 30 < 127 ? zy + 30 : 127) : 127;
-        rq[c] = (tern_requant_fp32){.scale = s->extremes ? 1e-9f * (float)(c + 1) : scale,
+        if (ties) scale = c & 1 ? 0.5f : 0.25f;
+        rq[c] = (tern_requant_fp32){.scale = s->extremes == 1 ? 1e-9f * (float)(c + 1) : scale,
                                     .zero_point = zy, .qmin = qmin, .qmax = qmax};
     }
     tern_qs8_dot_params p = {.x_zero_point = zx, .w_zero_point = zw, .bias = bias, .requant = rq};
@@ -103,7 +111,8 @@ static void test_gemm_kernel(th_ctx *t, const gemm_case *gc) {
     for (int64_t m = 1; m <= 2 * uk->mr + 1; m++)
         for (int64_t n = 1; n <= 2 * uk->nr + 1; n += (n < uk->nr + 1 ? 1 : 3))
             for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
-                gemm_shape s = {m, n, ks[ki], (int)((m + n + ki) % 3), 0, (int)((m * n + ki) % 3)};
+                gemm_shape s = {m, n, ks[ki], (int)((m + n + ki) % 3), (int)((m + ki) % 4 == 1) * 2,
+                                (int)((m * n + ki) % 3)};
                 cases++;
                 if (!run_case(uk, &s, &r, tmp, sizeof tmp) && bad++ == 0) strcpy(msg, tmp);
             }
