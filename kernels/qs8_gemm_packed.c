@@ -14,8 +14,13 @@ size_t tern_qs8_gemm_packed_size(int64_t n, int64_t k, int nr, int kr) {
 
 /* The per-channel header of a block; memcpy keeps it free of alignment and
  * aliasing assumptions about out. */
+static int8_t wat(const tern_qs8_wview *v, int64_t c, int64_t k) {
+    int64_t t = k / v->cin, ci = k % v->cin;
+    return v->w[c * v->ns + ci * v->cs + (t / v->kw) * v->ys + (t % v->kw) * v->xs];
+}
+
 static void pack_header(unsigned char *blk, int nr, int64_t c0, int64_t n, int64_t k,
-                        const int8_t *w, const int64_t ws[2], const tern_qs8_dot_params *p) {
+                        const tern_qs8_wview *v, const tern_qs8_dot_params *p) {
     for (int j = 0; j < nr; j++) {
         int64_t c = c0 + j;
         int32_t bias = 0, zw = 0, zy = 0;
@@ -24,7 +29,7 @@ static void pack_header(unsigned char *blk, int nr, int64_t c0, int64_t n, int64
             /* wrapping arithmetic (uint32) for the folded terms: only the final
              * accumulator is exact in int32 (docs/quantization.md, section 2) */
             uint32_t sum_w = 0;
-            for (int64_t i = 0; i < k; i++) sum_w += (uint32_t)(int32_t)w[c * ws[0] + i * ws[1]];
+            for (int64_t i = 0; i < k; i++) sum_w += (uint32_t)(int32_t)wat(v, c, i);
             uint32_t zx = (uint32_t)p->x_zero_point;
             zw = p->w_zero_point[c];
             uint32_t b = (uint32_t)(p->bias ? p->bias[c] : 0) + (uint32_t)k * zx * (uint32_t)zw -
@@ -47,17 +52,23 @@ static void pack_header(unsigned char *blk, int nr, int64_t c0, int64_t n, int64
 
 void tern_qs8_gemm_pack(int64_t n, int64_t k, int nr, int kr, const int8_t *w, const int64_t ws[2],
                         const tern_qs8_dot_params *p, void *out) {
+    tern_qs8_wview v = {.w = w, .ns = ws[0], .cin = k > 0 ? k : 1, .cs = ws[1], .kw = 1};
+    tern_qs8_gemm_pack_view(n, k, nr, kr, &v, p, out);
+}
+
+void tern_qs8_gemm_pack_view(int64_t n, int64_t k, int nr, int kr, const tern_qs8_wview *v,
+                             const tern_qs8_dot_params *p, void *out) {
     size_t bsize = tern_qs8_gemm_block_size(k, nr, kr);
     int64_t kb = (k + kr - 1) / kr;
     for (int64_t c0 = 0; c0 < n; c0 += nr) {
         unsigned char *blk = (unsigned char *)out + (size_t)(c0 / nr) * bsize;
-        pack_header(blk, nr, c0, n, k, w, ws, p);
+        pack_header(blk, nr, c0, n, k, v, p);
         int8_t *dst = (int8_t *)(blk + 24 * (size_t)nr);
         for (int64_t b = 0; b < kb; b++)
             for (int j = 0; j < nr; j++)
                 for (int i = 0; i < kr; i++) {
                     int64_t c = c0 + j, kk = b * kr + i;
-                    *dst++ = c < n && kk < k ? w[c * ws[0] + kk * ws[1]] : 0;
+                    *dst++ = c < n && kk < k ? wat(v, c, kk) : 0;
                 }
     }
 }

@@ -54,6 +54,19 @@ size_t tern_qs8_gemm_packed_size(int64_t n, int64_t k, int nr, int kr);
 void tern_qs8_gemm_pack(int64_t n, int64_t k, int nr, int kr, const int8_t *w, const int64_t ws[2],
                         const tern_qs8_dot_params *p, void *out);
 
+/* A weight matrix [N, K] whose k runs over taps, input channels innermost
+ * (k = (ky * kw + kx) * cin + ci), as a convolution's im2col rows read it:
+ * element (n, k) at w[n * ns + ci * cs + ky * ys + kx * xs]. A plain
+ * matrix is cin = K, kw = 1. */
+typedef struct tern_qs8_wview {
+    const int8_t *w;
+    int64_t ns, cin, cs, kw, ys, xs;
+} tern_qs8_wview;
+
+/* Pack any tern_qs8_wview (tern_qs8_gemm_pack is this with a plain matrix). */
+void tern_qs8_gemm_pack_view(int64_t n, int64_t k, int nr, int kr, const tern_qs8_wview *v,
+                             const tern_qs8_dot_params *p, void *out);
+
 /* Whether any channel of p has a nonzero weight zero point (the driver then
  * computes row sums). */
 int tern_qs8_gemm_needs_rowsum(int64_t n, const tern_qs8_dot_params *p);

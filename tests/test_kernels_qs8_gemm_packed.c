@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/qs8_conv_packed.h"
 #include "kernels/qs8_gemm_packed.h"
 #include "kernels/qs8_gemm_scalar.h"
+#include "kernels/ref/qs8_conv_fp32.h"
 #include "kernels/ref/qs8_gemm_fp32.h"
 #include "tests/harness.h"
 #include "tests/int8_naive.h"
@@ -126,7 +128,94 @@ static void test_gemm_kernel(th_ctx *t, const gemm_case *gc) {
     th_check(t, bad == 0, name, "%d of %d shapes differ; first: %s", bad, cases, msg);
 }
 
+/* ---- convolution through im2col tiles ------------------------------------ */
+
+typedef struct conv_shape {
+    int64_t cin, cout, h, w, kh, kw, stride, pt, pl, pb, pr;
+} conv_shape;
+
+static tern_conv_geom conv_geom(const conv_shape *s) {
+    tern_conv_geom g = {.n = 2, .c_in = s->cin, .c_out = s->cout, .group = 1};
+    g.in[0] = g.out[0] = g.kernel[0] = g.stride[0] = g.dil[0] = g.dil[1] = g.dil[2] = 1;
+    g.in[1] = s->h, g.in[2] = s->w, g.kernel[1] = s->kh, g.kernel[2] = s->kw;
+    g.stride[1] = g.stride[2] = s->stride;
+    g.pad_begin[1] = s->pt, g.pad_begin[2] = s->pl, g.pad_end[1] = s->pb, g.pad_end[2] = s->pr;
+    g.out[1] = (s->h + s->pt + s->pb - s->kh) / s->stride + 1;
+    g.out[2] = (s->w + s->pl + s->pr - s->kw) / s->stride + 1;
+    return g;
+}
+
+/* NHWC input with padded pixels (or dense, for the pointwise path), dense
+ * NHWC output, ONNX [C_out, C_in, KH, KW] weights. */
+static int run_conv(const tern_qs8_gemm_ukernel *uk, const conv_shape *s, int dense, nrng *r) {
+    tern_conv_geom g = conv_geom(s);
+    int64_t pix = s->cin + (dense ? 0 : 2), co = s->cout;
+    int64_t xs[5] = {s->h * s->w * pix, 1, 0, s->w * pix, pix};
+    int64_t ys[5] = {g.out[1] * g.out[2] * co, 1, 0, g.out[2] * co, co};
+    int64_t ws[5] = {s->cin * s->kh * s->kw, s->kh * s->kw, 0, s->kw, 1};
+    size_t nx = (size_t)(2 * xs[0]), ny = (size_t)(2 * ys[0]), nw = (size_t)(co * ws[0]);
+    int8_t *x = malloc(nx), *w = malloc(nw), *y = malloc(ny), *yr = malloc(ny);
+    int32_t *zw = malloc(sizeof(int32_t) * (size_t)co), *bias = malloc(sizeof(int32_t) * (size_t)co);
+    tern_requant_fp32 *rq = malloc(sizeof(tern_requant_fp32) * (size_t)co);
+    void *packed = malloc(tern_qs8_conv_packed_size(&g, uk));
+    void *scratch = malloc(tern_qs8_conv_scratch_size(&g, uk));
+    nrng_fill_s8(r, x, (int64_t)nx, -128, 127);
+    nrng_fill_s8(r, w, (int64_t)nw, -128, 127);
+    int32_t zx = nrng_int(r, -128, 127), zy = nrng_int(r, -128, 127);
+    int64_t k = tern_qs8_conv_packed_k(&g);
+    for (int64_t c = 0; c < co; c++) {
+        zw[c] = c % 4 == 2 ? nrng_int(r, -128, 127) : 0;
+        bias[c] = nrng_int(r, -100000, 100000);
+        float scale = (float)(1.0 / (255.0 * 255.0 * (double)k)) * (float)(1 + 4 * nrng_unit(r));
+        rq[c] = (tern_requant_fp32){.scale = scale, .zero_point = zy, .qmin = c & 1 ? zy : -128,
+                                    .qmax = 127};
+    }
+    tern_qs8_dot_params p = {.x_zero_point = zx, .w_zero_point = zw, .bias = bias, .requant = rq};
+    memset(y, 0x55, ny);
+    memset(yr, 0x55, ny);
+    tern_ref_qs8_conv_fp32(&g, x, xs, w, ws, &p, yr, ys);
+    tern_qs8_conv_pack(&g, uk, w, ws, &p, packed);
+    int ok = tern_qs8_conv_packed_supports(&g, xs, ys);
+    if (ok) {
+        tern_qs8_conv_packed_run(uk, &g, x, xs, packed, zx, tern_qs8_gemm_needs_rowsum(co, &p), y,
+                                 ys, scratch);
+        ok = memcmp(y, yr, ny) == 0;
+    }
+    free(x), free(w), free(y), free(yr), free(zw), free(bias), free(rq), free(packed), free(scratch);
+    return ok;
+}
+
+static void test_conv_kernel(th_ctx *t, const gemm_case *gc) {
+    char name[160];
+    snprintf(name, sizeof name, "%s: convolution via im2col bit-exact with the reference",
+             gc->name);
+    if (!test_cpu_has(gc->isa)) {
+        th_skip(t, name, "this CPU lacks the ISA");
+        return;
+    }
+    static const conv_shape shapes[] = {
+        {3, 16, 9, 9, 3, 3, 2, 1, 1, 1, 1},   /* first conv, symmetric padding */
+        {3, 32, 10, 8, 3, 3, 2, 0, 0, 1, 1},  /* first conv, TensorFlow SAME */
+        {3, 8, 7, 7, 3, 3, 1, 1, 1, 1, 1},
+        {5, 9, 6, 7, 3, 3, 1, 1, 1, 1, 1},
+        {16, 24, 5, 5, 1, 1, 1, 0, 0, 0, 0},  /* pointwise */
+        {17, 13, 4, 6, 1, 1, 1, 0, 0, 0, 0},
+        {16, 8, 6, 6, 1, 1, 2, 0, 0, 0, 0},   /* 1x1 stride 2 */
+        {7, 11, 8, 8, 5, 5, 2, 2, 2, 2, 2},
+        {4, 6, 5, 9, 3, 5, 1, 0, 2, 1, 0},    /* lopsided */
+        {32, 40, 3, 3, 3, 3, 1, 1, 1, 1, 1},
+        {1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+    };
+    nrng r = {0xc0c0u};
+    int bad = 0, n = (int)(sizeof shapes / sizeof shapes[0]);
+    for (int i = 0; i < n; i++)
+        for (int dense = 0; dense < 2; dense++) bad += !run_conv(&gc->uk, &shapes[i], dense, &r);
+    th_check(t, bad == 0, name, "%d of %d shapes differ", bad, 2 * n);
+}
+
 TH_SUITE(suite_kernels_qs8_gemm_packed) {
-    for (size_t i = 0; i < sizeof gemm_kernels / sizeof gemm_kernels[0]; i++)
+    for (size_t i = 0; i < sizeof gemm_kernels / sizeof gemm_kernels[0]; i++) {
         test_gemm_kernel(t, &gemm_kernels[i]);
+        test_conv_kernel(t, &gemm_kernels[i]);
+    }
 }
