@@ -19,10 +19,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/kernels.h"
 #include "graph/common.h"
 #include "tern.h"
 
 enum { TERN_LAYOUT_PLAIN = 0, TERN_LAYOUT_CHANNELS_LAST = 1 };
+
+/* Quantization parameters of an 8-bit tensor (docs/quantization.md): the
+ * real value of element q is scale[i] * (q - zero_point[i]), i = 0 per
+ * tensor, or the element's index on `axis` when count > 1. Inside tern
+ * every quantized activation is int8 (elem TERN_INT8); from_u8 says the
+ * file had it as uint8 (converted once, x ^ 0x80, by the quant-import
+ * pass), which `tern info --quant` reports. Set by the integer ops' infer
+ * on their outputs; informational for every other op. */
+typedef struct tern_qparams {
+    int count;               /* 1: per tensor */
+    int axis;                /* logical axis when count > 1, else -1 */
+    const float *scale;      /* [count], finite and > 0 (checked) */
+    const int32_t *zero_point; /* [count], in the range of elem */
+    tern_dtype elem;         /* TERN_INT8, TERN_UINT8 (before import) or TERN_INT32 */
+    int from_u8;
+} tern_qparams;
 
 typedef struct tern_tensor {
     const char *name;
@@ -36,6 +53,8 @@ typedef struct tern_tensor {
     int is_input;     /* graph input (fed by the caller) */
     int is_output;    /* graph output */
     int producer;     /* index of the producing node, -1 for inputs/constants */
+    const tern_qparams *qp; /* quantization of an 8-bit activation, or NULL */
+    int from_u8;      /* an int8 constant the quant-import pass made from a uint8 one */
 
     /* memory plan (set by graph/planner.c) */
     size_t offset;    /* byte offset of the data in the arena */
@@ -101,6 +120,8 @@ typedef struct tern_node {
     void *params;             /* op-specific, parsed from attrs by op->infer */
     tern_act act;             /* fused activation (Conv, Gemm) */
     int dead;                 /* removed by a pass; skipped, compacted later */
+    void *prepared;           /* kernel-ready data (packed weights) made by op->prepare
+                                 once per session, in the graph's pool; NULL if none */
 } tern_node;
 
 /* The newest opsets whose semantics tern implements; the loader refuses a
@@ -147,6 +168,11 @@ typedef struct tern_graph {
      * (graph/budget.h): constant data made by folding and rewrites, weights
      * repacked for kernels and op tables; max_memory 0 means no budget */
     size_t const_bytes, packed_bytes, max_memory;
+
+    /* the micro-kernels this compile runs (arch/kernels.h), chosen once
+     * from the CPU, TERN_ISA or the session's isa option; set by compile,
+     * all NULL (the reference kernels) in a model's own graph */
+    tern_kernels kern;
 } tern_graph;
 
 /* ---- building (loader, passes) ---- */

@@ -9,11 +9,11 @@
     X(suite_kernels_tensor) \
     X(suite_kernels_nn_extra) \
     X(suite_kernels_int8) \
+    X(suite_kernels_simd) \
+    X(suite_conv_fast) \
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
-    X(suite_kernels_qs8_gemm_packed) \
-    X(suite_kernels_qs8_dwconv_packed) \
-    X(suite_kernels_qs8_elementwise_simd) \
+    X(suite_kernels_qs8_ties) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \

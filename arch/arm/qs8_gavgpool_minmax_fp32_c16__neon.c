@@ -4,8 +4,8 @@
  * partial sums of at most 256 pixels, |sum| <= 32768 ... 32512, widened to
  * int32), minus s * z_x (the reference's sum of x - z_x; exact, |s z_x| <=
  * 2^30), then the requantization of section 3. */
+#include "arch/arm/kernels_arm.h"
 #include "arch/arm/qs8_elementwise_neon_common.h"
-#include "arch/arm/qs8_kernels_arm.h"
 
 /* Sums of 16 channels over s pixels pixel_stride bytes apart. */
 static inline void sum16(const int8_t *x, size_t s, size_t pixel_stride, int32x4_t acc[4]) {
@@ -25,9 +25,8 @@ static inline void sum16(const int8_t *x, size_t s, size_t pixel_stride, int32x4
     }
 }
 
-void tern_qs8_gavgpool_minmax_fp32_ukernel_c16__neon(size_t s, size_t c, const int8_t *x,
-                                                    size_t pixel_stride,
-                                                    const tern_qs8_rescale *p, int8_t *y) {
+static void ukernel(size_t s, size_t c, const int8_t *x, size_t pixel_stride,
+                    const tern_qs8_rescale *p, int8_t *y) {
     int32x4_t corr = vdupq_n_s32((int32_t)s * p->x_zero_point);
     float32x4_t scale = vdupq_n_f32(p->out.scale);
     tern_neon_finish fin = tern_neon_finish_init(&p->out);
@@ -36,7 +35,8 @@ void tern_qs8_gavgpool_minmax_fp32_ukernel_c16__neon(size_t s, size_t c, const i
         int32x4_t acc[4], r[4];
         sum16(x + ch, s, pixel_stride, acc);
         for (int j = 0; j < 4; j++)
-            r[j] = tern_neon_finish4(vmulq_f32(vcvtq_f32_s32(vsubq_s32(acc[j], corr)), scale), &fin);
+            r[j] =
+                tern_neon_finish4(vmulq_f32(vcvtq_f32_s32(vsubq_s32(acc[j], corr)), scale), &fin);
         vst1q_s8(y + ch, tern_neon_narrow16(r[0], r[1], r[2], r[3]));
     }
     for (; ch < c; ch++) {
@@ -45,3 +45,6 @@ void tern_qs8_gavgpool_minmax_fp32_ukernel_c16__neon(size_t s, size_t c, const i
         y[ch] = tern_requant_fp32_apply(sum, &p->out);
     }
 }
+
+const tern_qs8_gavgpool_ukernel tern_qs8_gavgpool_minmax_fp32_c16__neon = {
+    "qs8_gavgpool_minmax_fp32_c16__neon", ukernel};

@@ -4,10 +4,9 @@
  * (leaving other lanes alone), so 16 bytes take one eor and 4 lookups. */
 #include <arm_neon.h>
 
-#include "arch/arm/qs8_kernels_arm.h"
+#include "arch/arm/kernels_arm.h"
 
-void tern_qs8_lut_ukernel_x16__neon(size_t n, const int8_t *x, const int8_t table[256],
-                                    int8_t *y) {
+static void ukernel(size_t n, const int8_t *x, const int8_t table[256], int8_t *y) {
     const uint8_t *tb = (const uint8_t *)table;
     uint8x16x4_t t0 = vld1q_u8_x4(tb), t1 = vld1q_u8_x4(tb + 64);
     uint8x16x4_t t2 = vld1q_u8_x4(tb + 128), t3 = vld1q_u8_x4(tb + 192);
@@ -26,3 +25,5 @@ void tern_qs8_lut_ukernel_x16__neon(size_t n, const int8_t *x, const int8_t tabl
     }
     for (; i < n; i++) y[i] = table[(int32_t)x[i] + 128];
 }
+
+const tern_qs8_lut_ukernel tern_qs8_lut_x16__neon = {"qs8_lut_x16__neon", ukernel};

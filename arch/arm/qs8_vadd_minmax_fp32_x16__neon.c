@@ -3,8 +3,8 @@
  * (a - z_a) and (b - z_b) widened exactly to int32, converted to float,
  * each multiplied by its scale, one float add (no FMA: fmul then fadd),
  * then clamp, fcvtns, + z_y. The tail runs the reference's scalar rule. */
+#include "arch/arm/kernels_arm.h"
 #include "arch/arm/qs8_elementwise_neon_common.h"
-#include "arch/arm/qs8_kernels_arm.h"
 
 /* 8 elements: (x - z) as int16, then float * scale, low and high halves. */
 static inline void scaled8(int8x8_t x, int8x8_t z, float32x4_t s, float32x4_t *lo,
@@ -14,8 +14,8 @@ static inline void scaled8(int8x8_t x, int8x8_t z, float32x4_t s, float32x4_t *l
     *hi = vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(d)), s);
 }
 
-void tern_qs8_vadd_minmax_fp32_ukernel_x16__neon(size_t n, const int8_t *a, const int8_t *b,
-                                                int8_t *y, const tern_qs8_vadd_params *p) {
+static void ukernel(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
+                    const tern_qs8_vadd_params *p) {
     int8x8_t za = vdup_n_s8((int8_t)p->a_zero_point), zb = vdup_n_s8((int8_t)p->b_zero_point);
     float32x4_t sa = vdupq_n_f32(p->a_scale), sb = vdupq_n_f32(p->b_scale);
     tern_neon_finish fin = tern_neon_finish_init(&p->out);
@@ -37,3 +37,6 @@ void tern_qs8_vadd_minmax_fp32_ukernel_x16__neon(size_t n, const int8_t *a, cons
         y[i] = tern_requant_fp32_finish(fa + fb, &p->out);
     }
 }
+
+const tern_qs8_vadd_ukernel tern_qs8_vadd_minmax_fp32_x16__neon = {"qs8_vadd_minmax_fp32_x16__neon",
+                                                                   ukernel};

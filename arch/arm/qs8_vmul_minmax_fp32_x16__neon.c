@@ -3,16 +3,15 @@
  * acc = (a - z_a)(b - z_b) exact in int32 (smull of the int16
  * differences), then the requantization of section 3. b_stride 0 repeats
  * one b element (a scalar operand); 1 reads n of them. */
+#include "arch/arm/kernels_arm.h"
 #include "arch/arm/qs8_elementwise_neon_common.h"
-#include "arch/arm/qs8_kernels_arm.h"
 
 static inline int32x4_t rq4(int32x4_t acc, float32x4_t s, const tern_neon_finish *f) {
     return tern_neon_finish4(vmulq_f32(vcvtq_f32_s32(acc), s), f);
 }
 
-void tern_qs8_vmul_minmax_fp32_ukernel_x16__neon(size_t n, const int8_t *a, const int8_t *b,
-                                                size_t b_stride, int8_t *y,
-                                                const tern_qs8_vmul_params *p) {
+static void ukernel(size_t n, const int8_t *a, const int8_t *b, size_t b_stride, int8_t *y,
+                    const tern_qs8_vmul_params *p) {
     int8x16_t za = vdupq_n_s8((int8_t)p->a_zero_point), zb = vdupq_n_s8((int8_t)p->b_zero_point);
     float32x4_t s = vdupq_n_f32(p->out.scale);
     tern_neon_finish fin = tern_neon_finish_init(&p->out);
@@ -28,8 +27,11 @@ void tern_qs8_vmul_minmax_fp32_ukernel_x16__neon(size_t n, const int8_t *a, cons
         vst1q_s8(y + i, tern_neon_narrow16(r0, r1, r2, r3));
     }
     for (; i < n; i++) {
-        int32_t acc = ((int32_t)a[i] - p->a_zero_point) *
-                      ((int32_t)b[i * b_stride] - p->b_zero_point);
+        int32_t acc =
+            ((int32_t)a[i] - p->a_zero_point) * ((int32_t)b[i * b_stride] - p->b_zero_point);
         y[i] = tern_requant_fp32_apply(acc, &p->out);
     }
 }
+
+const tern_qs8_vmul_ukernel tern_qs8_vmul_minmax_fp32_x16__neon = {"qs8_vmul_minmax_fp32_x16__neon",
+                                                                   ukernel};

@@ -1,0 +1,32 @@
+/* The x86-64 kernel list: X(slot, ISA, descriptor), parents before children
+ * (AVX2, then AVXVNNI / AVX512, then AVX512VNNI, then AMX). Each descriptor
+ * is defined in arch/x86/<descriptor name minus tern_>.c, compiled with the
+ * flags of its __<isa> suffix (Makefile). See arch/kernels.h. */
+#ifndef TERN_ARCH_X86_KERNELS_X86_H
+#define TERN_ARCH_X86_KERNELS_X86_H
+
+#include "arch/kernels.h"
+
+extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_6x16__avx2;
+extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_8x32__avx512;
+
+extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2;
+extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni;
+extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512;
+extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni;
+extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2;
+extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512;
+extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni;
+
+#define TERN_KERNEL_ENTRIES_X86(X)                              \
+    X(f32_gemm, AVX2, tern_f32_gemm_minmax_6x16__avx2)          \
+    X(f32_gemm, AVX512, tern_f32_gemm_minmax_8x32__avx512)      \
+    X(qs8_gemm, AVX2, tern_qs8_qc8w_gemm_minmax_fp32_3x8c8__avx2)          \
+    X(qs8_gemm, AVXVNNI, tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni)   \
+    X(qs8_gemm, AVX512, tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512)     \
+    X(qs8_gemm, AVX512VNNI, tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni) \
+    X(qs8_dwconv, AVX2, tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2)        \
+    X(qs8_dwconv, AVX512, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512)    \
+    X(qs8_dwconv, AVX512VNNI, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni)
+
+#endif
