@@ -81,7 +81,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench
+.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench bench-qs8
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -171,6 +171,16 @@ bench-plan: $(BENCH_PLAN)
 	$(BENCH_PLAN) $(BENCH_ARGS)
 
 -include $(BENCH_PLAN_OBJ:.o=.d)
+
+# `make bench-qs8`: the INT8 micro-kernels in GMAC/s against the measured
+# peak of this CPU's multiply-add instructions (bench/bench_qs8.c).
+$(BUILD)/bench_qs8: $(BUILD)/obj/bench/bench_qs8.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-qs8: $(BUILD)/bench_qs8
+	$(BUILD)/bench_qs8 $(BENCH_ARGS)
+
+-include $(BUILD)/obj/bench/bench_qs8.d
 
 # `make bench-jpeg`: tern's JPEG decoder against djpeg (Debian
 # libjpeg-turbo-progs) on the same files; not part of `make test`.

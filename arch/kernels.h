@@ -140,25 +140,12 @@ typedef struct tern_f32_gavgpool_ukernel {
  * packing routine and driver. ---- */
 #include "arch/qs8_dwconv.h"
 #include "arch/qs8_gemm.h"
-#include "kernels/ref/qs8_vadd_fp32.h"
-#include "kernels/ref/qs8_vmul_fp32.h"
+#include "arch/qs8_vbinary.h"
+#include "kernels/ref/requant.h"
 
-/* INT8 elementwise kinds over n contiguous elements, each the rule of its
- * kernels/ref reference to the bit (docs/quantization.md sections 4-6).
- * vadd: y = Add(a, b); vmul: y = Mul(a, b), b_stride 0 repeats b[0] (a
- * scalar, the squeeze-excite gate per channel row), 1 reads b[0..n). */
-typedef void (*tern_qs8_vadd_fn)(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
-                                 const tern_qs8_vadd_params *p);
-typedef struct tern_qs8_vadd_ukernel {
-    const char *name;
-    tern_qs8_vadd_fn fn;
-} tern_qs8_vadd_ukernel;
-typedef void (*tern_qs8_vmul_fn)(size_t n, const int8_t *a, const int8_t *b, size_t b_stride,
-                                 int8_t *y, const tern_qs8_vmul_params *p);
-typedef struct tern_qs8_vmul_ukernel {
-    const char *name;
-    tern_qs8_vmul_fn fn;
-} tern_qs8_vmul_ukernel;
+/* INT8 table lookup and global average pooling (arch/arm), each the rule
+ * of its kernels/ref reference to the bit (docs/quantization.md sections 5
+ * and 6). */
 /* y[i] = table[x[i] + 128] (a LUT activation; y may alias x). */
 typedef void (*tern_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
 typedef struct tern_qs8_lut_ukernel {

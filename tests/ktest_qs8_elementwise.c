@@ -1,55 +1,19 @@
-/* ktest_qs8_vadd, _vmul, _lut, _gavgpool (tests/ktest.h): the int8
- * elementwise kernels of the dispatch list against their references, byte
- * for byte: lengths around the vector steps, random and extreme zero
- * points and scales, fused clamps, exact ties (Mul at scale 1/2), scalar
- * (broadcast) operands, pooling sums past the int16 partial sums. */
+/* ktest_qs8_lut and ktest_qs8_gavgpool (tests/ktest.h): the int8 table
+ * lookup and global average pooling kernels of the dispatch list against
+ * their references, byte for byte: lengths around the vector steps, random
+ * and extreme zero points and scales, pooling sums past the int16 partial
+ * sums. (Add and Mul: tests/ktest_qs8_vbinary.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernels/ref/qs8_gavgpool_fp32.h"
 #include "kernels/ref/qs8_lut.h"
-#include "kernels/ref/qs8_vadd_fp32.h"
-#include "kernels/ref/qs8_vmul_fp32.h"
 #include "tests/harness.h"
 #include "tests/int8_naive.h"
 #include "tests/ktest.h"
 
 static float rand_scale(nrng *r) { return (float)(0.001 + 0.2 * nrng_unit(r)); }
-
-static int check_vadd(tern_qs8_vadd_fn fn, nrng *r, size_t n) {
-    int8_t a[300], b[300], y[300], yr[300];
-    nrng_fill_s8(r, a, (int64_t)n, -128, 127);
-    nrng_fill_s8(r, b, (int64_t)n, -128, 127);
-    int32_t zy = nrng_int(r, -128, 127), relu = nrng_int(r, 0, 1);
-    tern_qs8_vadd_params p;
-    tern_qs8_vadd_init(&p, rand_scale(r), nrng_int(r, -128, 127), rand_scale(r),
-                       nrng_int(r, -128, 127), rand_scale(r) * 0.5f, zy, relu ? zy : -128, 127);
-    int64_t dims[1] = {(int64_t)n}, st[1] = {1};
-    tern_ref_qs8_vadd_fp32(1, dims, a, st, b, st, &p, yr, st);
-    fn(n, a, b, y, &p);
-    return memcmp(y, yr, n) == 0;
-}
-
-static int check_vmul(tern_qs8_vmul_fn fn, nrng *r, size_t n, size_t bstride) {
-    int8_t a[300], b[300], y[300], yr[300];
-    int ties = bstride == 0; /* small products at scale 1/2: every odd one is a tie */
-    nrng_fill_s8(r, a, (int64_t)n, ties ? -9 : -128, ties ? 9 : 127);
-    nrng_fill_s8(r, b, (int64_t)n, ties ? -9 : -128, ties ? 9 : 127);
-    int32_t zy = nrng_int(r, -128, 127);
-    tern_qs8_vmul_params p;
-    tern_qs8_vmul_init(&p, rand_scale(r), nrng_int(r, -128, 127), rand_scale(r),
-                       nrng_int(r, -128, 127), rand_scale(r) * 0.01f, zy, -128,
-                       nrng_int(r, zy, 127));
-    if (ties) {
-        p.a_zero_point = nrng_int(r, -3, 3), p.b_zero_point = nrng_int(r, -3, 3);
-        p.out.scale = 0.5f, p.out.zero_point = 1, p.out.qmin = -128, p.out.qmax = 127;
-    }
-    int64_t dims[1] = {(int64_t)n}, st[1] = {1}, bs[1] = {(int64_t)bstride};
-    tern_ref_qs8_vmul_fp32(1, dims, a, st, b, bs, &p, yr, st);
-    fn(n, a, b, bstride, y, &p);
-    return memcmp(y, yr, n) == 0;
-}
 
 static int check_lut(tern_qs8_lut_fn fn, nrng *r, size_t n) {
     int8_t x[300], y[300], yr[300], table[256];
@@ -86,20 +50,6 @@ static void report(th_ctx *t, const char *name, int bad, int cases) {
     char what[160];
     snprintf(what, sizeof what, "%s: bit-exact with the reference", name);
     th_check(t, bad == 0, what, "%d of %d cases differ", bad, cases);
-}
-
-void ktest_qs8_vadd(th_ctx *t, const tern_qs8_vadd_ukernel *k) {
-    nrng r = {0xadd1u};
-    int cases = 0, bad = 0;
-    FOR_LENGTHS(n, rep) cases++, bad += !check_vadd(k->fn, &r, n);
-    report(t, k->name, bad, cases);
-}
-
-void ktest_qs8_vmul(th_ctx *t, const tern_qs8_vmul_ukernel *k) {
-    nrng r = {0x3011u};
-    int cases = 0, bad = 0;
-    FOR_LENGTHS(n, rep) cases++, bad += !check_vmul(k->fn, &r, n, (size_t)(rep & 1));
-    report(t, k->name, bad, cases);
 }
 
 void ktest_qs8_lut(th_ctx *t, const tern_qs8_lut_ukernel *k) {

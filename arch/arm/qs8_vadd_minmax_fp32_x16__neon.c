@@ -1,8 +1,9 @@
-/* int8 Add with requantization over n contiguous elements, NEON, 16 at a
+/* int8 Add with requantization over rows of channels, NEON, 16 at a
  * time (tern_ref_qs8_vadd_fp32's rule, docs/quantization.md section 4):
  * (a - z_a) and (b - z_b) widened exactly to int32, converted to float,
  * each multiplied by its scale, one float add (no FMA: fmul then fadd),
- * then clamp, fcvtns, + z_y. The tail runs the reference's scalar rule. */
+ * then clamp, fcvtns, + z_y. The tail runs the reference's scalar rule.
+ * Rows and broadcasting as arch/qs8_vbinary.h. */
 #include "arch/arm/kernels_arm.h"
 #include "arch/arm/qs8_elementwise_neon_common.h"
 
@@ -14,8 +15,9 @@ static inline void scaled8(int8x8_t x, int8x8_t z, float32x4_t s, float32x4_t *l
     *hi = vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(d)), s);
 }
 
-static void ukernel(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
-                    const tern_qs8_vadd_params *p) {
+/* One row of n elements. */
+static void row(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
+                const tern_qs8_vadd_params *p) {
     int8x8_t za = vdup_n_s8((int8_t)p->a_zero_point), zb = vdup_n_s8((int8_t)p->b_zero_point);
     float32x4_t sa = vdupq_n_f32(p->a_scale), sb = vdupq_n_f32(p->b_scale);
     tern_neon_finish fin = tern_neon_finish_init(&p->out);
@@ -36,6 +38,13 @@ static void ukernel(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
         float fb = (float)((int32_t)b[i] - p->b_zero_point) * p->b_scale;
         y[i] = tern_requant_fp32_finish(fa + fb, &p->out);
     }
+}
+
+/* rows of channels; a and b rows a_stride / b_stride apart (0: repeated) */
+static void ukernel(size_t rows, size_t channels, const int8_t *a, size_t a_stride, const int8_t *b,
+                    size_t b_stride, int8_t *y, const tern_qs8_vadd_params *p) {
+    for (size_t r = 0; r < rows; r++, a += a_stride, b += b_stride, y += channels)
+        row(channels, a, b, y, p);
 }
 
 const tern_qs8_vadd_ukernel tern_qs8_vadd_minmax_fp32_x16__neon = {"qs8_vadd_minmax_fp32_x16__neon",

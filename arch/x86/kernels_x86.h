@@ -17,6 +17,8 @@ extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2;
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512;
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni;
+extern const tern_qs8_vadd_ukernel tern_qs8_vadd_minmax_fp32__avx2;
+extern const tern_qs8_vmul_ukernel tern_qs8_vmul_minmax_fp32__avx2;
 
 #define TERN_KERNEL_ENTRIES_X86(X)                              \
     X(f32_gemm, AVX2, tern_f32_gemm_minmax_6x16__avx2)          \
@@ -27,6 +29,8 @@ extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx51
     X(qs8_gemm, AVX512VNNI, tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni) \
     X(qs8_dwconv, AVX2, tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2)        \
     X(qs8_dwconv, AVX512, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512)    \
-    X(qs8_dwconv, AVX512VNNI, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni)
+    X(qs8_dwconv, AVX512VNNI, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni) \
+    X(qs8_vadd, AVX2, tern_qs8_vadd_minmax_fp32__avx2)                     \
+    X(qs8_vmul, AVX2, tern_qs8_vmul_minmax_fp32__avx2)
 
 #endif
