@@ -81,7 +81,7 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench bench-qs8
+.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench bench-qs8 bench-peak
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
@@ -192,6 +192,25 @@ bench-jpeg: $(BUILD)/bench_jpeg
 	$(BUILD)/bench_jpeg $(BENCH_JPEG_DIR)
 
 -include $(BUILD)/obj/bench/bench_jpeg.d
+
+# `make bench`: tern against ONNX Runtime and TFLite+XNNPACK on every shared
+# model, 1 and 2 threads, interleaved in rounds (bench/run.py); writes
+# bench/results.md and bench/results.svg. Needs bench/setup.sh once (a
+# git-ignored venv with onnxruntime and ai-edge-litert), or BENCH_PY=python
+# with both installed. `make bench-peak` prints the FMA peak per ISA.
+BENCH_PY ?= bench/.venv/bin/python
+bench: $(CLI)
+	@[ -x "$(BENCH_PY)" ] || command -v "$(BENCH_PY)" >/dev/null || \
+	    { echo "make bench: run bench/setup.sh first (or BENCH_PY=python)"; exit 2; }
+	$(BENCH_PY) bench/run.py --tern $(CLI) $(BENCH_ARGS)
+
+$(BUILD)/bench_peak: $(BUILD)/obj/bench/bench_peak.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-peak: $(BUILD)/bench_peak
+	$(BUILD)/bench_peak
+
+-include $(BUILD)/obj/bench/bench_peak.d
 
 clean:
 	rm -rf build

@@ -124,15 +124,24 @@ typedef struct tern_f32_vunary_ukernel {
     tern_f32_vunary_fn fn;
 } tern_f32_vunary_ukernel;
 
-/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) * scale
- * for i < rows (rows of `channels` floats, dense), sum in float in row
- * order per lane. */
-typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float scale,
+/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) / divisor
+ * for i < rows (rows of `channels` floats, dense), summed in float from 0 in
+ * row order, then divided: the reference's operations, so bit-identical. */
+typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float divisor,
                                      float *y);
 typedef struct tern_f32_gavgpool_ukernel {
     const char *name;
     tern_f32_gavgpool_fn fn;
 } tern_f32_gavgpool_ukernel;
+
+/* Peak microbenchmark: iters rounds of independent FMA chains with no
+ * memory traffic; returns the multiply-accumulates done, *sink a value
+ * that depends on all of them. The measured peak of `tern bench --profile`. */
+typedef uint64_t (*tern_f32_peak_fn)(uint64_t iters, float *sink);
+typedef struct tern_f32_peak_ukernel {
+    const char *name;
+    tern_f32_peak_fn fn;
+} tern_f32_peak_ukernel;
 
 /* ---- INT8 kernel kinds: arch/qs8_gemm.h (GEMM over packed weights with
  * folded zero points and the requantization epilogue) and arch/qs8_dwconv.h
@@ -174,6 +183,7 @@ typedef struct tern_kernels {
     const tern_f32_vunary_ukernel *f32_vhswish;
     const tern_f32_vunary_ukernel *f32_vhsigmoid;
     const tern_f32_gavgpool_ukernel *f32_gavgpool;
+    const tern_f32_peak_ukernel *f32_peak;
     const tern_qs8_gemm_ukernel *qs8_gemm;
     const tern_qs8_dwconv_ukernel *qs8_dwconv;
     const tern_qs8_vadd_ukernel *qs8_vadd;

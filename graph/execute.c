@@ -1,5 +1,7 @@
 /* Run a compiled graph: each node in order, its tensors found in the arena
  * (or in the constant data). Nothing is allocated here. */
+#include <time.h>
+
 #include "graph/compile.h"
 #include "graph/op.h"
 
@@ -9,7 +11,18 @@ static const void *tensor_ptr(const tern_graph *g, int t, unsigned char *arena) 
     return x->data ? x->data : arena + x->offset;
 }
 
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err) {
+    return tern_execute_timed(c, arena, NULL, err);
+}
+
+tern_status tern_execute_timed(const tern_compiled *c, unsigned char *arena, double *seconds,
+                               tern_err *err) {
     const tern_graph *g = &c->g;
     const void *in[TERN_MAX_NODE_IO];
     void *out[TERN_MAX_NODE_IO];
@@ -21,7 +34,9 @@ tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err 
         for (int k = 0; k < n->n_inputs; k++) in[k] = tensor_ptr(g, n->inputs[k], arena);
         for (int k = 0; k < n->n_outputs; k++)
             out[k] = n->outputs[k] < 0 ? NULL : arena + g->tensors[n->outputs[k]].offset;
+        double t0 = seconds ? now_seconds() : 0;
         tern_status st = n->op->run(g, n, in, out, err);
+        if (seconds) seconds[i] += now_seconds() - t0;
         if (st != TERN_OK) {
             tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
             return st;

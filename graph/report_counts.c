@@ -48,16 +48,20 @@ static int64_t macs_per_output(const tern_graph *g, const tern_node *n, int *ok)
     return per;
 }
 
+int64_t tern_node_macs(const tern_graph *g, const tern_node *n) {
+    const tern_tensor *y = tern_out(g, n, 0);
+    if (!y || !tern_in(g, n, 0) || !tern_in(g, n, 1) || n->domain[0]) return 0;
+    int ok;
+    int64_t m = macs_per_output(g, n, &ok);
+    if (ok && m) ok = mul_checked(&m, tern_tensor_numel(y));
+    return ok ? m : TERN_COUNT_OVERFLOW;
+}
+
 int64_t tern_count_macs(const tern_graph *g) {
     int64_t macs = 0;
     for (int i = 0; i < g->n_nodes; i++) {
-        const tern_node *n = &g->nodes[i];
-        const tern_tensor *y = tern_out(g, n, 0);
-        if (!y || !tern_in(g, n, 0) || !tern_in(g, n, 1) || n->domain[0]) continue;
-        int ok;
-        int64_t m = macs_per_output(g, n, &ok);
-        if (ok && m) ok = mul_checked(&m, tern_tensor_numel(y)) && add_checked(&macs, m);
-        if (!ok) return TERN_COUNT_OVERFLOW;
+        int64_t m = tern_node_macs(g, &g->nodes[i]);
+        if (m < 0 || !add_checked(&macs, m)) return TERN_COUNT_OVERFLOW;
     }
     return macs;
 }

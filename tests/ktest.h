@@ -23,6 +23,7 @@ void ktest_f32_vmulc(th_ctx *t, const tern_f32_vmulc_ukernel *k);
 void ktest_f32_vhswish(th_ctx *t, const tern_f32_vunary_ukernel *k);
 void ktest_f32_vhsigmoid(th_ctx *t, const tern_f32_vunary_ukernel *k);
 void ktest_f32_gavgpool(th_ctx *t, const tern_f32_gavgpool_ukernel *k);
+void ktest_f32_peak(th_ctx *t, const tern_f32_peak_ukernel *k);
 void ktest_qs8_gemm(th_ctx *t, const tern_qs8_gemm_ukernel *k);
 void ktest_qs8_dwconv(th_ctx *t, const tern_qs8_dwconv_ukernel *k);
 void ktest_qs8_vadd(th_ctx *t, const tern_qs8_vadd_ukernel *k);

@@ -64,8 +64,10 @@ static void apply_post(const tern_kernels *k, const tern_act *post, float *y, si
         tern_act_apply_n(post, y, y, n);
 }
 
-static int dense_nhwc(const int64_t s[5], int64_t c, int64_t w) {
-    return s[1] == 1 && s[4] == c && s[3] == c * w;
+/* Dense NHWC bytes (strides of size-1 axes do not matter: a [N, C, 1, 1]
+ * tensor has the same bytes in either layout). */
+static int dense_nhwc(const int64_t s[5], int64_t c, int64_t h, int64_t w) {
+    return (c == 1 || s[1] == 1) && (w == 1 || s[4] == c) && (h == 1 || s[3] == c * w);
 }
 
 static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_geom *geom) {
@@ -74,14 +76,14 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_ge
     if (x->rank != 4 || !w->data || (b && !b->data) || geom->n < 1) return 0;
     tern_strides_ncdhw(x, xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    if (!dense_nhwc(ys, geom->c_out, geom->out[2])) return 0;
+    if (!dense_nhwc(ys, geom->c_out, geom->out[1], geom->out[2])) return 0;
     int unit_dil = geom->dil[1] == 1 && geom->dil[2] == 1;
     int64_t kh = geom->kernel[1], kw = geom->kernel[2], sh = geom->stride[1];
     if (geom->group == 1 && g->kern.f32_gemm) {
         int one = kh == 1 && kw == 1 && sh == 1 && geom->stride[2] == 1 && geom->pad_begin[1] == 0 &&
                   geom->pad_begin[2] == 0 && geom->out[1] == geom->in[1] &&
                   geom->out[2] == geom->in[2];
-        if (one && dense_nhwc(xs, geom->c_in, geom->in[2])) return PATH_GEMM_1X1;
+        if (one && dense_nhwc(xs, geom->c_in, geom->in[1], geom->in[2])) return PATH_GEMM_1X1;
         if (geom->c_in * kh * kw * g->kern.f32_gemm->mr <= IM2COL_MAX_FLOATS) return PATH_IM2COL;
         return 0;
     }
@@ -89,7 +91,8 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_ge
                                         : kh == 5 && kw == 5 ? g->kern.f32_dwconv_5x5
                                                              : NULL;
     if (dw && geom->group == geom->c_in && geom->c_out == geom->c_in && unit_dil &&
-        (sh == 1 || sh == 2) && geom->stride[2] == sh && dense_nhwc(xs, geom->c_in, geom->in[2]))
+        (sh == 1 || sh == 2) && geom->stride[2] == sh &&
+        dense_nhwc(xs, geom->c_in, geom->in[1], geom->in[2]))
         return PATH_DW;
     return 0;
 }

@@ -50,4 +50,12 @@ tern_status tern_check_conv_xwb(const tern_graph *g, const tern_node *n, tern_er
 tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err);
 void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y);
 
+/* Float Add/Mul (mul = 1) and GlobalAveragePool on the SIMD kernels
+ * (graph/ops/elementwise_fast.c) when the shapes fit; 0: not handled, run
+ * the reference. Bit-identical to it either way. */
+int tern_binary_fast(const tern_graph *g, const tern_node *n, int mul, const void *const *in,
+                     void *const *out);
+int tern_gap_fast(const tern_graph *g, const tern_node *n, const void *const *in,
+                  void *const *out);
+
 #endif
