@@ -14,6 +14,7 @@
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
     X(suite_kernels_qs8_ties) \
+    X(suite_int8_isa_identity) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \
