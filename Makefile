@@ -116,7 +116,8 @@ test-isas: $(TESTS) $(TEST_CLI)
 	done
 
 # The CLI under $(RUN) (qemu), as one executable path for the tests to spawn.
-$(BUILD)/tern-run: $(CLI)
+# Rewritten every time: RUN changes with QEMU_CPU.
+$(BUILD)/tern-run: $(CLI) FORCE
 	printf '#!/bin/sh\nexec %s "%s" "$$@"\n' '$(RUN)' '$(abspath $(CLI))' > $@
 	chmod +x $@
 
@@ -252,6 +253,8 @@ bench-peak: $(BUILD)/bench_peak
 	$(BUILD)/bench_peak
 
 -include $(BUILD)/obj/bench/bench_peak.d
+
+FORCE:
 
 clean:
 	rm -rf build
