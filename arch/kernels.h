@@ -150,6 +150,25 @@ typedef struct tern_f32_peak_ukernel {
 #include "arch/qs8_dwconv.h"
 #include "arch/qs8_gemm.h"
 #include "arch/qs8_vbinary.h"
+#include "kernels/ref/requant.h"
+
+/* INT8 table lookup and global average pooling (arch/arm), each the rule
+ * of its kernels/ref reference to the bit (docs/quantization.md sections 5
+ * and 6). */
+/* y[i] = table[x[i] + 128] (a LUT activation; y may alias x). */
+typedef void (*tern_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+typedef struct tern_qs8_lut_ukernel {
+    const char *name;
+    tern_qs8_lut_fn fn;
+} tern_qs8_lut_ukernel;
+/* Global average pool of s pixels (pixel_stride bytes apart) of c
+ * contiguous channels into y[0..c); p as tern_qs8_gavgpool_init fills it. */
+typedef void (*tern_qs8_gavgpool_fn)(size_t s, size_t c, const int8_t *x, size_t pixel_stride,
+                                     const tern_qs8_rescale *p, int8_t *y);
+typedef struct tern_qs8_gavgpool_ukernel {
+    const char *name;
+    tern_qs8_gavgpool_fn fn;
+} tern_qs8_gavgpool_ukernel;
 
 /* ---- the table ------------------------------------------------------------- */
 
@@ -170,8 +189,8 @@ typedef struct tern_kernels {
     const tern_qs8_vadd_ukernel *qs8_vadd;
     const tern_qs8_vmul_ukernel *qs8_vmul;
     const tern_qs8_quantize_ukernel *qs8_quantize;
-    const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
     const tern_qs8_lut_ukernel *qs8_lut;
+    const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
 } tern_kernels;
 
 /* The per-architecture entry lists: X(slot, ISA suffix, descriptor). */

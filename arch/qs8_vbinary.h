@@ -1,5 +1,6 @@
-/* INT8 elementwise and pooling micro-kernels: Add and Mul (below),
- * QuantizeLinear, global average pooling and table lookups (at the end).
+/* INT8 elementwise micro-kernels: Add and Mul (below) and QuantizeLinear
+ * (at the end); table lookups and global average pooling are declared in
+ * arch/kernels.h.
  *
  * Add and Mul micro-kernels with requantization over rows of
  * channels: y[r][c] = a[r][c] op b[r][c] for r < rows, c < channels, where
@@ -15,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernels/ref/qs8_gavgpool_fp32.h"
 #include "kernels/ref/qs8_vadd_fp32.h"
 #include "kernels/ref/qs8_vmul_fp32.h"
 
@@ -45,23 +45,5 @@ typedef struct tern_qs8_quantize_ukernel {
     const char *name;
     tern_qs8_quantize_fn fn;
 } tern_qs8_quantize_ukernel;
-
-/* Global average pooling over rows of channels (channels-last [rows, C],
- * dense), exactly tern_ref_qs8_gavgpool_fp32: y[c] = requant(sum_i x[i][c]
- * - rows * z_x) with p from tern_qs8_gavgpool_init (rows <= 2^23). */
-typedef void (*tern_qs8_gavgpool_fn)(size_t rows, size_t channels, const int8_t *x,
-                                     const tern_qs8_rescale *p, int8_t *y);
-typedef struct tern_qs8_gavgpool_ukernel {
-    const char *name;
-    tern_qs8_gavgpool_fn fn;
-} tern_qs8_gavgpool_ukernel;
-
-/* Lookup-table activation over n contiguous bytes: y[i] = table[x[i] + 128]
- * (tern_ref_qs8_lut; x and y may be the same memory). */
-typedef void (*tern_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
-typedef struct tern_qs8_lut_ukernel {
-    const char *name;
-    tern_qs8_lut_fn fn;
-} tern_qs8_lut_ukernel;
 
 #endif

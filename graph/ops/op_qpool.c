@@ -8,6 +8,7 @@
 #include "graph/ops/op_nn_util.h"
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qunary_fast.h"
 #include "kernels/ref/qs8_avgpool_fp32.h"
 #include "kernels/ref/qs8_gavgpool_fp32.h"
 
@@ -68,19 +69,6 @@ static tern_status gavg_infer(tern_graph *g, tern_node *n, tern_err *err) {
     return TERN_OK;
 }
 
-/* Whether x is channels-last with dense pixels (rows of C channels, the
- * spatial axes row-major) and y has its channels contiguous: the layout of
- * the qs8 gavgpool kernel. Axes of size 1 may have any stride. */
-static int gavg_channels_last(const tern_tensor *x, const int64_t *xs, const int64_t *ys) {
-    int64_t c = x->dims[1], expect = c;
-    if (x->dims[0] < 1 || c < 1 || (c > 1 && (xs[1] != 1 || ys[1] != 1))) return 0;
-    for (int i = x->rank - 1; i >= 2; i--) {
-        if (x->dims[i] > 1 && xs[i] != expect) return 0;
-        expect *= x->dims[i];
-    }
-    return x->dims[0] == 1 || xs[0] == expect;
-}
-
 static tern_status gavg_run(const tern_graph *g, const tern_node *n, const void *const *in,
                             void *const *out, tern_err *err) {
     const qpool_params *p = n->params;
@@ -90,15 +78,9 @@ static tern_status gavg_run(const tern_graph *g, const tern_node *n, const void 
     int64_t xs[TERN_MAX_RANK], ys[TERN_MAX_RANK];
     tern_tensor_strides(x, xs);
     tern_tensor_strides(tern_out(g, n, 0), ys);
-    if (g->kern.qs8_gavgpool && gavg_channels_last(x, xs, ys)) { /* SIMD kernel, same bytes */
-        int64_t rows = tern_tensor_numel(x) / (x->dims[0] * x->dims[1]);
-        for (int64_t b = 0; b < x->dims[0]; b++)
-            g->kern.qs8_gavgpool->fn((size_t)rows, (size_t)x->dims[1], (const int8_t *)in[0] + b * xs[0],
-                                     &p->gavg, (int8_t *)out[0] + b * ys[0]);
-        return TERN_OK;
-    }
-    tern_ref_qs8_gavgpool_fp32(x->dims[0], x->dims[1], x->rank - 2, x->dims + 2, in[0], xs,
-                               &p->gavg, out[0], ys);
+    if (!tern_qgavgpool_fast(g, x->rank, x->dims, in[0], xs, &p->gavg, out[0], ys))
+        tern_ref_qs8_gavgpool_fp32(x->dims[0], x->dims[1], x->rank - 2, x->dims + 2, in[0], xs,
+                                   &p->gavg, out[0], ys);
     return TERN_OK;
 }
 
