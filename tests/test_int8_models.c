@@ -64,10 +64,22 @@ static int run_one(const char *path, const void *in, size_t in_bytes, void *out,
     }
     ok = 1;
 out:
-    if (ok && keep) *keep = s;
-    else tern_session_free(s);
-    tern_model_free(m); /* a session keeps what it needs of the model */
+    if (ok && keep) {
+        *keep = s; /* the model must outlive it: free_kept() frees both */
+        return ok;
+    }
+    tern_session_free(s);
+    tern_model_free(m);
     return ok;
+}
+
+/* Free a session kept by run_one() and then its model (the API requires
+ * the model to outlive its sessions). */
+static void free_kept(tern_session *s) {
+    if (!s) return;
+    struct tern_model *m = (struct tern_model *)s->model;
+    tern_session_free(s);
+    tern_model_free(m);
 }
 
 static void own_model(th_ctx *t, const char *name) {
@@ -204,7 +216,7 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     if (logits) *h = fnv1a(*h, logits, nl);
 out:
     free(got);
-    tern_session_free(s);
+    free_kept(s);
     tern_npy_free(&x);
     tern_npy_free(&ref);
 }
