@@ -31,7 +31,7 @@ extern const tern_f32_peak_ukernel tern_f32_peak_fma__avx512;
 extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c2__avx2;
 extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni;
 extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512;
-extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni;
+extern const tern_qs8_gemm_ukernel tern_qs8_qc8w_gemm_minmax_fp32_8x32c4__avx512vnni;
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2;
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512;
 extern const tern_qs8_dwconv_ukernel tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni;
@@ -65,7 +65,7 @@ extern const tern_qs8_lut_ukernel tern_qs8_lut__avx2;
     X(qs8_gemm, AVX2, tern_qs8_qc8w_gemm_minmax_fp32_4x16c2__avx2)         \
     X(qs8_gemm, AVXVNNI, tern_qs8_qc8w_gemm_minmax_fp32_4x16c4__avxvnni)   \
     X(qs8_gemm, AVX512, tern_qs8_qc8w_gemm_minmax_fp32_4x16c8__avx512)     \
-    X(qs8_gemm, AVX512VNNI, tern_qs8_qc8w_gemm_minmax_fp32_8x16c4__avx512vnni) \
+    X(qs8_gemm, AVX512VNNI, tern_qs8_qc8w_gemm_minmax_fp32_8x32c4__avx512vnni) \
     X(qs8_dwconv, AVX2, tern_qs8_qc8w_dwconv_minmax_fp32_16c__avx2)        \
     X(qs8_dwconv, AVX512, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512)    \
     X(qs8_dwconv, AVX512VNNI, tern_qs8_qc8w_dwconv_minmax_fp32_32c__avx512vnni) \
