@@ -34,7 +34,8 @@
 static int dq_node(const tern_graph *g, int t, int allow_i32) {
     if (t < 0) return -1;
     int p = tern_producer(g, t);
-    if (p < 0 || !tern_node_is(&g->nodes[p], "DequantizeLinear")) return -1;
+    if (p < 0 || !tern_node_is(&g->nodes[p], "DequantizeLinear") || g->nodes[p].inputs[0] < 0)
+        return -1;
     const tern_tensor *x = &g->tensors[g->nodes[p].inputs[0]];
     if (x->dtype != TERN_INT8 && !(allow_i32 && x->dtype == TERN_INT32)) return -1;
     return p;
@@ -426,7 +427,8 @@ static int fuse_requant(tern_graph *g, int i, tern_err *err) {
 static void drop_unused_dq(tern_graph *g) {
     for (int i = g->n_nodes - 1; i >= 0; i--) {
         tern_node *n = &g->nodes[i];
-        if (tern_node_is(n, "DequantizeLinear") && tern_graph_use_count(g, n->outputs[0]) == 0)
+        if (tern_node_is(n, "DequantizeLinear") && n->outputs[0] >= 0 &&
+            tern_graph_use_count(g, n->outputs[0]) == 0)
             n->dead = 1;
     }
 }
