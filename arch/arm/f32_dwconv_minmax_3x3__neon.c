@@ -10,5 +10,5 @@
 
 #include "arch/x86/f32_dwconv_tmpl.h"
 
-const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_3x3__neon = {
-    "f32_dwconv_minmax_3x3__neon", dwconv, 3, 3, DW_LANES};
+const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_3x3__neon = {"f32_dwconv_minmax_3x3__neon",
+                                                                  dwconv, 3, 3, DW_LANES};

@@ -10,5 +10,5 @@
 
 #include "arch/x86/f32_dwconv_tmpl.h"
 
-const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_5x5__neon = {
-    "f32_dwconv_minmax_5x5__neon", dwconv, 5, 5, DW_LANES};
+const tern_f32_dwconv_ukernel tern_f32_dwconv_minmax_5x5__neon = {"f32_dwconv_minmax_5x5__neon",
+                                                                  dwconv, 5, 5, DW_LANES};
