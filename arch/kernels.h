@@ -188,6 +188,7 @@ typedef struct tern_kernels {
     const tern_qs8_dwconv_ukernel *qs8_dwconv;
     const tern_qs8_vadd_ukernel *qs8_vadd;
     const tern_qs8_vmul_ukernel *qs8_vmul;
+    const tern_qs8_quantize_ukernel *qs8_quantize;
     const tern_qs8_lut_ukernel *qs8_lut;
     const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
 } tern_kernels;

@@ -83,19 +83,22 @@ int tern_qs8_dwconv_supported(const tern_conv_geom *g, const int64_t xs[5], cons
 
 #define PIX_CHUNK 16 /* output pixels per kernel call: their pointers live on the stack */
 
-/* Fill the tap pointers of output pixels [ow0, ow0 + n) of row (b, oh). */
-static void indirection(const tern_conv_geom *g, const int8_t *xb, const int64_t xs[5],
-                        const int8_t *zero, int64_t oh, int64_t ow0, int64_t n,
-                        const int8_t **ptr) {
-    int64_t kh = g->kernel[1], kw = g->kernel[2];
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t ky = 0; ky < kh; ky++)
-            for (int64_t kx = 0; kx < kw; kx++) {
-                int64_t iy = oh * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
-                int64_t ix = (ow0 + i) * g->stride[2] - g->pad_begin[2] + kx * g->dil[2];
-                int inside = iy >= 0 && iy < g->in[1] && ix >= 0 && ix < g->in[2];
-                *ptr++ = inside ? xb + iy * xs[3] + ix * xs[4] : zero;
-            }
+/* Fill the tap pointers of output pixels [ow0, ow0 + n) of row (b, oh):
+ * rows[ky] is input row iy's first pixel, or NULL in the padding. Interior
+ * pixels (every tap column inside) take the plain offsets; the others
+ * check each column. */
+static void indirection(const tern_conv_geom *g, const int8_t *const *rows, const int64_t xs[5],
+                        const int8_t *zero, int64_t ow0, int64_t n, const int8_t **ptr) {
+    int64_t kh = g->kernel[1], kw = g->kernel[2], dil = g->dil[2], w = g->in[2];
+    for (int64_t i = 0; i < n; i++) {
+        int64_t ix0 = (ow0 + i) * g->stride[2] - g->pad_begin[2];
+        int inside = ix0 >= 0 && ix0 + (kw - 1) * dil < w;
+        for (int64_t ky = 0; ky < kh; ky++) {
+            const int8_t *r = rows[ky];
+            for (int64_t kx = 0, ix = ix0; kx < kw; kx++, ix += dil)
+                *ptr++ = r && (inside || (ix >= 0 && ix < w)) ? r + ix * xs[4] : zero;
+        }
+    }
 }
 
 void tern_qs8_dwconv_rows(const tern_qs8_dwconv_ukernel *kern, const tern_conv_geom *g,
@@ -105,11 +108,16 @@ void tern_qs8_dwconv_rows(const tern_qs8_dwconv_ukernel *kern, const tern_conv_g
     const int8_t *zero = (const int8_t *)packed + blocks(kern, c) * block_bytes(kern, taps);
     const int8_t *ptr[PIX_CHUNK * TERN_QS8_DWCONV_MAX_TAPS];
     const int64_t chunk = PIX_CHUNK;
+    const int8_t *rows[TERN_QS8_DWCONV_MAX_TAPS];
     for (int64_t r = r0; r < r1; r++) {
         int64_t b = r / g->out[1], oh = r % g->out[1];
+        for (int64_t ky = 0; ky < g->kernel[1]; ky++) {
+            int64_t iy = oh * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
+            rows[ky] = iy >= 0 && iy < g->in[1] ? x + b * xs[0] + iy * xs[3] : NULL;
+        }
         for (int64_t ow = 0; ow < g->out[2]; ow += chunk) {
             int64_t n = g->out[2] - ow < chunk ? g->out[2] - ow : chunk;
-            indirection(g, x + b * xs[0], xs, zero, oh, ow, n, ptr);
+            indirection(g, rows, xs, zero, ow, n, ptr);
             kern->fn((size_t)c, (size_t)n, ptr, (size_t)taps, packed,
                      y + b * ys[0] + oh * ys[3] + ow * ys[4], (size_t)ys[4]);
         }

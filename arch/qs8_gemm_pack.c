@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 /* Bytes of one block of NR channels. */
@@ -86,6 +90,26 @@ int tern_qs8_gemm_pack(const tern_qs8_gemm_ukernel *kern, int64_t n, int64_t k, 
     return has_zw;
 }
 
+/* sum_k x[k]. On x86-64 (SSE2 is baseline) psadbw adds 16 bytes at once:
+ * the bytes are flipped to uint8 (x ^ 0x80 = x + 128) and 128 * k taken
+ * off at the end; the sums are exact either way. */
+static int32_t row_sum(const int8_t *x, int64_t k) {
+    int64_t i = 0;
+    int32_t s = 0;
+#if defined(__SSE2__)
+    const __m128i flip = _mm_set1_epi8((char)0x80), zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    for (; i + 16 <= k; i += 16)
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(x + i)),
+                                                            flip),
+                                              zero));
+    s = (int32_t)(_mm_cvtsi128_si32(acc) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc))) -
+        (int32_t)(128 * i);
+#endif
+    for (; i < k; i++) s += x[i];
+    return s;
+}
+
 void tern_qs8_gemm_rows(const tern_qs8_gemm_ukernel *kern, int64_t m0, int64_t m1, int64_t n,
                         int64_t k, const int8_t *x, size_t x_stride, const void *packed,
                         int has_zw, int8_t *y, size_t y_stride) {
@@ -93,11 +117,7 @@ void tern_qs8_gemm_rows(const tern_qs8_gemm_ukernel *kern, int64_t m0, int64_t m
     for (int64_t m = m0; m < m1; m += kern->mr) {
         int64_t mr = m1 - m < kern->mr ? m1 - m : kern->mr;
         const int8_t *a = x + (size_t)m * x_stride;
-        for (int64_t r = 0; has_zw && r < mr; r++) {
-            int32_t s = 0;
-            for (int64_t i = 0; i < k; i++) s += a[(size_t)r * x_stride + (size_t)i];
-            rowsum[r] = s;
-        }
+        for (int64_t r = 0; has_zw && r < mr; r++) rowsum[r] = row_sum(a + (size_t)r * x_stride, k);
         kern->fn((size_t)mr, (size_t)n, (size_t)k, a, x_stride, packed, y + (size_t)m * y_stride,
                  y_stride, has_zw ? rowsum : NULL);
     }

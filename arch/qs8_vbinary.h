@@ -1,4 +1,8 @@
-/* INT8 Add and Mul micro-kernels with requantization over rows of
+/* INT8 elementwise micro-kernels: Add and Mul (below) and QuantizeLinear
+ * (at the end); table lookups and global average pooling are declared in
+ * arch/kernels.h.
+ *
+ * Add and Mul micro-kernels with requantization over rows of
  * channels: y[r][c] = a[r][c] op b[r][c] for r < rows, c < channels, where
  * a row of a or b is `a_stride` / `b_stride` elements after the previous
  * one (0: the same row for every r, the squeeze-excite broadcast of a
@@ -31,5 +35,15 @@ typedef struct tern_qs8_vmul_ukernel {
     const char *name;
     tern_qs8_vmul_fn fn;
 } tern_qs8_vmul_ukernel;
+
+/* QuantizeLinear float32 -> int8 with one scale and zero point over n
+ * contiguous elements, exactly tern_ref_quantize_f32 (docs/quantization.md
+ * section 8: float division, clamp with NaN -> the low bound, nearest even). */
+typedef void (*tern_qs8_quantize_fn)(size_t n, const float *x, int8_t *y, float scale,
+                                     int32_t zero_point);
+typedef struct tern_qs8_quantize_ukernel {
+    const char *name;
+    tern_qs8_quantize_fn fn;
+} tern_qs8_quantize_ukernel;
 
 #endif

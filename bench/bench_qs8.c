@@ -10,7 +10,8 @@
  *      in GMAC/s and as a fraction of the peak of its instruction.
  *
  * Usage: bench_qs8 [--iters N]. One thread; the machine is shared, so
- * each figure is the best of 5 timings. */
+ * each figure is the best of many short timings (50 for the peaks, 30 of
+ * N calls for the kernels). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,16 +153,18 @@ static peak PEAKS[] = {
 };
 
 static void measure_peaks(const tern_cpu *cpu) {
-    printf("peak (one core, best of 5):\n");
+    printf("peak (one core, best of 50 short runs):\n");
     for (size_t i = 0; i < sizeof PEAKS / sizeof PEAKS[0]; i++) {
         peak *p = &PEAKS[i];
         if (!tern_cpu_has(cpu, p->isa)) {
             printf("  %-34s skipped (the CPU lacks %s)\n", p->name, tern_isa_name(p->isa));
             continue;
         }
-        long n = 20000000;
+        /* short runs, best of many: on a shared machine one of them runs
+         * without being preempted */
+        long n = 200000;
         double best = 1e30, sink = 0;
-        for (int r = 0; r < 5; r++) {
+        for (int r = 0; r < 50; r++) {
             double t0 = now_s();
             sink += p->fn(n);
             double dt = now_s() - t0;
@@ -239,7 +242,7 @@ static void bench_gemm(const tern_qs8_gemm_ukernel *u, int iters) {
         int64_t ws[2] = {sh.k, 1};
         int has_zw = tern_qs8_gemm_pack(u, sh.n, sh.k, w, ws, &p, packed);
         double best = 1e30;
-        for (int r = 0; r < 5; r++) {
+        for (int r = 0; r < 30; r++) {
             double t0 = now_s();
             for (int i = 0; i < iters; i++)
                 tern_qs8_gemm_rows(u, 0, sh.m, sh.n, sh.k, x, (size_t)sh.k, packed, has_zw, y,
@@ -284,7 +287,7 @@ static void bench_dwconv(const tern_qs8_dwconv_ukernel *u, int iters) {
         void *packed = malloc(tern_qs8_dwconv_packed_size(u, c, 9));
         tern_qs8_dwconv_pack(u, c, 3, 3, w, ws, &p, packed);
         double best = 1e30;
-        for (int r = 0; r < 5; r++) {
+        for (int r = 0; r < 30; r++) {
             double t0 = now_s();
             for (int i = 0; i < iters; i++) tern_qs8_dwconv_rows(u, &g, x, xs, packed, y, ys, 0, oh);
             double dt = (now_s() - t0) / iters;
@@ -298,7 +301,7 @@ static void bench_dwconv(const tern_qs8_dwconv_ukernel *u, int iters) {
 }
 
 int main(int argc, char **argv) {
-    int iters = 20;
+    int iters = 2;
     for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], "--iters") == 0) iters = atoi(argv[i + 1]);
     if (iters < 1) iters = 1;

@@ -30,6 +30,7 @@ void ktest_qs8_vadd(th_ctx *t, const tern_qs8_vadd_ukernel *k);
 void ktest_qs8_vmul(th_ctx *t, const tern_qs8_vmul_ukernel *k);
 void ktest_qs8_lut(th_ctx *t, const tern_qs8_lut_ukernel *k);
 void ktest_qs8_gavgpool(th_ctx *t, const tern_qs8_gavgpool_ukernel *k);
+void ktest_qs8_quantize(th_ctx *t, const tern_qs8_quantize_ukernel *k);
 
 /* Deterministic pseudo-random floats in [-1, 1). */
 float ktest_rand(uint32_t *state);

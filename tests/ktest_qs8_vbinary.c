@@ -3,7 +3,7 @@
  * for byte: channel counts around the vector width (tails), several rows,
  * row strides padded or 0 (broadcast of either operand), zero points at
  * the extremes, scales that saturate at both ends or round at ties, a
- * fused Relu clamp, every int8 value against every other (Add and Mul with
+ * fused Relu clamp, Add's int8 and uint8-file forms (offset 0 and 128), every int8 value against every other (Add and Mul with
  * all 65536 pairs), and guard bytes around the output. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +49,7 @@ static int vb_case(const void *kern, int mul, size_t rows, size_t ch, size_t as,
         ((const tern_qs8_vmul_ukernel *)kern)->fn(rows, ch, a, as, b, bs, y, &p);
     } else {
         tern_qs8_vadd_params p;
-        tern_qs8_vadd_init(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax);
+        tern_qs8_vadd_init_ex(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax, v % 2);
         tern_ref_qs8_vadd_fp32(2, dims, a, ast, b, bst, &p, want, yst);
         ((const tern_qs8_vadd_ukernel *)kern)->fn(rows, ch, a, as, b, bs, y, &p);
     }
@@ -84,7 +84,7 @@ static int vb_all_pairs(const void *kern, int mul, int v, char *msg, size_t cap)
         ((const tern_qs8_vmul_ukernel *)kern)->fn(256, 256, a, 256, b, 256, got, &p);
     } else {
         tern_qs8_vadd_params p;
-        tern_qs8_vadd_init(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax);
+        tern_qs8_vadd_init_ex(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax, v % 2);
         tern_ref_qs8_vadd_fp32(2, dims, a, st, b, st, &p, want, st);
         ((const tern_qs8_vadd_ukernel *)kern)->fn(256, 256, a, 256, b, 256, got, &p);
     }

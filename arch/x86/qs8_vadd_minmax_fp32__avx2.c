@@ -1,30 +1,31 @@
-/* qs8 Add with fp32 requantization and min/max clamp, 16 elements per
- * step, AVX2: per lane f = (float)(a - z_a) * r_a + (float)(b - z_b) * r_b
- * as two vmulps and one vaddps (never an FMA: the reference rounds the
- * products; the file is compiled with -ffp-contract=off and the intrinsics
- * say mul and add), then clamp, cvtps2dq (nearest even), + z_y: exactly
- * tern_ref_qs8_vadd_fp32 (arch/qs8_vbinary.h). */
+/* qs8 Add with fp32 requantization and min/max clamp, 8 elements per
+ * step, AVX2: exactly tern_ref_qs8_vadd_fp32 (MLAS's AVX2 QLinearAdd form,
+ * kernels/ref/qs8_vadd_fp32.h), per lane
+ *   f = fma((float)(a + offset), r_a, fma((float)(b + offset), r_b, fixed))
+ * with vfmadd (one rounding each, as C's fmaf), clamp to the file type's
+ * range, cvtps2dq (nearest even), - offset, clamp to [qmin, qmax]. */
 #include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx2.h"
 
-/* 8 int8 at p (as an int64) -> 8 floats (x - z). */
-static inline __m256 to_f32(int64_t v, __m256i z) {
-    __m256i x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(v));
-    return _mm256_cvtepi32_ps(_mm256_sub_epi32(x, z));
+/* 8 int8 at p (n of them valid, n <= 8) -> 8 floats (x + offset). */
+static inline __m256 to_f32(const int8_t *p, size_t n, __m256i off) {
+    __m256i x = _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(tern_qs8_load8(p, n)));
+    return _mm256_cvtepi32_ps(_mm256_add_epi32(x, off));
 }
 
-/* 8 outputs of the 8 inputs at a and b (n of them valid, n <= 8). */
+/* 8 outputs of the 8 inputs at a and b (n of them valid). */
 static inline __m128i add8(const int8_t *a, const int8_t *b, size_t n,
                            const tern_qs8_vadd_params *p) {
-    const __m256i za = _mm256_set1_epi32(p->a_zero_point), zb = _mm256_set1_epi32(p->b_zero_point);
-    __m256 fa = _mm256_mul_ps(to_f32(tern_qs8_load8(a, n), za), _mm256_set1_ps(p->a_scale));
-    __m256 fb = _mm256_mul_ps(to_f32(tern_qs8_load8(b, n), zb), _mm256_set1_ps(p->b_scale));
-    __m256 f = _mm256_add_ps(fa, fb);
-    const tern_requant_fp32 *o = &p->out;
-    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps((float)(o->qmin - o->zero_point))),
-                      _mm256_set1_ps((float)(o->qmax - o->zero_point)));
-    __m256i r = _mm256_add_epi32(_mm256_cvtps_epi32(f), _mm256_set1_epi32(o->zero_point));
-    return tern_qs8_narrow8(r);
+    const __m256i off = _mm256_set1_epi32(p->offset);
+    __m256 f = _mm256_fmadd_ps(to_f32(b, n, off), _mm256_set1_ps(p->b_scale),
+                               _mm256_set1_ps(p->fixed));
+    f = _mm256_fmadd_ps(to_f32(a, n, off), _mm256_set1_ps(p->a_scale), f);
+    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps((float)(p->offset - 128))),
+                      _mm256_set1_ps((float)(p->offset + 127)));
+    __m256i v = _mm256_sub_epi32(_mm256_cvtps_epi32(f), off);
+    v = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(p->out.qmin)),
+                         _mm256_set1_epi32(p->out.qmax));
+    return tern_qs8_narrow8(v);
 }
 
 static void ukernel(size_t rows, size_t channels, const int8_t *a, size_t a_stride,

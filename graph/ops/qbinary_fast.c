@@ -3,10 +3,9 @@
  * patterns go to them: both operands laid out as the (dense) output, and
  * one of them broadcast over every axis but the innermost (a [1, C, 1, 1]
  * gate on channels-last [1, C, H, W]). Anything else runs the reference.
- * The kernels are exact against the reference (suite_kernels_simd), and
- * swapping the operands of Add or Mul never changes a result
- * (docs/quantization.md section 4), so either operand may be the
- * broadcast one. */
+ * The kernels are exact against the reference (suite_kernels_simd). Mul
+ * commutes exactly, so either of its operands may be the broadcast one;
+ * Add (MLAS's fused form) is not symmetric, so only its second may. */
 #include "graph/ops/qbinary_fast.h"
 
 #include "arch/kernels.h"
@@ -44,6 +43,11 @@ static int row_bcast(int rank, const int64_t *dims, const int64_t *xs, int inner
     return 1;
 }
 
+int tern_q_same_dense(int rank, const int64_t *dims, const int64_t *xs, const int64_t *ys) {
+    int inner;
+    return dense(rank, dims, ys, &inner) && same(rank, dims, xs, ys);
+}
+
 static void run(const tern_kernels *k, size_t rows, size_t ch, const int8_t *a, size_t ast,
                 const int8_t *b, size_t bst, int8_t *y, const tern_qs8_vadd_params *add,
                 const tern_qs8_vmul_params *mul) {
@@ -73,19 +77,11 @@ int tern_qbinary_fast(const tern_graph *g, int rank, const int64_t *dims, const 
         run(k, rows, ch, a, ch, b, 0, y, add, mul);
         return 1;
     }
-    if (same(rank, dims, bs, ys) && row_bcast(rank, dims, as, inner)) {
-        /* the broadcast operand goes second: swap the operands' parameters */
-        tern_qs8_vadd_params sa;
-        tern_qs8_vmul_params sm;
-        if (add) {
-            sa = *add;
-            sa.a_zero_point = add->b_zero_point, sa.b_zero_point = add->a_zero_point;
-            sa.a_scale = add->b_scale, sa.b_scale = add->a_scale;
-        } else {
-            sm = *mul;
-            sm.a_zero_point = mul->b_zero_point, sm.b_zero_point = mul->a_zero_point;
-        }
-        run(k, rows, ch, b, ch, a, 0, y, add ? &sa : NULL, add ? NULL : &sm);
+    if (mul && same(rank, dims, bs, ys) && row_bcast(rank, dims, as, inner)) {
+        /* Mul commutes exactly: the broadcast operand goes second */
+        tern_qs8_vmul_params sm = *mul;
+        sm.a_zero_point = mul->b_zero_point, sm.b_zero_point = mul->a_zero_point;
+        run(k, rows, ch, b, ch, a, 0, y, NULL, &sm);
         return 1;
     }
     return 0;

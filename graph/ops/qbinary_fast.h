@@ -17,4 +17,9 @@ int tern_qbinary_fast(const tern_graph *g, int rank, const int64_t *dims, const 
                       const int64_t *ys, const tern_qs8_vadd_params *add,
                       const tern_qs8_vmul_params *mul);
 
+/* Whether a tensor with strides ys is dense and another with strides xs
+ * (same shape) lies element for element as it does: one flat loop over
+ * numel elements then covers both. */
+int tern_q_same_dense(int rank, const int64_t *dims, const int64_t *xs, const int64_t *ys);
+
 #endif

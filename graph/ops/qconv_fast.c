@@ -39,8 +39,12 @@ typedef struct qconv_prep {
     int64_t k; /* GEMM depth: C_in * KH * KW */
 } qconv_prep;
 
-static int dense_nhwc(const int64_t s[5], int64_t c, int64_t w) {
-    return s[1] == 1 && s[4] == c && s[3] == c * w;
+/* Channels contiguous and pixels dense, row by row (NHWC); the stride of
+ * a spatial axis of size 1 is never used, so it may be anything (a
+ * [N, C, 1, 1] tensor is dense in either layout). */
+static int dense_nhwc(const int64_t s[5], int64_t n, int64_t c, int64_t h, int64_t w) {
+    return s[1] == 1 && (w == 1 || s[4] == c) && (h == 1 || s[3] == c * w) &&
+           (n == 1 || s[0] == c * h * w);
 }
 
 static int pick_path(const tern_graph *g, const tern_node *n, const tern_qconv_desc *d) {
@@ -49,7 +53,9 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_qconv_d
     if (tern_in(g, n, 0)->rank != 4 || ge->n < 1) return 0;
     tern_strides_ncdhw(tern_in(g, n, 0), xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    if (!dense_nhwc(ys, ge->c_out, ge->out[2]) || !dense_nhwc(xs, ge->c_in, ge->in[2])) return 0;
+    if (!dense_nhwc(ys, ge->n, ge->c_out, ge->out[1], ge->out[2]) ||
+        !dense_nhwc(xs, ge->n, ge->c_in, ge->in[1], ge->in[2]))
+        return 0;
     if (ge->group == 1 && g->kern.qs8_gemm) {
         int one = ge->kernel[1] == 1 && ge->kernel[2] == 1 && ge->stride[1] == 1 &&
                   ge->stride[2] == 1 && ge->pad_begin[1] == 0 && ge->pad_begin[2] == 0 &&
@@ -125,29 +131,49 @@ static void gemm_1x1_task(void *ctx, int64_t task) {
                        j->y, co);
 }
 
+/* One im2col row segment: taps kx of input row iy at output column ox,
+ * KW * C_in bytes; taps outside the input read z_x, which adds
+ * (z_x - z_x) * w = 0 as the reference's skipped taps do. With dilation 1
+ * the taps inside are one contiguous run of pixels (NHWC). */
+static void im2col_taps(const qfast_job *j, const int8_t *xrow, int64_t ox, int8_t *dst) {
+    const tern_conv_geom *g = j->p->geom;
+    int64_t kw = g->kernel[2], ci = g->c_in, dil = g->dil[2];
+    int64_t ix0 = ox * g->stride[2] - g->pad_begin[2];
+    int8_t zx = (int8_t)j->p->x_zero_point;
+    if (!xrow) {
+        memset(dst, zx, (size_t)(kw * ci));
+        return;
+    }
+    if (dil == 1 && ix0 >= 0 && ix0 + kw <= g->in[2]) {
+        memcpy(dst, xrow + ix0 * j->xs[4], (size_t)(kw * ci));
+        return;
+    }
+    for (int64_t kx = 0; kx < kw; kx++, dst += ci) {
+        int64_t ix = ix0 + kx * dil;
+        if (ix < 0 || ix >= g->in[2])
+            memset(dst, zx, (size_t)ci);
+        else
+            memcpy(dst, xrow + ix * j->xs[4], (size_t)ci);
+    }
+}
+
 /* im2col of output pixels [r, r + rows) (r counts over N*OH*OW) into buf,
- * one GEMM row of K bytes each; taps in the padding read z_x, which adds
- * (z_x - z_x) * w = 0 as the reference's skipped taps do. */
+ * one GEMM row of K = KH * KW * C_in bytes each, taps in (ky, kx, ci) order. */
 static void im2col(const qfast_job *j, int64_t r, int64_t rows, int8_t *buf) {
     const tern_conv_geom *g = j->p->geom;
-    int64_t ow = g->out[2], oh = g->out[1], kh = g->kernel[1], kw = g->kernel[2], ci_n = g->c_in;
+    int64_t ow = g->out[2], oh = g->out[1], kh = g->kernel[1], seg = g->kernel[2] * g->c_in;
     for (int64_t i = 0; i < rows; i++) {
         int64_t pix = r + i, b = pix / (oh * ow), oy = pix / ow % oh, ox = pix % ow;
-        const int8_t *xb = j->x + b * j->xs[0];
         int8_t *row = buf + i * j->p->k;
-        for (int64_t ky = 0; ky < kh; ky++) {
+        for (int64_t ky = 0; ky < kh; ky++, row += seg) {
             int64_t iy = oy * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
-            for (int64_t kx = 0; kx < kw; kx++, row += ci_n) {
-                int64_t ix = ox * g->stride[2] - g->pad_begin[2] + kx * g->dil[2];
-                if (iy < 0 || iy >= g->in[1] || ix < 0 || ix >= g->in[2])
-                    memset(row, (int8_t)j->p->x_zero_point, (size_t)ci_n);
-                else
-                    memcpy(row, xb + iy * j->xs[3] + ix * j->xs[4], (size_t)ci_n);
-            }
+            const int8_t *xrow = iy < 0 || iy >= g->in[1] ? NULL : j->x + b * j->xs[0] + iy * j->xs[3];
+            im2col_taps(j, xrow, ox, row);
         }
     }
 }
 
+/* GEMM rows in tiles of as many whole micro-tiles as the stack buffer holds. */
 static void im2col_task(void *ctx, int64_t task) {
     const qfast_job *j = ctx;
     const qconv_prep *p = j->p;
@@ -155,8 +181,9 @@ static void im2col_task(void *ctx, int64_t task) {
     int64_t r0 = task * j->rows_per_task, r1 = r0 + j->rows_per_task;
     if (r1 > j->m) r1 = j->m;
     int64_t co = p->geom->c_out, mr = p->gemm->mr;
-    for (int64_t r = r0; r < r1; r += mr) {
-        int64_t rows = r1 - r < mr ? r1 - r : mr;
+    int64_t tile = QIM2COL_MAX_BYTES / p->k / mr * mr; /* >= mr: pick_path checked */
+    for (int64_t r = r0; r < r1; r += tile) {
+        int64_t rows = r1 - r < tile ? r1 - r : tile;
         im2col(j, r, rows, buf);
         tern_qs8_gemm_rows(p->gemm, 0, rows, co, p->k, buf, (size_t)p->k, p->packed, p->has_zw,
                            j->y + r * co, (size_t)co);
