@@ -108,9 +108,20 @@ def main():
                            " | ".join(mi(res[i][1].get(k, 0)) for i in isas) +
                            f" | {res[isas[-1]][0][k][3]} |")
         rest = [k for k in range(len(nodes)) if k not in order[: args.layers]]
+        ops = {}
+        for k, n in enumerate(nodes):
+            key = n[1] + (" (depthwise)" if "depthwise" in n[0] else "")
+            ops.setdefault(key, []).append(k)
+        op_rows = ["", f"By op ({name}):", "", "| op | nodes | " + " | ".join(isas) + " |",
+                   "|---|---:|" + "---:|" * len(isas)]
+        for key, ks in sorted(ops.items(), key=lambda kv: -sum(res[isas[0]][1].get(k, 0)
+                                                               for k in kv[1])):
+            op_rows.append(f"| {key} | {len(ks)} | " +
+                           " | ".join(mi(sum(res[i][1].get(k, 0) for k in ks)) for i in isas) + " |")
         details.append(f"| | {len(rest)} other nodes | | " +
                        " | ".join(mi(sum(res[i][1].get(k, 0) for k in rest)) for i in isas) +
                        " | |")
+        details += op_rows
     text = "\n".join(lines + summary + details) + "\n"
     with open(args.out, "w") as f:
         f.write(text)

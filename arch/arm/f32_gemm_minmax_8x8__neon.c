@@ -82,5 +82,5 @@ static void gemm(size_t mr, size_t nc, size_t kc, const float *a, size_t a_strid
     }
 }
 
-const tern_f32_gemm_ukernel tern_f32_gemm_minmax_8x8__neon = {"f32_gemm_minmax_8x8__neon", gemm,
-                                                               MR, NR};
+const tern_f32_gemm_ukernel tern_f32_gemm_minmax_8x8__neon = {"f32_gemm_minmax_8x8__neon", gemm, MR,
+                                                              NR};

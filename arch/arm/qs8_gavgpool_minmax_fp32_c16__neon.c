@@ -9,6 +9,7 @@
 
 /* Sums of 16 channels over s pixels pixel_stride bytes apart. */
 static inline void sum16(const int8_t *x, size_t s, size_t pixel_stride, int32x4_t acc[4]) {
+#pragma GCC unroll 4
     for (int j = 0; j < 4; j++) acc[j] = vdupq_n_s32(0);
     for (size_t p0 = 0; p0 < s; p0 += 256) {
         size_t end = s - p0 < 256 ? s : p0 + 256;
@@ -34,6 +35,7 @@ static void ukernel(size_t s, size_t c, const int8_t *x, size_t pixel_stride,
     for (; ch + 16 <= c; ch += 16) {
         int32x4_t acc[4], r[4];
         sum16(x + ch, s, pixel_stride, acc);
+#pragma GCC unroll 4
         for (int j = 0; j < 4; j++)
             r[j] =
                 tern_neon_finish4(vmulq_f32(vcvtq_f32_s32(vsubq_s32(acc[j], corr)), scale), &fin);

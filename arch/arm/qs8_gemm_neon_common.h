@@ -26,6 +26,7 @@ static inline tern_neon_qs8_trailer8 tern_neon_qs8_trailer8_load(const void *p) 
     const int32_t *i = (const int32_t *)p;
     const float *f = (const float *)p;
     tern_neon_qs8_trailer8 t;
+#pragma GCC unroll 4
     for (int j = 0; j < 2; j++) {
         t.scale[j] = vld1q_f32(f + 0 + 4 * j);
         t.lo[j] = vld1q_f32(f + 8 + 4 * j);
@@ -87,6 +88,7 @@ static inline int32_t tern_neon_load_tail4(const int8_t *a, size_t n) {
 static inline void tern_neon_tile_rows(const int8_t **rows, int nrows, size_t mr, const int8_t *a,
                                        size_t a_stride) {
     rows[0] = a;
+#pragma GCC unroll 4
     for (int r = 1; r < nrows; r++) rows[r] = (size_t)r < mr ? rows[r - 1] + a_stride : rows[r - 1];
 }
 

@@ -1,7 +1,7 @@
 /* int8 depthwise micro-kernel over NHWC, 16 channels at a time, NEON, on
  * the layout of arch/qs8_dwconv.h (cb = 16, lanes in channel order): per
- * tap pair one ld2 splits the interleaved int16 (w'_t, w'_t+1) of 8
- * channels into two vectors; x is sign-extended to int16 (sxtl) and
+ * tap pair two ld2 split the interleaved int16 (w'_t, w'_t+1) of 16
+ * channels into vectors of w'_t and w'_t+1; x is sign-extended to int16 (sxtl) and
  * smlal accumulates x * w' exactly in int32 (|x w'| <= 128 * 255), on top
  * of the folded bias' (bias - z_x sum w'). A tap in the padding points at
  * the zero row (bytes z_x), adding z_x w' as the folding expects. Then the
@@ -56,6 +56,37 @@ static inline int8x8_t dw8(const int8_t *const *in, size_t taps, size_t c, const
     return vmovn_s16(vcombine_s16(vmovn_s32(r0), vmovn_s32(r1)));
 }
 
+/* Channels [c, c + 16) = one whole block of one pixel: dw8's arithmetic
+ * on both halves in one pass over the taps (one pointer load per tap). */
+static inline __attribute__((always_inline)) int8x16_t dw16(const int8_t *const *in, size_t taps,
+                                                            size_t c, const unsigned char *blk) {
+    const int32_t *bias = (const int32_t *)(const void *)blk;
+    const int16_t *wp = (const int16_t *)(const void *)(blk + 4 * CB);
+    int32x4_t a0 = vld1q_s32(bias), a1 = vld1q_s32(bias + 4);
+    int32x4_t a2 = vld1q_s32(bias + 8), a3 = vld1q_s32(bias + 12);
+    size_t t = 0;
+    for (; t < taps; t += 2, wp += 2 * CB) {
+        int16x8x2_t wl = vld2q_s16(wp), wh = vld2q_s16(wp + 16); /* w'_t, w'_t+1 */
+        int8x16_t x0 = vld1q_s8(in[t] + c);
+        int16x8_t x0l = vmovl_s8(vget_low_s8(x0)), x0h = vmovl_high_s8(x0);
+        a0 = vmlal_s16(a0, vget_low_s16(x0l), vget_low_s16(wl.val[0]));
+        a1 = vmlal_high_s16(a1, x0l, wl.val[0]);
+        a2 = vmlal_s16(a2, vget_low_s16(x0h), vget_low_s16(wh.val[0]));
+        a3 = vmlal_high_s16(a3, x0h, wh.val[0]);
+        if (t + 1 == taps) break; /* odd tap count: the pair's second weight is 0 */
+        int8x16_t x1 = vld1q_s8(in[t + 1] + c);
+        int16x8_t x1l = vmovl_s8(vget_low_s8(x1)), x1h = vmovl_high_s8(x1);
+        a0 = vmlal_s16(a0, vget_low_s16(x1l), vget_low_s16(wl.val[1]));
+        a1 = vmlal_high_s16(a1, x1l, wl.val[1]);
+        a2 = vmlal_s16(a2, vget_low_s16(x1h), vget_low_s16(wh.val[1]));
+        a3 = vmlal_high_s16(a3, x1h, wh.val[1]);
+    }
+    int16x8_t lo = vcombine_s16(vmovn_s32(rq4(a0, blk, taps, 0)), vmovn_s32(rq4(a1, blk, taps, 4)));
+    int16x8_t hi =
+        vcombine_s16(vmovn_s32(rq4(a2, blk, taps, 8)), vmovn_s32(rq4(a3, blk, taps, 12)));
+    return vcombine_s8(vmovn_s16(lo), vmovn_s16(hi));
+}
+
 /* One channel (the tail): the same sum and rule in scalar form. */
 static inline int8_t dw1(const int8_t *const *in, size_t taps, size_t c, const unsigned char *blk,
                          size_t j) {
@@ -74,10 +105,8 @@ static void ukernel(size_t channels, size_t npix, const int8_t *const *in, size_
     for (size_t p = 0; p < npix; p++, in += taps, out += out_step) {
         const unsigned char *blk = (const unsigned char *)w;
         size_t c = 0;
-        for (; c + CB <= channels; c += CB, blk += block_size(taps)) {
-            int8x8_t lo = dw8(in, taps, c, blk, 0), hi = dw8(in, taps, c + 8, blk, 8);
-            vst1q_s8(out + c, vcombine_s8(lo, hi));
-        }
+        for (; c + CB <= channels; c += CB, blk += block_size(taps))
+            vst1q_s8(out + c, dw16(in, taps, c, blk));
         size_t j = 0;
         if (c + 8 <= channels) {
             vst1_s8(out + c, dw8(in, taps, c, blk, 0));

@@ -16,8 +16,10 @@
 
 /* One 4-byte k group (broadcast in xa[r]) against 8 channels.
  * acc[r][j]: channels 2j and 2j+1 of row r, two partial sums each. */
-static inline void group(int32x4_t acc[MR][4], const int8x16_t xa[MR], const int8_t *wp) {
+static inline __attribute__((always_inline)) void group(int32x4_t acc[MR][4],
+                                                        const int8x16_t xa[MR], const int8_t *wp) {
     int8x16_t w0 = vld1q_s8(wp), w1 = vld1q_s8(wp + 16);
+#pragma GCC unroll 4
     for (int r = 0; r < MR; r++) {
         acc[r][0] = vpadalq_s16(acc[r][0], vmull_s8(vget_low_s8(xa[r]), vget_low_s8(w0)));
         acc[r][1] = vpadalq_s16(acc[r][1], vmull_high_s8(xa[r], w0));
@@ -27,20 +29,23 @@ static inline void group(int32x4_t acc[MR][4], const int8x16_t xa[MR], const int
 }
 
 /* Rows a times one block: 8 sums per row in out[r][0..1] (bias' added). */
-static const int8_t *block(const int8_t *const a[MR], size_t kc, const int8_t *wp,
-                           int32x4_t out[MR][2]) {
+static inline __attribute__((always_inline)) const int8_t *
+block(const int8_t *const a[MR], size_t kc, const int8_t *wp, int32x4_t out[MR][2]) {
     const int8_t *rows[MR];
     int32x4_t b0 = vld1q_s32((const int32_t *)(const void *)wp);
     int32x4_t b1 = vld1q_s32((const int32_t *)(const void *)wp + 4);
     wp += 4 * NR;
     int32x4_t acc[MR][4];
+#pragma GCC unroll 4
     for (int r = 0; r < MR; r++) {
         rows[r] = a[r];
+#pragma GCC unroll 4
         for (int j = 0; j < 4; j++) acc[r][j] = vdupq_n_s32(0);
     }
     int8x16_t xa[MR];
     size_t k = kc;
     for (; k >= 4; k -= 4, wp += 32) {
+#pragma GCC unroll 4
         for (int r = 0; r < MR; r++) {
             xa[r] = vreinterpretq_s8_s32(vld1q_dup_s32((const int32_t *)(const void *)rows[r]));
             rows[r] += 4;
@@ -48,11 +53,13 @@ static const int8_t *block(const int8_t *const a[MR], size_t kc, const int8_t *w
         group(acc, xa, wp);
     }
     if (k != 0) { /* 1..3 bytes, zero-padded like the weights */
+#pragma GCC unroll 4
         for (int r = 0; r < MR; r++)
             xa[r] = vreinterpretq_s8_s32(vdupq_n_s32(tern_neon_load_tail4(rows[r], k)));
         group(acc, xa, wp);
         wp += 32;
     }
+#pragma GCC unroll 4
     for (int r = 0; r < MR; r++) {
         out[r][0] = vaddq_s32(vpaddq_s32(acc[r][0], acc[r][1]), b0);
         out[r][1] = vaddq_s32(vpaddq_s32(acc[r][2], acc[r][3]), b1);
@@ -70,6 +77,7 @@ static void ukernel(size_t mr, size_t nc, size_t kc, const int8_t *a, size_t a_s
         wp = block(rows, kc, wp, acc);
         tern_neon_qs8_trailer8 t = tern_neon_qs8_trailer8_load(wp);
         wp += 5 * 4 * NR;
+#pragma GCC unroll 4
         for (size_t r = 0; r < mr; r++) {
             int8x8_t y =
                 tern_neon_qs8_finish8(acc[r][0], acc[r][1], &t, rowsum ? rowsum + r : NULL);

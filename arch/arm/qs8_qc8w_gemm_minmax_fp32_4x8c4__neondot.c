@@ -14,19 +14,20 @@
 /* One 4-byte k group of every row (lane `lane` of va) against 8 channels. */
 #define DOT_GROUP(w0, w1, lane)                                                                    \
     do {                                                                                           \
-        for (int r = 0; r < MR; r++) {                                                             \
+        _Pragma("GCC unroll 4") for (int r = 0; r < MR; r++) {                                     \
             acc[r][0] = vdotq_lane_s32(acc[r][0], w0, va[r], lane);                                \
             acc[r][1] = vdotq_lane_s32(acc[r][1], w1, va[r], lane);                                \
         }                                                                                          \
     } while (0)
 
 /* Rows a (MR row pointers) times one block; returns the trailer. */
-static const int8_t *block(const int8_t *const a[MR], size_t kc, const int8_t *wp,
-                           int32x4_t acc[MR][2]) {
+static inline __attribute__((always_inline)) const int8_t *
+block(const int8_t *const a[MR], size_t kc, const int8_t *wp, int32x4_t acc[MR][2]) {
     const int8_t *rows[MR];
     int32x4_t b0 = vld1q_s32((const int32_t *)(const void *)wp);
     int32x4_t b1 = vld1q_s32((const int32_t *)(const void *)wp + 4);
     wp += 4 * NR;
+#pragma GCC unroll 4
     for (int r = 0; r < MR; r++) {
         rows[r] = a[r];
         acc[r][0] = b0;
@@ -35,6 +36,7 @@ static const int8_t *block(const int8_t *const a[MR], size_t kc, const int8_t *w
     int8x8_t va[MR];
     size_t k = kc;
     for (; k >= 8; k -= 8) {
+#pragma GCC unroll 4
         for (int r = 0; r < MR; r++) {
             va[r] = vld1_s8(rows[r]);
             rows[r] += 8;
@@ -47,6 +49,7 @@ static const int8_t *block(const int8_t *const a[MR], size_t kc, const int8_t *w
     }
     while (k != 0) { /* 1..7 bytes: one or two groups, the last zero-padded */
         size_t n = k < 4 ? k : 4;
+#pragma GCC unroll 4
         for (int r = 0; r < MR; r++) {
             va[r] = vreinterpret_s8_s32(vdup_n_s32(tern_neon_load_tail4(rows[r], n)));
             rows[r] += n;
@@ -69,6 +72,7 @@ static void ukernel(size_t mr, size_t nc, size_t kc, const int8_t *a, size_t a_s
         wp = block(rows, kc, wp, acc);
         tern_neon_qs8_trailer8 t = tern_neon_qs8_trailer8_load(wp);
         wp += 5 * 4 * NR;
+#pragma GCC unroll 4
         for (size_t r = 0; r < mr; r++) {
             int8x8_t y =
                 tern_neon_qs8_finish8(acc[r][0], acc[r][1], &t, rowsum ? rowsum + r : NULL);

@@ -30,6 +30,7 @@ static void row(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
         scaled8(vget_low_s8(vb), zb, sb, &fb[0], &fb[1]);
         scaled8(vget_high_s8(vb), zb, sb, &fb[2], &fb[3]);
         int32x4_t r[4];
+#pragma GCC unroll 4
         for (int j = 0; j < 4; j++) r[j] = tern_neon_finish4(vaddq_f32(fa[j], fb[j]), &fin);
         vst1q_s8(y + i, tern_neon_narrow16(r[0], r[1], r[2], r[3]));
     }

@@ -16,7 +16,9 @@ TERN=${TERN:-./tern}
 
 echo "# tern bench kit"
 echo
-echo "- machine: $(tr -d '\0' < /sys/firmware/devicetree/base/model 2>/dev/null || uname -m)"
+model=/sys/firmware/devicetree/base/model
+if [ -r "$model" ]; then machine=$(tr -d '\0' < "$model"); else machine=$(uname -m); fi
+echo "- machine: $machine"
 echo "- kernel: $(uname -sr); CPUs: $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
 echo "- kernel levels: $($TERN isa --list | tr '\n' ' ')"
 if command -v vcgencmd >/dev/null 2>&1; then
