@@ -1,43 +1,56 @@
-/* int8 Add with requantization over rows of channels, NEON, 16 at a
- * time (tern_ref_qs8_vadd_fp32's rule, docs/quantization.md section 4):
- * (a - z_a) and (b - z_b) widened exactly to int32, converted to float,
- * each multiplied by its scale, one float add (no FMA: fmul then fadd),
- * then clamp, fcvtns, + z_y. The tail runs the reference's scalar rule.
- * Rows and broadcasting as arch/qs8_vbinary.h. */
+/* int8 Add with requantization over rows of channels, NEON, 16 at a time,
+ * tern_ref_qs8_vadd_fp32's rule to the bit (docs/quantization.md section
+ * 4, ONNX Runtime's MLAS form, in the data's original type):
+ *   f = fma((float)(a + offset), a_scale, fma((float)(b + offset), b_scale, fixed))
+ * with fmla (one rounding, as C's fmaf), b's product first; clamp to the
+ * original type's range, fcvtns (nearest even), - offset, clamp to
+ * [qmin, qmax]. The tail runs the reference's scalar rule. Rows and
+ * broadcasting as arch/qs8_vbinary.h. */
+#include <math.h>
+
 #include "arch/arm/kernels_arm.h"
 #include "arch/arm/qs8_elementwise_neon_common.h"
 
-/* 8 elements: (x - z) as int16, then float * scale, low and high halves. */
-static inline void scaled8(int8x8_t x, int8x8_t z, float32x4_t s, float32x4_t *lo,
-                           float32x4_t *hi) {
-    int16x8_t d = vsubl_s8(x, z);
-    *lo = vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(d))), s);
-    *hi = vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(d)), s);
+/* 4 int8 lanes (already widened to int16 in x, half h) + offset -> float. */
+static inline float32x4_t to_f32(int16x8_t x, int h, int32x4_t off) {
+    int32x4_t v = h ? vmovl_high_s16(x) : vmovl_s16(vget_low_s16(x));
+    return vcvtq_f32_s32(vaddq_s32(v, off));
 }
 
 /* One row of n elements. */
 static void row(size_t n, const int8_t *a, const int8_t *b, int8_t *y,
                 const tern_qs8_vadd_params *p) {
-    int8x8_t za = vdup_n_s8((int8_t)p->a_zero_point), zb = vdup_n_s8((int8_t)p->b_zero_point);
-    float32x4_t sa = vdupq_n_f32(p->a_scale), sb = vdupq_n_f32(p->b_scale);
-    tern_neon_finish fin = tern_neon_finish_init(&p->out);
+    const int32x4_t off = vdupq_n_s32(p->offset);
+    const float32x4_t sa = vdupq_n_f32(p->a_scale), sb = vdupq_n_f32(p->b_scale);
+    const float32x4_t fixed = vdupq_n_f32(p->fixed);
+    const float32x4_t lo = vdupq_n_f32((float)(p->offset - 128));
+    const float32x4_t hi = vdupq_n_f32((float)(p->offset + 127));
+    const int32x4_t qmin = vdupq_n_s32(p->out.qmin), qmax = vdupq_n_s32(p->out.qmax);
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         int8x16_t va = vld1q_s8(a + i), vb = vld1q_s8(b + i);
-        float32x4_t fa[4], fb[4];
-        scaled8(vget_low_s8(va), za, sa, &fa[0], &fa[1]);
-        scaled8(vget_high_s8(va), za, sa, &fa[2], &fa[3]);
-        scaled8(vget_low_s8(vb), zb, sb, &fb[0], &fb[1]);
-        scaled8(vget_high_s8(vb), zb, sb, &fb[2], &fb[3]);
+        int16x8_t al = vmovl_s8(vget_low_s8(va)), ah = vmovl_high_s8(va);
+        int16x8_t bl = vmovl_s8(vget_low_s8(vb)), bh = vmovl_high_s8(vb);
         int32x4_t r[4];
 #pragma GCC unroll 4
-        for (int j = 0; j < 4; j++) r[j] = tern_neon_finish4(vaddq_f32(fa[j], fb[j]), &fin);
+        for (int j = 0; j < 4; j++) {
+            int16x8_t xa = j < 2 ? al : ah, xb = j < 2 ? bl : bh;
+            float32x4_t f = vfmaq_f32(fixed, to_f32(xb, j & 1, off), sb);
+            f = vfmaq_f32(f, to_f32(xa, j & 1, off), sa);
+            f = vminq_f32(vmaxq_f32(f, lo), hi);
+            int32x4_t v = vsubq_s32(vcvtnq_s32_f32(f), off);
+            r[j] = vminq_s32(vmaxq_s32(v, qmin), qmax);
+        }
         vst1q_s8(y + i, tern_neon_narrow16(r[0], r[1], r[2], r[3]));
     }
     for (; i < n; i++) {
-        float fa = (float)((int32_t)a[i] - p->a_zero_point) * p->a_scale;
-        float fb = (float)((int32_t)b[i] - p->b_zero_point) * p->b_scale;
-        y[i] = tern_requant_fp32_finish(fa + fb, &p->out);
+        float f = fmaf((float)((int32_t)b[i] + p->offset), p->b_scale, p->fixed);
+        f = fmaf((float)((int32_t)a[i] + p->offset), p->a_scale, f);
+        int32_t v =
+            tern_rne_f32(tern_clamp_f32(f, (float)(p->offset - 128), (float)(p->offset + 127))) -
+            p->offset;
+        v = v < p->out.qmin ? p->out.qmin : v;
+        y[i] = (int8_t)(v > p->out.qmax ? p->out.qmax : v);
     }
 }
 
