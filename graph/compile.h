@@ -42,6 +42,13 @@ tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, ter
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be
  * filled there first). */
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);
+/* The same, calling hook(ctx, g, i, arena) after node i ran: the
+ * quantizer (quant/) reads and rewrites intermediate tensors through it
+ * (statistics, simulated quantization). A hook failure stops the run. */
+typedef tern_status (*tern_node_hook)(void *ctx, const tern_graph *g, int node,
+                                      unsigned char *arena, tern_err *err);
+tern_status tern_execute_hooked(const tern_compiled *c, unsigned char *arena,
+                                tern_node_hook hook, void *ctx, tern_err *err);
 void tern_compiled_free(tern_compiled *c);
 
 #endif

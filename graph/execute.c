@@ -10,6 +10,11 @@ static const void *tensor_ptr(const tern_graph *g, int t, unsigned char *arena) 
 }
 
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err) {
+    return tern_execute_hooked(c, arena, NULL, NULL, err);
+}
+
+tern_status tern_execute_hooked(const tern_compiled *c, unsigned char *arena,
+                                tern_node_hook hook, void *ctx, tern_err *err) {
     const tern_graph *g = &c->g;
     const void *in[TERN_MAX_NODE_IO];
     void *out[TERN_MAX_NODE_IO];
@@ -26,6 +31,7 @@ tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err 
             tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
             return st;
         }
+        if (hook && (st = hook(ctx, g, i, arena, err)) != TERN_OK) return st;
     }
     return TERN_OK;
 }
