@@ -20,7 +20,14 @@ const char *tern_ptq_error(const tern_ptq *q) {
 }
 
 /* The FP32 graph as exported: inputs bound (batch 1), shapes inferred,
- * constants folded, nothing rewritten. */
+ * constants folded, then the rewrites that stay plain ONNX and matter for
+ * quantization: BatchNormalization into the Conv before it (its weights
+ * are then quantized once, folded), MatMul + Add into Gemm, a constant Add
+ * into the bias, zero Pads into the Conv's pads. Tensor names survive
+ * these (a folded node's output name moves to the node that absorbed it),
+ * so the unfused FP32 sessions of calibration still have every tensor
+ * this graph quantizes. Activation fusion and layouts are tern-internal
+ * and stay out. */
 static tern_status infer_graph(tern_ptq *q, tern_err *err) {
     tern_status st = tern_graph_clone(&q->gi, &q->fp32->graph, err);
     if (st != TERN_OK) return st;
@@ -30,6 +37,14 @@ static tern_status infer_graph(tern_ptq *q, tern_err *err) {
     memset(&r, 0, sizeof r);
     if (st == TERN_OK) st = tern_pass_infer_fold(&q->gi, &r, err);
     if (st == TERN_OK) tern_graph_compact(&q->gi);
+    static tern_status (*const rewrites[])(tern_graph *, tern_pass_report *, tern_err *) = {
+        tern_pass_remove_identity, tern_pass_matmul_add, tern_pass_fold_batchnorm,
+        tern_pass_fold_add_bias, tern_pass_fold_pad, tern_pass_hard_sigmoid};
+    for (size_t i = 0; st == TERN_OK && i < sizeof rewrites / sizeof rewrites[0]; i++) {
+        memset(&r, 0, sizeof r);
+        st = rewrites[i](&q->gi, &r, err);
+        if (st == TERN_OK) tern_graph_compact(&q->gi);
+    }
     return st;
 }
 
