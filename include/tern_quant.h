@@ -72,6 +72,9 @@ tern_status tern_ptq_worker_calibrate(tern_ptq_worker *w, const tern_image *img,
 tern_status tern_ptq_worker_compare(tern_ptq_worker *w, const tern_image *img,
                                     const tern_preprocess *p, const float **fp32,
                                     const float **int8, size_t *n);
+/* One image through the INT8 model only (no FP32 run, no layer sums). */
+tern_status tern_ptq_worker_run_int8(tern_ptq_worker *w, const tern_image *img,
+                                     const tern_preprocess *p, const float **int8, size_t *n);
 /* Add the worker's statistics to q's (calibration and comparison) and
  * clear them. Thread-safe. */
 tern_status tern_ptq_worker_merge(tern_ptq_worker *w);

@@ -111,7 +111,7 @@ tern_status tern_ptq_worker_calibrate(tern_ptq_worker *w, const tern_image *img,
 
 typedef struct {
     tern_ptq_worker *w;
-    int sim; /* 0: FP32 run (stash), 1: INT8 simulation (round, compare) */
+    int sim; /* 0: FP32 run (stash), 1: INT8 simulation (round, compare), 2: round only */
 } cmp_ctx;
 
 static void accumulate(pq_layer_acc *a, const float *x, const float *y, size_t n) {
@@ -139,7 +139,7 @@ static void cmp_tensor(cmp_ctx *c, const tern_graph *g, int ct, unsigned char *a
     if (f < 0 || x->data) return;
     const pq_fq *fq = &w->q->fq[f];
     pq_fake_quant(data, n, fq->scale, fq->zp);
-    if (fq->layer >= 0 && w->stash[fq->layer] && w->stash_n[fq->layer] == n)
+    if (c->sim == 1 && fq->layer >= 0 && w->stash[fq->layer] && w->stash_n[fq->layer] == n)
         accumulate(&w->acc[fq->layer], w->stash[fq->layer], data, n);
 }
 
@@ -184,5 +184,21 @@ tern_status tern_ptq_worker_compare(tern_ptq_worker *w, const tern_image *img,
     *int8 = b;
     *n = ia.bytes / sizeof(float);
     w->compared++;
+    return TERN_OK;
+}
+
+tern_status tern_ptq_worker_run_int8(tern_ptq_worker *w, const tern_image *img,
+                                     const tern_preprocess *p, const float **int8, size_t *n) {
+    if (!w || !img || !p || !int8 || !n) return TERN_ERR_INVALID_ARG;
+    if (!w->is) return fail(w, TERN_ERR_INVALID_ARG, "the quantizer is not finished");
+    tern_status st = run_one(w, w->is, 2, img, p);
+    if (st != TERN_OK) return st;
+    const void *b;
+    tern_tensor_info ib;
+    if (tern_session_output_data(w->is, 0, &b) != TERN_OK ||
+        tern_session_output_info(w->is, 0, &ib) != TERN_OK || ib.dtype != TERN_FLOAT)
+        return fail(w, TERN_ERR_SHAPE, "the INT8 model's output is not float");
+    *int8 = b;
+    *n = ib.bytes / sizeof(float);
     return TERN_OK;
 }

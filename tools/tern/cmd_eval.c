@@ -8,7 +8,7 @@
 
 typedef struct {
     ptq_args pa;
-    const char *int8, *save;
+    const char *int8, *save, *fp32;
     int layers;
 } int8_args;
 
@@ -28,6 +28,7 @@ static int parse(int argc, char **argv, eval_args *a, int8_args *x) {
         if (!strcmp(argv[i], "--json")) a->json = 1;
         else if ((r = cli_option(argc, argv, &i, "--int8", &v)) != 0) x->int8 = v;
         else if ((r = cli_option(argc, argv, &i, "--save-int8", &v)) != 0) x->save = v;
+        else if ((r = cli_option(argc, argv, &i, "--fp32-predictions", &v)) != 0) x->fp32 = v;
         else if ((r = cli_option(argc, argv, &i, "--layers", &v)) != 0) {
             if (r > 0 && cli_int(v, 0, 1000000, "--layers", &x->layers)) return CLI_EXIT_ERROR;
         }
@@ -132,6 +133,7 @@ static void report(const eval_args *a, const eval_set *set, const eval_result *r
 static int run_int8(const eval_args *a, const int8_args *x, const tern_model *m, eval_set *set) {
     eval_int8_args e = {.qmodel = x->int8, .pa = &x->pa, .prep = &a->prep.p,
                         .what = x->int8 ? x->int8 : "quantized by tern", .save = x->save,
+                        .predictions = a->predictions, .fp32_predictions = x->fp32,
                         .threads = a->threads, .json = a->json, .layers = x->layers ? x->layers : 15};
     tern_session *s = NULL;
     tern_tensor_info out;

@@ -84,6 +84,51 @@ static void report(const eval_int8_args *e, const cmp_score *s, tern_ptq_layer *
     }
 }
 
+/* filename,top1,top5 of the INT8 model, as `tern eval --predictions`. */
+static int write_predictions(const char *path, const eval_set *set, const long *it) {
+    FILE *f = fopen(path, "w");
+    if (!f) return cli_fail("cannot write %s (--predictions)", path);
+    fprintf(f, "filename,top1,top5\n");
+    for (int k = 0; k < set->count; k++) {
+        if (set->images[k].status != 0) continue;
+        const long *top = it + (size_t)k * EVAL_TOP;
+        fprintf(f, "%s,%ld,", set->images[k].name, top[0]);
+        for (int j = 0; j < EVAL_TOP && top[j] >= 0; j++) fprintf(f, "%s%ld", j ? " " : "", top[j]);
+        fputc('\n', f);
+    }
+    int bad = ferror(f) | (fclose(f) != 0);
+    return bad ? cli_fail("cannot write %s (--predictions)", path) : 0;
+}
+
+/* FP32 top classes from a predictions file (filename,top1,top5 with the
+ * top five space-separated, as ../shared/refs and `tern eval` write it):
+ * an INT8-only run then needs no FP32 run. Images it lacks are errors. */
+static int read_fp32(const char *path, const eval_set *set, long *ft) {
+    FILE *f = fopen(path, "r");
+    if (!f) return cli_fail("cannot read %s (--fp32-predictions)", path);
+    for (int k = 0; k < set->count; k++) ft[(size_t)k * EVAL_TOP] = -2;
+    char line[4096];
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c2) continue;
+        *c1 = 0;
+        for (int k = 0; k < set->count; k++) {
+            if (strcmp(set->images[k].name, line)) continue;
+            long *top = ft + (size_t)k * EVAL_TOP;
+            char *p = c2 + 1;
+            for (int j = 0; j < EVAL_TOP; j++) top[j] = strtol(p, &p, 10);
+            found++;
+            break;
+        }
+    }
+    fclose(f);
+    if (found < set->count)
+        return cli_fail("%s lacks %d of the %d images (--fp32-predictions)", path,
+                        set->count - found, set->count);
+    return 0;
+}
+
 int eval_int8(const eval_int8_args *e, const tern_model *m, eval_set *set) {
     tern_ptq *q = NULL;
     int rc = 0;
@@ -103,8 +148,9 @@ int eval_int8(const eval_int8_args *e, const tern_model *m, eval_set *set) {
     long *ft = malloc(((size_t)set->count + 1) * EVAL_TOP * sizeof(long));
     long *it = malloc(((size_t)set->count + 1) * EVAL_TOP * sizeof(long));
     if (!rc && (!ft || !it)) rc = cli_fail("out of memory");
-    if (!rc) rc = ptq_run(q, set, e->prep, e->threads, 1, ft, it, &t);
-    int nl = rc ? 0 : tern_ptq_layer_count(q);
+    if (!rc && e->fp32_predictions) rc = read_fp32(e->fp32_predictions, set, ft);
+    if (!rc) rc = ptq_run(q, set, e->prep, e->threads, e->fp32_predictions ? 2 : 1, ft, it, &t);
+    int nl = rc || e->fp32_predictions ? 0 : tern_ptq_layer_count(q);
     tern_ptq_layer *ls = calloc((size_t)nl + 1, sizeof *ls);
     if (!rc && !ls) rc = cli_fail("out of memory");
     for (int i = 0; !rc && i < nl; i++) tern_ptq_layer_get(q, i, &ls[i]);
@@ -113,6 +159,7 @@ int eval_int8(const eval_int8_args *e, const tern_model *m, eval_set *set) {
         cmp_score s = score(set, ft, it, e->offset);
         report(e, &s, ls, nl, t);
         if (e->save && tern_ptq_save(q, e->save) != TERN_OK) rc = cli_fail("%s", tern_ptq_error(q));
+        if (!rc && e->predictions) rc = write_predictions(e->predictions, set, it);
     }
     free(ls);
     free(ft);

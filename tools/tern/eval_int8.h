@@ -10,6 +10,8 @@ typedef struct {
     const tern_preprocess *prep;
     const char *what;         /* the INT8 model, for the report */
     const char *save;         /* --save-int8: write the quantized model too */
+    const char *fp32_predictions; /* FP32 top classes from this file: INT8 runs alone */
+    const char *predictions;  /* --predictions: the INT8 model's, as eval writes them */
     int threads, json, layers, offset;
 } eval_int8_args;
 

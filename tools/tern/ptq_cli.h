@@ -28,7 +28,7 @@ int ptq_calib_set(const ptq_args *pa, eval_set *set);
 
 /* Run set through q: calibrate (compare 0) or compare FP32 with INT8
  * (compare 1, filling each image's top classes: fp32_top/int8_top hold
- * EVAL_TOP per image). Progress on stderr when it is a terminal. 0 or
+ * EVAL_TOP per image) or run INT8 only (compare 2: int8_top). Progress on stderr when it is a terminal. 0 or
  * CLI_EXIT_ERROR after printing why. *seconds gets the wall time. */
 int ptq_run(tern_ptq *q, eval_set *set, const tern_preprocess *p, int threads, int compare,
             long *fp32_top, long *int8_top, double *seconds);

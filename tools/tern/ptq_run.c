@@ -42,14 +42,18 @@ static const char *one(run_shared *sh, tern_ptq_worker *w, int i, char *why, siz
     if (!sh->compare) {
         st = tern_ptq_worker_calibrate(w, &img, sh->p);
     } else {
-        const float *a, *b;
+        const float *a = NULL, *b;
         size_t n;
-        st = tern_ptq_worker_compare(w, &img, sh->p, &a, &b, &n);
+        st = sh->compare == 2 ? tern_ptq_worker_run_int8(w, &img, sh->p, &b, &n)
+                              : tern_ptq_worker_compare(w, &img, sh->p, &a, &b, &n);
         if (st == TERN_OK) {
             long k = (long)n < EVAL_TOP ? (long)n : EVAL_TOP;
             long *ft = sh->ftop + (size_t)i * EVAL_TOP, *it = sh->itop + (size_t)i * EVAL_TOP;
-            for (int j = 0; j < EVAL_TOP; j++) ft[j] = it[j] = -1;
-            scores_top(a, (long)n, k, ft);
+            for (int j = 0; j < EVAL_TOP; j++) {
+                it[j] = -1;
+                if (a) ft[j] = -1;
+            }
+            if (a) scores_top(a, (long)n, k, ft);
             scores_top(b, (long)n, k, it);
         }
     }
