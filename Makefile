@@ -48,8 +48,24 @@ else
 BUILD   ?= build
 endif
 
+# SIMD kernels: arch/x86/ on an x86-64 host, arch/arm/ for aarch64 (cross
+# or native); each kernel file gets the flags of its __<isa> suffix, so the
+# rest of the library stays baseline code that runs on any CPU of the
+# architecture (arch/kernels.h picks kernels at run time).
+HOST_M   := $(shell uname -m)
+ARCH_DIR := $(if $(filter aarch64,$(ARCH) $(HOST_M)),arm,$(if $(filter x86_64,$(HOST_M)),x86,))
 LIB_SRC  := $(sort $(wildcard loader/*.c graph/*.c graph/ops/*.c graph/passes/*.c \
-                              kernels/*.c kernels/ref/*.c quant/*.c arch/*.c))
+                              kernels/*.c kernels/ref/*.c quant/*.c arch/*.c \
+                              $(if $(ARCH_DIR),arch/$(ARCH_DIR)/*.c)))
+ISA_AVX2      := -mavx2 -mfma -mf16c
+ISA_AVX512    := $(ISA_AVX2) -mavx512f -mavx512bw -mavx512vl -mavx512dq
+$(BUILD)/obj/arch/x86/%__avx2.o:       XFLAGS := $(ISA_AVX2)
+$(BUILD)/obj/arch/x86/%__avxvnni.o:    XFLAGS := $(ISA_AVX2) -mavxvnni
+$(BUILD)/obj/arch/x86/%__avx512.o:     XFLAGS := $(ISA_AVX512)
+$(BUILD)/obj/arch/x86/%__avx512vnni.o: XFLAGS := $(ISA_AVX512) -mavx512vnni
+$(BUILD)/obj/arch/x86/%__amx.o:        XFLAGS := $(ISA_AVX512) -mavx512vnni -mamx-tile -mamx-int8
+$(BUILD)/obj/arch/arm/%__neondot.o:    XFLAGS := -march=armv8.2-a+dotprod
+$(BUILD)/obj/arch/arm/%__neoni8mm.o:   XFLAGS := -march=armv8.2-a+dotprod+i8mm
 CLI_SRC  := $(sort $(wildcard tools/tern/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 
@@ -61,12 +77,12 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test demo clean fuzz fuzz-run bench-plan bench-jpeg
+.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench
 all: $(LIB) $(CLI)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(XFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -81,8 +97,18 @@ $(TESTS): $(TEST_OBJ) $(LIB) $(CLI)
 # The test binary runs from the repo root; ../shared is found relative to it
 # (override with TERN_SHARED=path). The CLI it drives is $(CLI).
 TEST_CLI := $(if $(RUN),$(BUILD)/tern-run,$(CLI))
+# `make test ISA=avx2` pins the kernels of one ISA level (TERN_ISA; an error
+# if the CPU lacks it); `make test-isas` runs the suites once per level this
+# CPU has (the kernel suite itself always covers every level it can run).
+TEST_ENV := TERN_CLI=$(TEST_CLI) $(if $(ISA),TERN_ISA=$(ISA))
 test: $(TESTS) $(TEST_CLI)
-	TERN_CLI=$(TEST_CLI) $(RUN) $(TESTS) $(TEST_ARGS)
+	$(TEST_ENV) $(RUN) $(TESTS) $(TEST_ARGS)
+
+test-isas: $(TESTS) $(TEST_CLI)
+	@for isa in $$(TERN_CLI=$(TEST_CLI) $(RUN) $(TEST_CLI) isa --list); do \
+	    echo "== TERN_ISA=$$isa"; \
+	    TERN_CLI=$(TEST_CLI) TERN_ISA=$$isa $(RUN) $(TESTS) $(TEST_ARGS) || exit 1; \
+	done
 
 # The CLI under $(RUN) (qemu), as one executable path for the tests to spawn.
 $(BUILD)/tern-run: $(CLI)
@@ -107,7 +133,8 @@ demo: $(CLI) $(DEMO)
 # builds every tests/fuzz/fuzz_*.c into build/fuzz/; `make fuzz-run` replays
 # each target's seeds (tests/fuzz/corpus/<target>/, for session also
 # tests/models/) and fuzzes it for FUZZ_SECONDS; new inputs go to
-# build/fuzz/corpus_<target>/. A crash leaves crash-* in the repo root.
+# build/fuzz/corpus_<target>/. A crash (or slow unit, leak, timeout) leaves
+# its input in build/fuzz/artifacts/, never in the source tree.
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
@@ -121,11 +148,11 @@ build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtern.a
 
 fuzz-run: fuzz
 	@for t in $(notdir $(FUZZ_BIN)); do \
-	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name || exit 1; \
+	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name build/fuzz/artifacts || exit 1; \
 	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models"; \
 	    echo "== $$t: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
-	        $(FUZZ_OPTS) || exit 1; \
+	        -artifact_prefix=build/fuzz/artifacts/ $(FUZZ_OPTS) || exit 1; \
 	done
 
 # Benchmarks (never part of `make test`): bench/bench_plan.c times loading and

@@ -54,6 +54,54 @@ static tern_status plan(tern_compiled *c, tern_err *err) {
     return tern_budget_check(&c->g, c->arena_size, 1, err);
 }
 
+tern_status tern_isa_select(const char *name, tern_isa *isa, tern_err *err) {
+    tern_cpu cpu;
+    tern_cpu_detect(&cpu);
+    const char *from = "the isa option";
+    if (!name || !name[0]) {
+        name = getenv("TERN_ISA");
+        from = "TERN_ISA";
+    }
+    if (!name || !name[0]) {
+        *isa = tern_isa_best(&cpu);
+        return TERN_OK;
+    }
+    char have[128] = "";
+    for (int i = 0; i < TERN_ISA_COUNT; i++)
+        if (tern_cpu_has(&cpu, (tern_isa)i) && strlen(have) + 16 < sizeof have) {
+            strcat(have, have[0] ? " " : "");
+            strcat(have, tern_isa_name((tern_isa)i));
+        }
+    if (tern_isa_parse(name, isa) != 0)
+        return tern_errf(err, TERN_ERR_INVALID_ARG,
+                         "%s=%.32s: unknown ISA (known: ref avx2 avx512 avx512vnni avxvnni amx "
+                         "neon neondot neoni8mm; this CPU runs: %s)",
+                         from, name, have);
+    if (!tern_cpu_has(&cpu, *isa))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "%s=%s: this CPU cannot run it (it runs: %s)",
+                         from, name, have);
+    return TERN_OK;
+}
+
+/* Choose the kernels, then let each op pack its weights for them. */
+static tern_status prepare(tern_compiled *c, const char *isa_name, tern_err *err) {
+    tern_isa isa;
+    tern_status st = tern_isa_select(isa_name, &isa, err);
+    if (st != TERN_OK) return st;
+    tern_kernels_fill(isa, &c->g.kern);
+    for (int i = 0; i < c->g.n_nodes; i++) {
+        tern_node *n = &c->g.nodes[i];
+        tern_prepare_fn fn = tern_op_prepare(n->op);
+        if (!fn) continue;
+        st = fn(&c->g, n, err);
+        if (st != TERN_OK) {
+            tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
+            return st;
+        }
+    }
+    return tern_budget_check(&c->g, c->arena_size, 1, err);
+}
+
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
                          tern_err *err) {
     tern_compile_opts o = {.batch = batch, .flags = flags};
@@ -85,6 +133,7 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
     if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
     if (st == TERN_OK) st = check_outputs(&c->g, err);
     if (st == TERN_OK) st = plan(c, err);
+    if (st == TERN_OK) st = prepare(c, o->isa, err);
     if (st != TERN_OK) tern_compiled_free(c);
     return st;
 }

@@ -127,6 +127,12 @@ typedef struct tern_session_options {
      * weights. 0: TERN_DEFAULT_MAX_MEMORY; SIZE_MAX: no limit. Over it,
      * tern_session_create fails saying what was needed. */
     size_t max_memory;
+    /* Which kernels run: "ref" (the reference kernels, the specification),
+     * "avx2", "avx512", "avx512vnni", "avxvnni", "amx", "neon", "neondot",
+     * "neoni8mm". NULL or "": the environment variable TERN_ISA if set, else
+     * the best this CPU runs. A level the CPU lacks fails the creation
+     * (TERN_ERR_UNSUPPORTED) with a message listing what it has. */
+    const char *isa;
 } tern_session_options;
 
 /* 4 GiB (3 GiB where size_t has 32 bits) */
@@ -143,6 +149,8 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
                                 tern_session **out);
 void tern_session_free(tern_session *s);
 const char *tern_session_error(const tern_session *s);
+/* Name of the kernels' ISA level the session runs ("avx2", ...; "ref"). */
+const char *tern_session_isa(const tern_session *s);
 
 /* Bytes of arena the session needs; to borrow memory, create with
  * TERN_SESSION_DEFER_ARENA, ask, then hand it over. */

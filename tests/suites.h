@@ -9,6 +9,8 @@
     X(suite_kernels_tensor) \
     X(suite_kernels_nn_extra) \
     X(suite_kernels_int8) \
+    X(suite_kernels_simd) \
+    X(suite_conv_fast) \
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
     X(suite_pb) \

@@ -83,6 +83,10 @@ static void conv_task(void *ctx, int64_t task) {
 static tern_status conv_run(const tern_graph *g, const tern_node *n, const void *const *in,
                             void *const *out, tern_err *err) {
     (void)err;
+    if (n->prepared) { /* packed for a SIMD kernel at session creation */
+        tern_conv_fast_run(g, n, in[0], out[0]);
+        return TERN_OK;
+    }
     conv_job j;
     j.geom = n->params;
     tern_strides_ncdhw(tern_in(g, n, 0), j.xs);

@@ -45,4 +45,9 @@ void tern_window_out_dims(const tern_conv_geom *g, int rank, int64_t c, int64_t 
  * no dims whose product overflows. The channel checks differ per op. */
 tern_status tern_check_conv_xwb(const tern_graph *g, const tern_node *n, tern_err *err);
 
+/* Conv on the SIMD kernels (graph/ops/conv_fast.c): prepare packs the
+ * weights when a path fits (else n->prepared stays NULL), run computes. */
+tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err);
+void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y);
+
 #endif
