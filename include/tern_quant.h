@@ -43,6 +43,8 @@ typedef struct tern_ptq_options {
     double percentile;        /* TERN_PTQ_PERCENTILE; 0 means 99.99 */
     int no_bias_correction;   /* 1: keep the float bias as it is */
     int weight_mse;           /* 1: per-channel weight scales minimising squared error */
+    int int8_output;          /* 1: quantize the model's output head too (default: the
+                                 last int8 layer writes float, so scores do not tie) */
     const char *keep_fp32;    /* comma-separated node (or output tensor) names kept in float */
 } tern_ptq_options;
 

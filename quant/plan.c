@@ -181,6 +181,49 @@ static void move_groups(tern_ptq *q) {
     }
 }
 
+/* The output head: tensors from which a graph output is reached through
+ * float or movement nodes only (the logits, before Softmax or a Reshape).
+ * Rounding them to 256 levels ties close scores, and a tie changes the
+ * top-1 for nothing: those stay float, the layer that makes them computes
+ * from int8 inputs and weights and writes float. */
+static void float_head(tern_ptq *q) {
+    tern_graph *g = &q->gi;
+    int nt = g->n_tensors;
+    char *head = calloc((size_t)nt + 1, 1);
+    if (!head) return;
+    for (int k = 0; k < g->n_outputs; k++) head[g->outputs[k]] = 1;
+    for (int i = g->n_nodes - 1; i >= 0; i--) {
+        const tern_node *n = &g->nodes[i];
+        int cls = q->nodes[i].cls, out = q->nodes[i].out;
+        if (out < 0 || !head[out]) continue;
+        /* int8 readers of the head tensor would need it quantized */
+        if (cls == PQ_FLOAT || cls == PQ_MOVE || cls == PQ_ABSORBED)
+            for (int k = 0; k < n->n_inputs; k++)
+                if (n->inputs[k] >= 0) head[n->inputs[k]] = 1;
+        if (cls == PQ_ABSORBED) head[n->inputs[0]] = 1;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const tern_node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_inputs; k++) {
+            int t = n->inputs[k];
+            int cls = q->nodes[i].cls;
+            if (t >= 0 && head[t] && cls != PQ_FLOAT && cls != PQ_MOVE && cls != PQ_ABSORBED)
+                head[t] = 0; /* read by an int8 node: it stays int8 */
+        }
+    }
+    for (int t = 0; t < nt; t++)
+        if (head[t] && pq_is_act_tensor(g, t)) q->root[t] = -1;
+    /* movement nodes of the head now move float data */
+    for (int i = 0; i < g->n_nodes; i++) {
+        pq_node *pn = &q->nodes[i];
+        if (pn->cls == PQ_MOVE && q->root[g->nodes[i].inputs[0]] < 0) {
+            pn->cls = PQ_FLOAT;
+            pn->why = "output head (float scores)";
+        }
+    }
+    free(head);
+}
+
 tern_status pq_plan(tern_ptq *q, tern_err *err) {
     tern_graph *g = &q->gi;
     int nt = g->n_tensors;
@@ -206,5 +249,6 @@ tern_status pq_plan(tern_ptq *q, tern_err *err) {
     move_groups(q);
     for (int t = 0; t < nt; t++)
         if (q->root[t] >= 0) q->root[t] = find(q->root, t);
+    if (!q->o.int8_output) float_head(q);
     return TERN_OK;
 }

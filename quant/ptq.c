@@ -174,7 +174,11 @@ static void grids(tern_ptq *q) {
         if (q->root[t] != t) continue;
         double lo = 0, hi = 0;
         const tern_hist *h = q->stats[t].hist;
-        if (h) tern_calib_range(h, kind, q->o.percentile, &lo, &hi);
+        /* a graph input (the image) keeps its whole range: clipping pixels
+         * gains nothing, and [-1, 127/128] (tf128) lands exactly on the
+         * grid (s = 1/128, z = 0) */
+        if (h) tern_calib_range(h, q->gi.tensors[t].is_input ? TERN_CALIB_MINMAX : kind,
+                                q->o.percentile, &lo, &hi);
         pq_grid(lo, hi, &q->scale[t], &q->zp[t]);
     }
     for (int t = 0; t < nt; t++)

@@ -86,7 +86,7 @@ static void zoo(qcli *e, const char *q) {
     snprintf(dir, sizeof dir, "%s", labels);
     *strrchr(dir, '/') = 0;
     int st = run(e, "quantize '%s' --calib '%s' --count 4 --preset tf127 -o '%s'", model, dir, q);
-    static const char *const sum[] = {"1 left in float", "Softmax", NULL};
+    static const char *const sum[] = {"2 left in float", "output head (float scores)", "Softmax", NULL};
     int ok = st == 0 && has(e, sum);
     st = run(e, "eval '%s' --labels '%s' --count 4 --preset tf127 --int8 '%s' --json", model,
              labels, q);

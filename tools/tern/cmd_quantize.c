@@ -44,7 +44,7 @@ static int parse(int argc, char **argv, quant_args *a) {
         return cli_fail("usage: tern quantize MODEL --calib DIR [--count N] [--method "
                         "minmax|percentile|entropy|mse] [--percentile P] [--preset P] "
                         "[--keep-fp32 NAMES] [--auto-fp32 K] [--no-bias-correction] "
-                        "[--weight-mse] [--threads T] -o OUT.onnx");
+                        "[--weight-mse] [--int8-output] [--threads T] -o OUT.onnx");
     return cli_prep_finish(&a->prep);
 }
 
