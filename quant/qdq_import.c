@@ -36,12 +36,16 @@ static long val_at(const tern_tensor *x, int64_t i) {
 /* DequantizeLinear of an initializer -> a float constant. */
 static tern_status fold_dq(tern_graph *g, tern_node *n, tern_err *err) {
     const tern_tensor *x = cin(g, n, 0), *s = cin(g, n, 1), *z = cin(g, n, 2);
+    if (n->n_outputs < 1 || n->outputs[0] < 0)
+        return tern_errf(err, TERN_ERR_PARSE, "DequantizeLinear '%s' has no output", n->name);
     if (!x || !s || s->dtype != TERN_FLOAT)
         return tern_errf(err, TERN_ERR_UNSUPPORTED, "DequantizeLinear '%s' without a constant scale",
                          n->name);
     int64_t cnt = tern_tensor_numel(x), ns = tern_tensor_numel(s);
     int axis = (int)tern_attr_int(n, "axis", 1);
     if (axis < 0) axis += x->rank;
+    if (ns < 1 || cnt < 0)
+        return tern_errf(err, TERN_ERR_SHAPE, "DequantizeLinear '%s' has no scale", n->name);
     if (ns > 1 && (axis < 0 || axis >= x->rank || x->dims[axis] != ns))
         return tern_errf(err, TERN_ERR_SHAPE, "DequantizeLinear '%s': %lld scales for axis %d",
                          n->name, (long long)ns, axis);
@@ -101,6 +105,9 @@ static void replace_uses(tern_graph *g, int from, int to) {
 /* Q -> DQ on an activation: drop both, remember the grid. */
 static tern_status fold_pair(tern_ptq *q, tern_graph *g, tern_node *qn, tern_err *err) {
     const tern_tensor *s = cin(g, qn, 1), *z = cin(g, qn, 2);
+    if (qn->n_outputs < 1 || qn->outputs[0] < 0 || qn->n_inputs < 1 || qn->inputs[0] < 0)
+        return tern_errf(err, TERN_ERR_PARSE, "QuantizeLinear '%s' lacks an input or output",
+                         qn->name);
     if (!s || s->dtype != TERN_FLOAT || tern_tensor_numel(s) != 1 ||
         (z && tern_tensor_numel(z) != 1))
         return tern_errf(err, TERN_ERR_UNSUPPORTED,
@@ -108,7 +115,7 @@ static tern_status fold_pair(tern_ptq *q, tern_graph *g, tern_node *qn, tern_err
                          qn->name);
     int d = only_reader(g, qn->outputs[0]);
     tern_node *dn = d >= 0 ? &g->nodes[d] : NULL;
-    if (!dn || strcmp(dn->op_type, "DequantizeLinear"))
+    if (!dn || strcmp(dn->op_type, "DequantizeLinear") || dn->n_outputs < 1 || dn->outputs[0] < 0)
         return tern_errf(err, TERN_ERR_UNSUPPORTED,
                          "QuantizeLinear '%s' is not read by one DequantizeLinear", qn->name);
     int tin = qn->inputs[0], tout = dn->outputs[0], p = producer_of(g, tin);

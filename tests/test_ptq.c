@@ -16,6 +16,7 @@
 #include "quant/ptq_priv.h"
 #include "tern_quant.h"
 #include "tests/harness.h"
+#include "tests/onnx_writer.h"
 
 /* A deterministic uniform in [0, 1) (no libc rand: same on every host). */
 static double unif(unsigned *s) {
@@ -265,7 +266,83 @@ static void quantize_demo(th_ctx *t) {
     tern_model_free(m);
 }
 
+/* x [2] -> QuantizeLinear(s, z) -> DequantizeLinear(s2, z) -> y, plus a
+ * DequantizeLinear of an int8 initializer w [2] with scale ws (axis 0) added
+ * to y: malformed variants must be refused with a message, never crash. */
+static int write_qdq(const char *path, int n_scale, int n_wscale, int with_dq) {
+    float sc[2] = {0.5f, 0.25f};
+    int8_t z = 0, w[2] = {3, -4};
+    int64_t d2 = 2, ds = n_scale, dw = n_wscale;
+    ow_buf g = {0};
+    const char *q_in[] = {"x", "s", "z"}, *q_out[] = {"xq"};
+    const char *d_in[] = {"xq", "s", "z"}, *d_out[] = {"y"};
+    const char *w_in[] = {"w", "ws"}, *w_out[] = {"wf"};
+    const char *a_in[] = {"y", "wf"}, *a_out[] = {"o"};
+    ow_buf n1 = ow_node("QuantizeLinear", "q", q_in, 3, q_out, 1);
+    ow_msg(&g, OW_G_NODE, &n1);
+    if (with_dq) {
+        ow_buf n2 = ow_node("DequantizeLinear", "dq", d_in, 3, d_out, 1);
+        ow_msg(&g, OW_G_NODE, &n2);
+    }
+    ow_buf n3 = ow_node("DequantizeLinear", "dw", w_in, 2, w_out, 1);
+    ow_attr_int(&n3, "axis", 0);
+    ow_msg(&g, OW_G_NODE, &n3);
+    ow_buf n4 = ow_node("Add", "add", a_in, 2, a_out, 1);
+    ow_msg(&g, OW_G_NODE, &n4);
+    ow_buf t1 = ow_tensor("s", OW_FLOAT, n_scale == 1 ? 0 : 1, &ds, sc, (size_t)n_scale * 4);
+    ow_buf t2 = ow_tensor("z", 3, 0, NULL, &z, 1);
+    ow_buf t3 = ow_tensor("w", 3, 1, &d2, w, 2);
+    ow_buf t4 = ow_tensor("ws", OW_FLOAT, 1, &dw, sc, (size_t)n_wscale * 4);
+    ow_msg(&g, OW_G_INIT, &t1);
+    ow_msg(&g, OW_G_INIT, &t2);
+    ow_msg(&g, OW_G_INIT, &t3);
+    ow_msg(&g, OW_G_INIT, &t4);
+    ow_buf vi = ow_value_info("x", OW_FLOAT, 1, &d2), vo = ow_value_info("o", OW_FLOAT, 1, &d2);
+    ow_msg(&g, OW_G_INPUT, &vi);
+    ow_msg(&g, OW_G_OUTPUT, &vo);
+    ow_buf m = ow_model(&g, 13);
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(m.b, 1, m.n, f) == m.n;
+    if (f) ok &= fclose(f) == 0;
+    ow_free(&m);
+    return ok;
+}
+
+static void hostile_qdq(th_ctx *t) {
+    static const struct {
+        int scale, wscale, dq;
+        const char *want; /* NULL: loads */
+    } cases[] = {{1, 2, 1, NULL},
+                 {0, 2, 1, "per-tensor"},
+                 {1, 0, 1, "no scale"},
+                 {1, 3, 1, "scales for axis"},
+                 {1, 2, 0, "is not produced"}};
+    tern_model *m = NULL;
+    if (tern_model_load_file("tests/models/conv_bn_relu.onnx", &m) != TERN_OK) {
+        th_fail(t, "ptq: hostile QDQ files", "conv_bn_relu.onnx does not load");
+        tern_model_free(m);
+        return;
+    }
+    const char *path = "build_ptq_hostile.onnx";
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char name[128];
+        snprintf(name, sizeof name, "ptq: QDQ file case %zu %s", k,
+                 cases[k].want ? "is refused with a message" : "loads");
+        tern_ptq *q = NULL;
+        int ok = write_qdq(path, cases[k].scale, cases[k].wscale, cases[k].dq);
+        tern_status st = tern_ptq_load(m, path, &q);
+        const char *msg = tern_ptq_error(q);
+        ok = ok && (cases[k].want ? st != TERN_OK && strstr(msg, cases[k].want) != NULL
+                                  : st == TERN_OK && q->n_fq == 1);
+        th_check(t, ok, name, "status %d: %s", (int)st, msg);
+        tern_ptq_free(q);
+    }
+    unlink(path);
+    tern_model_free(m);
+}
+
 TH_SUITE(suite_ptq) {
+    hostile_qdq(t);
     hist_growth(t);
     calibrators(t);
     grid(t);
