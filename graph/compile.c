@@ -120,11 +120,12 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
     st = tern_bind_shapes(&c->g, o->shapes, o->n_shapes, o->batch > 0 ? o->batch : 1, err);
     if (st == TERN_OK) st = tern_bind_constants(&c->g, o->constants, o->n_constants, err);
     if (st == TERN_OK) st = run_pass(c, tern_pass_infer_fold, err);
+    if (st == TERN_OK) st = run_pass(c, tern_pass_quant_import, err);
     if (!(flags & TERN_COMPILE_NO_FUSE)) {
         /* BN folding before the bias Add (Conv->BN->Add folds completely);
          * hard-sigmoid before fuse-activation, which then fuses it */
         static const pass_fn rewrites[] = {
-            tern_pass_remove_identity, tern_pass_matmul_add,   tern_pass_fold_batchnorm,
+            tern_pass_qdq, tern_pass_remove_identity, tern_pass_matmul_add,   tern_pass_fold_batchnorm,
             tern_pass_fold_add_bias,   tern_pass_fold_pad,     tern_pass_hard_sigmoid,
             tern_pass_cancel_transposes, tern_pass_fuse_activation};
         for (size_t i = 0; st == TERN_OK && i < sizeof rewrites / sizeof rewrites[0]; i++)

@@ -25,6 +25,22 @@
 
 enum { TERN_LAYOUT_PLAIN = 0, TERN_LAYOUT_CHANNELS_LAST = 1 };
 
+/* Quantization parameters of an 8-bit tensor (docs/quantization.md): the
+ * real value of element q is scale[i] * (q - zero_point[i]), i = 0 per
+ * tensor, or the element's index on `axis` when count > 1. Inside tern
+ * every quantized activation is int8 (elem TERN_INT8); from_u8 says the
+ * file had it as uint8 (converted once, x ^ 0x80, by the quant-import
+ * pass), which `tern info --quant` reports. Set by the integer ops' infer
+ * on their outputs; informational for every other op. */
+typedef struct tern_qparams {
+    int count;               /* 1: per tensor */
+    int axis;                /* logical axis when count > 1, else -1 */
+    const float *scale;      /* [count], finite and > 0 (checked) */
+    const int32_t *zero_point; /* [count], in the range of elem */
+    tern_dtype elem;         /* TERN_INT8, TERN_UINT8 (before import) or TERN_INT32 */
+    int from_u8;
+} tern_qparams;
+
 typedef struct tern_tensor {
     const char *name;
     tern_dtype dtype;
@@ -37,6 +53,8 @@ typedef struct tern_tensor {
     int is_input;     /* graph input (fed by the caller) */
     int is_output;    /* graph output */
     int producer;     /* index of the producing node, -1 for inputs/constants */
+    const tern_qparams *qp; /* quantization of an 8-bit activation, or NULL */
+    int from_u8;      /* an int8 constant the quant-import pass made from a uint8 one */
 
     /* memory plan (set by graph/planner.c) */
     size_t offset;    /* byte offset of the data in the arena */

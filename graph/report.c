@@ -123,6 +123,8 @@ static void io_list(sbuf *b, const tern_session *s, const int *list, int n, int 
     }
 }
 
+static void quant_report(sbuf *b, const tern_session *s, int json);
+
 static void text_report(sbuf *b, const tern_session *s, unsigned what) {
     const tern_graph *g = &s->c.g, *mg = &s->model->graph;
     op_count h[256];
@@ -172,6 +174,72 @@ static void text_report(sbuf *b, const tern_session *s, unsigned what) {
                 r->nodes_after, r->detail);
         }
     }
+    if (what & TERN_REPORT_QUANT) quant_report(b, s, 0);
+}
+
+/* ---- tern info --quant: which nodes run INT8, which float ---- */
+
+typedef enum { QK_FLOAT, QK_INT8, QK_CONVERT } quant_kind;
+
+static quant_kind quant_kind_of(const tern_graph *g, const tern_node *n) {
+    static const char *const conv[] = {"QuantizeLinear", "DequantizeLinear",
+                                       "DynamicQuantizeLinear", NULL};
+    for (int i = 0; conv[i]; i++)
+        if (!strcmp(n->op_type, conv[i])) return QK_CONVERT;
+    /* integer ops make int8/int32 outputs from 8-bit inputs; byte ops on
+     * int8 data (Reshape, MaxPool, Pad, Relayout...) stay integer too */
+    for (int k = 0; k < n->n_inputs; k++) {
+        int t = n->inputs[k];
+        if (t >= 0 && !g->tensors[t].data &&
+            (g->tensors[t].dtype == TERN_INT8 || g->tensors[t].dtype == TERN_UINT8))
+            return QK_INT8;
+    }
+    return QK_FLOAT;
+}
+
+static void put_qparams(sbuf *b, const tern_qparams *q, int json) {
+    if (json) {
+        put(b, ",\"scale\":%.9g,\"zero_point\":%d,\"channels\":%d,\"from_uint8\":%s",
+            (double)q->scale[0], (int)q->zero_point[0], q->count, q->from_u8 ? "true" : "false");
+        return;
+    }
+    if (q->count > 1) put(b, "  %d scales on axis %d", q->count, q->axis);
+    else put(b, "  s=%.6g z=%d", (double)q->scale[0], (int)q->zero_point[0]);
+    if (q->from_u8) put(b, " (uint8 in the file)");
+}
+
+static void quant_report(sbuf *b, const tern_session *s, int json) {
+    const tern_graph *g = &s->c.g;
+    int count[3] = {0, 0, 0};
+    static const char *const kind_name[3] = {"float", "int8", "convert"};
+    char nb[256];
+    if (json) put(b, ",\"quant\":[");
+    else put(b, "quantization (node, where it runs, output parameters):\n");
+    for (int i = 0; i < g->n_nodes; i++) {
+        const tern_node *n = &g->nodes[i];
+        quant_kind k = quant_kind_of(g, n);
+        count[k]++;
+        const tern_tensor *out = n->n_outputs && n->outputs[0] >= 0 ? &g->tensors[n->outputs[0]] : NULL;
+        if (json) {
+            put(b, "%s{\"node\":", i ? "," : "");
+            put_json_str(b, n->name ? n->name : "");
+            put(b, ",\"op\":");
+            put_json_str(b, n->op_type);
+            put(b, ",\"runs\":\"%s\"", kind_name[k]);
+            if (out && out->qp) put_qparams(b, out->qp, 1);
+            put(b, "}");
+            continue;
+        }
+        put(b, "  %-8s %-26s %s", kind_name[k], n->op_type, printable(n->name ? n->name : "", nb, sizeof nb));
+        if (out && out->qp && k != QK_FLOAT) put_qparams(b, out->qp, 0);
+        put(b, "\n");
+    }
+    if (json)
+        put(b, "],\"nodes_int8\":%d,\"nodes_float\":%d,\"nodes_convert\":%d", count[QK_INT8],
+            count[QK_FLOAT], count[QK_CONVERT]);
+    else
+        put(b, "  %d nodes run INT8, %d float, %d convert between them\n", count[QK_INT8],
+            count[QK_FLOAT], count[QK_CONVERT]);
 }
 
 static void json_hist(sbuf *b, const tern_graph *g) {
@@ -223,6 +291,7 @@ static void json_report(sbuf *b, const tern_session *s, unsigned what) {
         }
         put(b, "]");
     }
+    if (what & TERN_REPORT_QUANT) quant_report(b, s, 1);
     put(b, "}\n");
 }
 

@@ -236,6 +236,7 @@ tern_status tern_session_set_input_image(tern_session *s, int index, int item,
  * terminating NUL; *len gets the full length. */
 #define TERN_REPORT_PASSES 1u
 #define TERN_REPORT_JSON 2u
+#define TERN_REPORT_QUANT 4u /* per node: INT8, float or a conversion; output scale and zero point */
 tern_status tern_session_report(const tern_session *s, unsigned what, char *buf, size_t cap,
                                 size_t *len);
 

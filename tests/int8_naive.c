@@ -46,6 +46,10 @@ float naive_fmul(float a, float b) { return (float)((double)a * (double)b); }
 float naive_fdiv(float a, float b) { return (float)((double)a / (double)b); }
 float naive_fadd(float a, float b) { return (float)((double)a + (double)b); }
 
+float naive_fma(float a, float b, float c) {
+    return (float)((double)a * (double)b + (double)c);
+}
+
 int32_t naive_finish(double f, int32_t zy, int32_t qmin, int32_t qmax) {
     if (f != f) return qmin;
     double r = f >= 1e9 ? 1e9 : f <= -1e9 ? -1e9 : naive_rne(f);

@@ -27,6 +27,8 @@ float naive_i2f(int64_t v);
 float naive_fmul(float a, float b);
 float naive_fdiv(float a, float b);
 float naive_fadd(float a, float b);
+/* a * b + c rounded once (double holds a * b exactly for the operands used) */
+float naive_fma(float a, float b, float c);
 /* The requantization of docs section 3 from an exact accumulator. */
 int32_t naive_requant(int64_t acc, float scale, int32_t zy, int32_t qmin, int32_t qmax);
 /* Clamp, round half even, add zy (for a float value computed elsewhere). */

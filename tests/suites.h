@@ -13,6 +13,7 @@
     X(suite_conv_fast) \
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
+    X(suite_int8_models) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \

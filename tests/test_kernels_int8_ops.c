@@ -122,12 +122,16 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
         tern_qs8_vmul_init(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, q.qmin, q.qmax);
         tern_ref_qs8_vmul_fp32(c->r, c->od, a, as, b, bs, &p, y, ys);
     } else {
-        tern_qs8_vadd_params p, p2;
-        tern_qs8_vadd_init(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, q.qmin, q.qmax);
-        tern_qs8_vadd_init(&p2, q.sb, q.zb, q.sa, q.za, q.sy, q.zy, q.qmin, q.qmax);
+        /* variant 1 runs as data that was uint8 in the file (offset 128) */
+        tern_qs8_vadd_params p;
+        tern_qs8_vadd_init_ex(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, q.qmin, q.qmax,
+                              variant == 1);
         tern_ref_qs8_vadd_fp32(c->r, c->od, a, as, b, bs, &p, y, ys);
-        tern_ref_qs8_vadd_fp32(c->r, c->od, b, bs, a, as, &p2, y2, ys); /* swapped */
     }
+    int32_t u8off = !mul && variant == 1 ? 128 : 0;
+    float fixed = naive_fadd((float)(q.zy + u8off),
+                             -naive_fadd(naive_fmul(naive_fdiv(q.sa, q.sy), (float)(q.za + u8off)),
+                                         naive_fmul(naive_fdiv(q.sb, q.sy), (float)(q.zb + u8off))));
     float ra = naive_fdiv(q.sa, q.sy), rb = naive_fdiv(q.sb, q.sy);
     float rm = naive_fdiv(naive_fmul(q.sa, q.sb), q.sy);
     long bad = 0;
@@ -136,14 +140,21 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
         int64_t idx[MAXR] = {0}, off = 0;
         unflatten(c->r, c->od, e, idx);
         for (int i = 0; i < c->r; i++) off += idx[i] * ys[i];
-        int32_t av = a[bcast_index(c->r, idx, c->ra, c->ad)] - q.za;
-        int32_t bv = b[bcast_index(c->r, idx, c->rb, c->bd)] - q.zb;
-        float f = mul ? naive_fmul((float)(av * bv), rm)
-                      : naive_fadd(naive_fmul((float)av, ra), naive_fmul((float)bv, rb));
-        int32_t want = naive_finish(f, q.zy, q.qmin, q.qmax);
-        if ((y[off] != want || (!mul && y2[off] != want)) && bad++ == 0)
-            snprintf(msg, sizeof msg, "element %lld: %d (swapped %d), want %d", (long long)e,
-                     y[off], mul ? 0 : y2[off], want);
+        int32_t ai = a[bcast_index(c->r, idx, c->ra, c->ad)];
+        int32_t bi = b[bcast_index(c->r, idx, c->rb, c->bd)];
+        int32_t want;
+        if (mul) {
+            want = naive_finish(naive_fmul((float)((ai - q.za) * (bi - q.zb)), rm), q.zy, q.qmin,
+                                q.qmax);
+        } else {
+            /* MLAS's form: two fused multiply-adds in the file's type, saturate, back */
+            float f = naive_fma((float)(bi + u8off), rb, fixed);
+            f = naive_fma((float)(ai + u8off), ra, f);
+            int32_t v = naive_finish(f, 0, u8off - 128, u8off + 127) - u8off;
+            want = v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;
+        }
+        if (y[off] != want && bad++ == 0)
+            snprintf(msg, sizeof msg, "element %lld: %d, want %d", (long long)e, y[off], want);
     }
     char name[96];
     snprintf(name, sizeof name, "qs8 %s %s variant %d", mul ? "vmul" : "vadd", c->name, variant);
@@ -151,8 +162,8 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
     free(a), free(b), free(y), free(y2);
 }
 
-/* Add's two products are rounded before the sum: find inputs where a fused
- * multiply-add (one rounding less) would give another output and check the
+/* Add follows MLAS's fused multiply-adds: find inputs where unfused
+ * products (one rounding more) would give another output and check the
  * kernel follows the spec there; and the parameter formulas. */
 static void test_vadd_no_fma(th_ctx *t) {
     nrng r = {7777};
@@ -161,18 +172,20 @@ static void test_vadd_no_fma(th_ctx *t) {
         bin_q q = bin_params(0, &r);
         int8_t a = (int8_t)nrng_int(&r, -128, 127), b = (int8_t)nrng_int(&r, -128, 127), y;
         float ra = naive_fdiv(q.sa, q.sy), rb = naive_fdiv(q.sb, q.sy);
-        float pb = naive_fmul((float)(b - q.zb), rb);
-        float spec = naive_fadd(naive_fmul((float)(a - q.za), ra), pb);
-        float fused = (float)((double)(a - q.za) * (double)ra + (double)pb);
-        int32_t want = naive_finish(spec, q.zy, -128, 127);
-        if (want == naive_finish(fused, q.zy, -128, 127)) continue;
+        float fixed = naive_fadd((float)q.zy, -naive_fadd(naive_fmul(ra, (float)q.za),
+                                                          naive_fmul(rb, (float)q.zb)));
+        float spec = naive_fma((float)a, ra, naive_fma((float)b, rb, fixed));
+        float unfused = naive_fadd(naive_fmul((float)a, ra),
+                                   naive_fadd(naive_fmul((float)b, rb), fixed));
+        int32_t want = naive_finish(spec, 0, -128, 127);
+        if (want == naive_finish(unfused, 0, -128, 127)) continue;
         found++;
         tern_qs8_vadd_params p;
         tern_qs8_vadd_init(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, -128, 127);
         tern_ref_qs8_vadd_fp32(0, NULL, &a, NULL, &b, NULL, &p, &y, NULL);
         ok &= y == want;
     }
-    th_check(t, found > 0 && ok, "qs8 vadd: products rounded before the sum (no FMA)",
+    th_check(t, found > 0 && ok, "qs8 vadd: fused multiply-adds as MLAS (fmaf)",
              "%d distinguishing cases, ok %d", found, ok);
     long bad = 0;
     for (int i = 0; i < 100000; i++) {

@@ -8,12 +8,14 @@
 #define OP(name) extern const tern_op tern_op_##name;
 #include "graph/ops/list_nn.h"
 #include "graph/ops/list_tensor.h"
+#include "graph/ops/list_quant.h"
 #undef OP
 
 static const tern_op *const OPS[] = {
 #define OP(name) &tern_op_##name,
 #include "graph/ops/list_nn.h"
 #include "graph/ops/list_tensor.h"
+#include "graph/ops/list_quant.h"
 #undef OP
     NULL};
 

@@ -22,6 +22,13 @@ void tern_report_note(tern_pass_report *r, const char *fmt, ...) TERN_PRINTF(2, 
  * every node in order and evaluates nodes whose inputs are all constant,
  * including the Shape->Gather->Unsqueeze->Concat->Reshape chains. */
 tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* uint8 constants and zero points of the quantized ops -> int8 (x ^ 0x80),
+ * then re-inference: every 8-bit activation is int8 (pass_quant_import.c).
+ * Always on. */
+tern_status tern_pass_quant_import(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* DequantizeLinear -> float op -> QuantizeLinear groups -> integer ops
+ * (pass_qdq.c). */
+tern_status tern_pass_qdq(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* Identity and Dropout (inference) removal. */
 tern_status tern_pass_remove_identity(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* MatMul (2-D constant B) followed by Add of a bias -> Gemm. */

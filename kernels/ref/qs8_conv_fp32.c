@@ -15,6 +15,11 @@ static int32_t conv_acc(const tern_conv_geom *g, const tern_window *win, const i
             for (int64_t kx = win->k0[2]; kx < win->k1[2]; kx++) {
                 const int8_t *xp = xg + tern_window_offset(g, win, xs, kd, ky, kx);
                 const int8_t *wp = wc + kd * ws[2] + ky * ws[3] + kx * ws[4];
+                if (xs[1] == 1 && ws[1] == 1) { /* channels-last x, packed w: contiguous */
+                    for (int64_t ci = 0; ci < cig; ci++)
+                        acc += ((int32_t)xp[ci] - zx) * ((int32_t)wp[ci] - zw);
+                    continue;
+                }
                 for (int64_t ci = 0; ci < cig; ci++)
                     acc += ((int32_t)xp[ci * xs[1]] - zx) * ((int32_t)wp[ci * ws[1]] - zw);
             }

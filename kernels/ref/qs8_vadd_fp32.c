@@ -1,21 +1,38 @@
 /* Reference int8 Add; see qs8_vadd_fp32.h. */
 #include "kernels/ref/qs8_vadd_fp32.h"
 
+#include <math.h>
+
 #include "kernels/ref/walk.h"
 
-void tern_qs8_vadd_init(tern_qs8_vadd_params *p, float s_a, int32_t z_a, float s_b, int32_t z_b,
-                        float s_y, int32_t z_y, int32_t qmin, int32_t qmax) {
+void tern_qs8_vadd_init_ex(tern_qs8_vadd_params *p, float s_a, int32_t z_a, float s_b,
+                           int32_t z_b, float s_y, int32_t z_y, int32_t qmin, int32_t qmax,
+                           int u8) {
+    p->offset = u8 ? 128 : 0;
     p->a_zero_point = z_a;
     p->b_zero_point = z_b;
     p->a_scale = s_a / s_y;
     p->b_scale = s_b / s_y;
+    /* each operation rounded once: -ffp-contract=off keeps this unfused */
+    float za = (float)(z_a + p->offset), zb = (float)(z_b + p->offset);
+    float pa = p->a_scale * za, pb = p->b_scale * zb;
+    p->fixed = (float)(z_y + p->offset) - (pa + pb);
     p->out = (tern_requant_fp32){.scale = 1.0f, .zero_point = z_y, .qmin = qmin, .qmax = qmax};
 }
 
+void tern_qs8_vadd_init(tern_qs8_vadd_params *p, float s_a, int32_t z_a, float s_b, int32_t z_b,
+                        float s_y, int32_t z_y, int32_t qmin, int32_t qmax) {
+    tern_qs8_vadd_init_ex(p, s_a, z_a, s_b, z_b, s_y, z_y, qmin, qmax, 0);
+}
+
 static int8_t add_one(int8_t a, int8_t b, const tern_qs8_vadd_params *p) {
-    float fa = (float)((int32_t)a - p->a_zero_point) * p->a_scale;
-    float fb = (float)((int32_t)b - p->b_zero_point) * p->b_scale;
-    return tern_requant_fp32_finish(fa + fb, &p->out);
+    float f = fmaf((float)((int32_t)b + p->offset), p->b_scale, p->fixed);
+    f = fmaf((float)((int32_t)a + p->offset), p->a_scale, f);
+    /* the original type's saturation, then tern's int8 and the fused clamp */
+    int32_t v = tern_rne_f32(tern_clamp_f32(f, (float)(p->offset - 128), (float)(p->offset + 127)));
+    v -= p->offset;
+    v = v < p->out.qmin ? p->out.qmin : v;
+    return (int8_t)(v > p->out.qmax ? p->out.qmax : v);
 }
 
 void tern_ref_qs8_vadd_fp32(int rank, const int64_t *dims, const int8_t *a, const int64_t *as,

@@ -37,6 +37,8 @@ int cmd_info(int argc, char **argv) {
         int r;
         if (!strcmp(argv[i], "--passes")) {
             what |= TERN_REPORT_PASSES;
+        } else if (!strcmp(argv[i], "--quant")) {
+            what |= TERN_REPORT_QUANT;
         } else if (!strcmp(argv[i], "--json")) {
             what |= TERN_REPORT_JSON;
         } else if (!strcmp(argv[i], "--no-fuse")) {
@@ -57,7 +59,7 @@ int cmd_info(int argc, char **argv) {
             return cli_fail("unexpected argument '%s' (tern info takes one model)", argv[i]);
         }
     }
-    if (!model) return cli_fail("missing MODEL (usage: tern info MODEL [--passes] [--json])");
+    if (!model) return cli_fail("missing MODEL (usage: tern info MODEL [--passes] [--quant] [--json])");
     cli_use_shapes(&opts, &shapes);
     tern_model *m;
     tern_session *s;

@@ -1,0 +1,18 @@
+/* Quantization and integer ops (op_quantize.c, op_q*.c):
+ * OP(Name) for each `tern_op_Name` (graph/ops/registry.c). */
+OP(QuantizeLinear)
+OP(DequantizeLinear)
+OP(DynamicQuantizeLinear)
+OP(QLinearConv)
+OP(ConvInteger)
+OP(QLinearMatMul)
+OP(MatMulInteger)
+OP(QGemm)
+OP(QLinearAdd)
+OP(QLinearMul)
+OP(QLinearGlobalAveragePool)
+OP(QLinearAveragePool)
+OP(QLinearSigmoid)
+OP(QLinearLeakyRelu)
+OP(QLinearActivation)
+OP(QLinearConcat)
