@@ -54,6 +54,51 @@ static tern_status plan(tern_compiled *c, tern_err *err) {
     return tern_budget_check(&c->g, c->arena_size, 1, err);
 }
 
+tern_status tern_isa_select(const char *name, tern_isa *isa, tern_err *err) {
+    tern_cpu cpu;
+    tern_cpu_detect(&cpu);
+    const char *from = "the isa option";
+    if (!name || !name[0]) {
+        name = getenv("TERN_ISA");
+        from = "TERN_ISA";
+    }
+    if (!name || !name[0]) {
+        *isa = tern_isa_best(&cpu);
+        return TERN_OK;
+    }
+    char have[128] = "";
+    for (int i = 0; i < TERN_ISA_COUNT; i++)
+        if (tern_cpu_has(&cpu, (tern_isa)i) && strlen(have) + 16 < sizeof have) {
+            strcat(have, have[0] ? " " : "");
+            strcat(have, tern_isa_name((tern_isa)i));
+        }
+    if (tern_isa_parse(name, isa) != 0)
+        return tern_errf(err, TERN_ERR_INVALID_ARG,
+                         "%s=%.32s: unknown ISA (known: ref avx2 avx512 avx512vnni avxvnni amx "
+                         "neon neondot neoni8mm; this CPU runs: %s)",
+                         from, name, have);
+    if (!tern_cpu_has(&cpu, *isa))
+        return tern_errf(err, TERN_ERR_UNSUPPORTED, "%s=%s: this CPU cannot run it (it runs: %s)",
+                         from, name, have);
+    return TERN_OK;
+}
+
+/* Let each op pack its weights for the chosen kernels. */
+static tern_status prepare(tern_compiled *c, tern_err *err) {
+    tern_status st = TERN_OK;
+    for (int i = 0; i < c->g.n_nodes; i++) {
+        tern_node *n = &c->g.nodes[i];
+        tern_prepare_fn fn = tern_op_prepare(n->op);
+        if (!fn) continue;
+        st = fn(&c->g, n, err);
+        if (st != TERN_OK) {
+            tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
+            return st;
+        }
+    }
+    return tern_budget_check(&c->g, c->arena_size, 1, err);
+}
+
 tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, tern_compiled *c,
                          tern_err *err) {
     tern_compile_opts o = {.batch = batch, .flags = flags};
@@ -84,8 +129,17 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
             st = run_pass(c, rewrites[i], err);
     }
     if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
+    /* the kernels, chosen before the kernel-level fusion (it asks which
+     * paths the table supports) and the plan (fused pairs keep their input
+     * alive one step longer) */
+    tern_isa isa = TERN_ISA_REF;
+    if (st == TERN_OK) st = tern_isa_select(o->isa, &isa, err);
+    if (st == TERN_OK) tern_kernels_fill(isa, &c->g.kern);
+    if (st == TERN_OK && !(flags & TERN_COMPILE_NO_FUSE))
+        st = run_pass(c, tern_pass_fuse_expand_dw, err);
     if (st == TERN_OK) st = check_outputs(&c->g, err);
     if (st == TERN_OK) st = plan(c, err);
+    if (st == TERN_OK) st = prepare(c, err);
     if (st != TERN_OK) tern_compiled_free(c);
     return st;
 }

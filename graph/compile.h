@@ -32,6 +32,8 @@ typedef struct tern_compile_opts {
     int n_constants;
     size_t max_memory; /* arena + constants made + packed weights; 0: TERN_DEFAULT_MAX_MEMORY,
                           SIZE_MAX: no limit */
+    const char *isa;   /* kernels to run ("ref", "avx2", ...; arch/kernels.h); NULL or "":
+                          the TERN_ISA environment variable, else the best this CPU runs */
 } tern_compile_opts;
 
 tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *opts,
@@ -42,6 +44,23 @@ tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, ter
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be
  * filled there first). */
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);
+/* The same, adding each node's wall time to seconds[i] (g.n_nodes entries). */
+tern_status tern_execute_timed(const tern_compiled *c, unsigned char *arena, double *seconds,
+                               tern_err *err);
+/* The same, calling hook(ctx, g, i, arena) after node i ran: the
+ * quantizer (quant/) reads and rewrites intermediate tensors through it
+ * (statistics, simulated quantization). A hook failure stops the run. */
+typedef tern_status (*tern_node_hook)(void *ctx, const tern_graph *g, int node,
+                                      unsigned char *arena, tern_err *err);
+tern_status tern_execute_hooked(const tern_compiled *c, unsigned char *arena,
+                                tern_node_hook hook, void *ctx, tern_err *err);
+/* Both: seconds and hook may each be NULL. */
+tern_status tern_execute_ex(const tern_compiled *c, unsigned char *arena, double *seconds,
+                            tern_node_hook hook, void *ctx, tern_err *err);
 void tern_compiled_free(tern_compiled *c);
+
+/* The ISA a compile with request `name` (NULL/"": TERN_ISA, else the best)
+ * runs; an error naming what the CPU has if it cannot run that one. */
+tern_status tern_isa_select(const char *name, tern_isa *isa, tern_err *err);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/kernels.h"
 #include "graph/common.h"
 #include "tern.h"
 
@@ -119,6 +120,10 @@ typedef struct tern_node {
     void *params;             /* op-specific, parsed from attrs by op->infer */
     tern_act act;             /* fused activation (Conv, Gemm) */
     int dead;                 /* removed by a pass; skipped, compacted later */
+    void *prepared;           /* kernel-ready data (packed weights) made by op->prepare
+                                 once per session, in the graph's pool; NULL if none */
+    int fused_into_next;      /* prepare made the next node compute this one's output
+                                 (graph/ops/conv_fuse.c); its run does nothing */
 } tern_node;
 
 /* The newest opsets whose semantics tern implements; the loader refuses a
@@ -165,6 +170,11 @@ typedef struct tern_graph {
      * (graph/budget.h): constant data made by folding and rewrites, weights
      * repacked for kernels and op tables; max_memory 0 means no budget */
     size_t const_bytes, packed_bytes, max_memory;
+
+    /* the micro-kernels this compile runs (arch/kernels.h), chosen once
+     * from the CPU, TERN_ISA or the session's isa option; set by compile,
+     * all NULL (the reference kernels) in a model's own graph */
+    tern_kernels kern;
 } tern_graph;
 
 /* ---- building (loader, passes) ---- */

@@ -47,8 +47,16 @@ typedef struct tern_op {
     unsigned flags;
     tern_status (*infer)(tern_graph *g, tern_node *n, tern_err *err);
     tern_status (*run)(const tern_graph *g, const tern_node *n, const void *const *in,
-                       void *const *out, tern_err *err);
-} tern_op;
+                       void *const *out, tern_err *err);} tern_op;
+
+/* An op's prepare step: once per session after layouts and the memory plan
+ * are fixed, packs weights for g->kern's micro-kernels into n->prepared,
+ * charging every byte to g->packed_bytes (tern_budget_charge) first.
+ * Leaving n->prepared NULL means run uses the reference kernel. Ops that
+ * have one are listed in graph/ops/prepare.c (a table beside tern_op, so
+ * the op definitions keep their four fields). NULL if op has none. */
+typedef tern_status (*tern_prepare_fn)(tern_graph *g, tern_node *n, tern_err *err);
+tern_prepare_fn tern_op_prepare(const tern_op *op);
 
 /* Find an op by type and domain ("" and "ai.onnx" are the same). NULL if none. */
 const tern_op *tern_op_find(const char *type, const char *domain);

@@ -38,7 +38,7 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
     tern_compile_opts co = {.batch = o.batch ? o.batch : 1, .flags = cflags,
                             .shapes = o.shapes, .n_shapes = o.n_shapes,
                             .constants = o.constants, .n_constants = o.n_constants,
-                            .max_memory = o.max_memory};
+                            .max_memory = o.max_memory, .isa = o.isa};
     tern_status st = tern_compile_ex(&m->graph, &co, &s->c, &err);
     if (st != TERN_OK) return fail(s, st, &err);
     s->compiled = 1;
@@ -60,6 +60,10 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
     }
     s->ok = 1;
     return TERN_OK;
+}
+
+const char *tern_session_isa(const tern_session *s) {
+    return s && s->compiled ? tern_isa_name(s->c.g.kern.isa) : "ref";
 }
 
 void tern_session_free(tern_session *s) {

@@ -127,6 +127,12 @@ typedef struct tern_session_options {
      * weights. 0: TERN_DEFAULT_MAX_MEMORY; SIZE_MAX: no limit. Over it,
      * tern_session_create fails saying what was needed. */
     size_t max_memory;
+    /* Which kernels run: "ref" (the reference kernels, the specification),
+     * "avx2", "avx512", "avx512vnni", "avxvnni", "amx", "neon", "neondot",
+     * "neoni8mm". NULL or "": the environment variable TERN_ISA if set, else
+     * the best this CPU runs. A level the CPU lacks fails the creation
+     * (TERN_ERR_UNSUPPORTED) with a message listing what it has. */
+    const char *isa;
 } tern_session_options;
 
 /* 4 GiB (3 GiB where size_t has 32 bits) */
@@ -143,6 +149,8 @@ tern_status tern_session_create(const tern_model *m, const tern_session_options 
                                 tern_session **out);
 void tern_session_free(tern_session *s);
 const char *tern_session_error(const tern_session *s);
+/* Name of the kernels' ISA level the session runs ("avx2", ...; "ref"). */
+const char *tern_session_isa(const tern_session *s);
 
 /* Bytes of arena the session needs; to borrow memory, create with
  * TERN_SESSION_DEFER_ARENA, ask, then hand it over. */
@@ -165,6 +173,26 @@ tern_status tern_session_run(tern_session *s);
 tern_status tern_session_get_output(tern_session *s, int index, void *data, size_t bytes);
 /* Zero-copy view of an output, valid until the next run or free. */
 tern_status tern_session_output_data(tern_session *s, int index, const void **data);
+
+/* ---- profiling (tern bench --profile) ------------------------------------ */
+
+typedef struct tern_node_profile {
+    const char *name;    /* node name (valid while the session lives) */
+    const char *op_type; /* after fusion: a Conv may carry its activation */
+    int64_t macs;        /* multiply-accumulates (Conv, Gemm, MatMul), else 0 */
+    int simd;            /* 1: runs a SIMD micro-kernel (packed weights), 0: reference */
+    int fused;           /* 1: the next node computes this one (expand+depthwise
+                            fusion), so its own time is ~0 */
+} tern_node_profile;
+
+/* Nodes of the compiled graph, in execution order. */
+int tern_session_node_count(const tern_session *s);
+tern_status tern_session_node_profile(const tern_session *s, int index, tern_node_profile *p);
+/* tern_session_run that also adds each node's time in seconds to
+ * seconds[i] (tern_session_node_count entries, caller-owned): the calling
+ * thread's CPU time for a one-thread session (robust on a busy machine),
+ * wall time otherwise. */
+tern_status tern_session_run_profiled(tern_session *s, double *seconds);
 
 /* ---- images ------------------------------------------------------------ */
 

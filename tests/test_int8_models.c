@@ -37,8 +37,7 @@
 
 /* Run a batch-1 session on in (one batch item) into out (bytes). */
 static int run_one(const char *path, const void *in, size_t in_bytes, void *out, size_t out_bytes,
-                   int threads, tern_session **keep, tern_model **keep_model, char *msg,
-                   size_t cap) {
+                   int threads, tern_session **keep, char *msg, size_t cap) {
     tern_model *m = NULL;
     tern_session *s = NULL;
     int ok = 0;
@@ -68,14 +67,22 @@ static int run_one(const char *path, const void *in, size_t in_bytes, void *out,
     }
     ok = 1;
 out:
-    if (ok && keep) { /* the session shares names and constants with its model */
-        *keep = s;
-        *keep_model = m;
+    if (ok && keep) {
+        *keep = s; /* the model must outlive it: free_kept() frees both */
         return ok;
     }
     tern_session_free(s);
     tern_model_free(m);
     return ok;
+}
+
+/* Free a session kept by run_one() and then its model (the API requires
+ * the model to outlive its sessions). */
+static void free_kept(tern_session *s) {
+    if (!s) return;
+    struct tern_model *m = (struct tern_model *)s->model;
+    tern_session_free(s);
+    tern_model_free(m);
 }
 
 static void own_model(th_ctx *t, const char *name) {
@@ -91,8 +98,8 @@ static void own_model(th_ctx *t, const char *name) {
         goto out;
     }
     float *got = malloc(ref.bytes), *got3 = malloc(ref.bytes);
-    if (!got || !got3 || !run_one(path, x.data, x.bytes, got, ref.bytes, 1, NULL, NULL, msg, sizeof msg) ||
-        !run_one(path, x.data, x.bytes, got3, ref.bytes, 3, NULL, NULL, msg, sizeof msg)) {
+    if (!got || !got3 || !run_one(path, x.data, x.bytes, got, ref.bytes, 1, NULL, msg, sizeof msg) ||
+        !run_one(path, x.data, x.bytes, got3, ref.bytes, 3, NULL, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
         free(got), free(got3);
         goto out;
@@ -193,7 +200,6 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     tern_npy x = {0}, ref = {0};
     tern_err err = {{0}};
     tern_session *s = NULL;
-    tern_model *tm = NULL;
     float *got = NULL;
     if (tern_npy_read_file(inp, &x, &err) || tern_npy_read_file(refp, &ref, &err)) {
         th_fail(t, label, "%s", err.msg);
@@ -201,7 +207,7 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     }
     size_t in1 = x.bytes / (size_t)x.dims[0], out1 = ref.bytes / (size_t)ref.dims[0];
     got = malloc(out1);
-    if (!got || !run_one(path, x.data, in1, got, out1, 1, &s, &tm, msg, sizeof msg)) {
+    if (!got || !run_one(path, x.data, in1, got, out1, 1, &s, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
         goto out;
     }
@@ -218,8 +224,7 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     if (logits) *h = fnv1a(*h, logits, nl);
 out:
     free(got);
-    tern_session_free(s);
-    tern_model_free(tm);
+    free_kept(s);
     tern_npy_free(&x);
     tern_npy_free(&ref);
 }

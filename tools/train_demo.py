@@ -6,6 +6,7 @@ Writes (relative to the repo root, whatever the current directory):
                                        output `logits` [N,10]); BatchNormalization nodes kept
   tools/demo/digits_test.npy           uint8 [360,8,8], raw pixels 0..16 (the test split)
   tools/demo/digits_test_labels.npy    int64 [360]
+  tools/demo/digits_calib.npy          uint8 [200,8,8], the first 200 training images (INT8 calibration)
   tools/demo/digit_<i>_<label>.pgm     a few test images for `tern run` (0..16 -> 0..255)
   tools/demo/labels.txt                class names, one a line, for `tern run --labels`
 
@@ -32,6 +33,7 @@ from sklearn.datasets import load_digits
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "tools", "demo")
 N_TEST = 360  # the last 360 images are the test set
+N_CALIB = 200  # the first 200 training images calibrate the INT8 demo model
 SEED = 1234
 EPOCHS = 60
 
@@ -208,6 +210,8 @@ def main():
 
     np.save(os.path.join(OUT, "digits_test.npy"), te_img)
     np.save(os.path.join(OUT, "digits_test_labels.npy"), te_lab)
+    # calibration images for the demo's INT8 model: training digits, never test ones
+    np.save(os.path.join(OUT, "digits_calib.npy"), tr_img[:N_CALIB])
     with open(os.path.join(OUT, "labels.txt"), "w") as f:  # class names for `tern run --labels`
         f.write("zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n")
     for i in (0, 1, 2, 3):

@@ -7,6 +7,7 @@
 
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qbinary_fast.h"
 #include "kernels/ref/qs8_vadd_fp32.h"
 #include "kernels/ref/qs8_vmul_fp32.h"
 
@@ -69,6 +70,9 @@ static tern_status qbinary_run(const tern_graph *g, const tern_node *n, const vo
     tern_bcast_strides(tern_in(g, n, 0), y->rank, as);
     tern_bcast_strides(tern_in(g, n, 3), y->rank, bs);
     tern_tensor_strides(y, ys);
+    if (tern_qbinary_fast(g, y->rank, y->dims, in[0], as, in[3], bs, out[0], ys,
+                          p->is_mul ? NULL : &p->add, p->is_mul ? &p->mul : NULL))
+        return TERN_OK; /* the session's SIMD kernel, same bytes */
     if (p->is_mul)
         tern_ref_qs8_vmul_fp32(y->rank, y->dims, in[0], as, in[3], bs, &p->mul, out[0], ys);
     else

@@ -12,6 +12,7 @@
 #include "graph/ops/op_nn_util.h"
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qconv_fast.h"
 #include "graph/threadpool.h"
 #include "kernels/ref/qs8_conv_fp32.h"
 #include "kernels/ref/qs8_dwconv_fp32.h"
@@ -260,6 +261,10 @@ static tern_status qconv_run(const tern_graph *g, const tern_node *n, const void
     tern_strides_ncdhw(tern_out(g, n, 0), j.ys);
     j.x = in[0];
     j.y = out[0];
+    if (n->prepared && !j.s32) { /* packed for the session's SIMD kernels */
+        tern_qconv_fast_run(g, n, j.x, j.y);
+        return TERN_OK;
+    }
     int64_t tasks = j.p->geom.n * j.p->geom.out[1];
     if (!g->threads || tasks < 2 || j.p->geom.out[0] != 1) {
         qconv_call(&j, &j.p->geom, j.x, 0);
@@ -267,6 +272,16 @@ static tern_status qconv_run(const tern_graph *g, const tern_node *n, const void
     }
     tern_parallel_for(g->threads, tasks, qconv_task, &j);
     return TERN_OK;
+}
+
+/* QLinearConv's prepare step (graph/ops/prepare.c): pack the weights for
+ * the SIMD kernels when one fits (graph/ops/qconv_fast.c). */
+tern_status tern_qconv_prepare(tern_graph *g, tern_node *n, tern_err *err) {
+    const qconv_params *p = n->params;
+    if (!p || p->x_zp_input >= 0 || tern_out(g, n, 0)->dtype != TERN_INT8) return TERN_OK;
+    tern_qconv_desc d = {
+        .geom = &p->geom, .dot = &p->dot, .w = p->w, .ws = p->ws, .depthwise = p->depthwise};
+    return tern_qconv_fast_prepare(g, n, &d, err);
 }
 
 const tern_op tern_op_QLinearConv = {"QLinearConv", "", TERN_OP_LAYOUT_NATIVE, qlinearconv_infer,

@@ -10,6 +10,7 @@
 
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qunary_fast.h"
 #include "kernels/ref/act.h"
 #include "kernels/ref/detmath.h"
 #include "kernels/ref/qs8_lut.h"
@@ -84,7 +85,8 @@ static tern_status lut_run(const tern_graph *g, const tern_node *n, const void *
     int64_t xs[TERN_MAX_RANK], ys[TERN_MAX_RANK];
     tern_tensor_strides(x, xs);
     tern_tensor_strides(y, ys);
-    tern_ref_qs8_lut(x->rank, x->dims, in[0], xs, n->params, out[0], ys);
+    if (!tern_qlut_fast(g, x->rank, x->dims, in[0], xs, n->params, out[0], ys))
+        tern_ref_qs8_lut(x->rank, x->dims, in[0], xs, n->params, out[0], ys);
     return TERN_OK;
 }
 

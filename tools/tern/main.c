@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ptq_cli.h"
 #include "cli_prep.h"
 
 static const char USAGE[] =
@@ -79,6 +80,20 @@ static const char USAGE_TAIL[] =
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
     "    Takes the preprocessing flags too.\n"
     "\n"
+    "tern bench MODEL [--threads N] [--warmup 10] [--iters 100] [--shape NAME=DIMS] [--json]\n"
+    "           [--profile] [--sustained SECONDS] [--isa NAME] [--batch N]\n"
+    "    Latency on synthetic inputs after warm-up: p50/p95/p99/mean ms, throughput, peak\n"
+    "    RSS, arena bytes, threads, ISA (--json: p50_ms, p95_ms, p99_ms, mean_ms,\n"
+    "    throughput_ips, peak_rss_kb, arena_bytes, threads, isa). --profile: each layer's\n"
+    "    time share, GMAC/s and fraction of the FMA peak measured on this CPU; --sustained:\n"
+    "    images/s per 5-second window and the drop from the first to the last.\n"
+    "\n"
+    "tern isa [--list]\n"
+    "    The kernel ISA levels this CPU runs (ref, avx2, avx512, avx512vnni, avxvnni, amx,\n"
+    "    neon, neondot, neoni8mm), the default marked. TERN_ISA=NAME in the environment\n"
+    "    pins one for every command (an error if the CPU lacks it); ref runs the reference\n"
+    "    kernels.\n"
+    "\n"
     "info and run also take --threads N, --no-fuse (skip fusion passes), --batch N (value\n"
     "of dynamic batch dims; not with images, which run at batch 1), --shape NAME=DIMS\n"
     "(repeatable; e.g. --shape images=1x3x640x640, 'x' or ',' between dims): the dims of\n"
@@ -102,6 +117,9 @@ static int dispatch(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "preprocess")) return cmd_preprocess(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "quantize")) return cmd_quantize(argc - 1, argv + 1);
+    if (!strcmp(cmd, "isa")) return cmd_isa(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (try tern --help)", cmd);
 }
 
