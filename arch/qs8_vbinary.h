@@ -8,8 +8,9 @@
  * one (0: the same row for every r, the squeeze-excite broadcast of a
  * [N, 1, 1, C] gate over [N, H, W, C]); y rows are dense. Bit-exact with
  * tern_ref_qs8_vadd_fp32 / tern_ref_qs8_vmul_fp32 (docs/quantization.md
- * section 4): Add is two float products and one float sum (no FMA), Mul an
- * exact int32 product and the requantization of section 3. */
+ * section 4, MLAS's form: Add two fused multiply-adds on the file type's
+ * values, Mul the zero point added in float); Add only in its form for two
+ * varying operands (tern_qs8_vadd_mode 0: QLinearAdd checks). */
 #ifndef TERN_ARCH_QS8_VBINARY_H
 #define TERN_ARCH_QS8_VBINARY_H
 

@@ -70,14 +70,11 @@ static tern_status qbinary_run(const tern_graph *g, const tern_node *n, const vo
     tern_bcast_strides(tern_in(g, n, 0), y->rank, as);
     tern_bcast_strides(tern_in(g, n, 3), y->rank, bs);
     tern_tensor_strides(y, ys);
-    /* The SIMD Add/Mul kernels (arch/, tern_qbinary_fast) implement the
-     * first version of docs/quantization.md section 4; the spec now follows
-     * MLAS (fused multiply-adds, the file type's offset, scalar-operand
-     * forms, Mul's zero point in float), and they give other bytes near ties
-     * (mobilenet_v3_small: top-1 off ORT's on 2 of 8 reference images). Off
-     * until they are brought to the spec; the reference kernel is the spec. */
-    if (0 && tern_qbinary_fast(g, y->rank, y->dims, in[0], as, in[3], bs, out[0], ys,
-                               p->is_mul ? NULL : &p->add, p->is_mul ? &p->mul : NULL))
+    /* the session's SIMD kernel (same bytes) where it computes the same
+     * form: Mul always, Add when both operands vary (section 4) */
+    if ((p->is_mul || tern_qs8_vadd_mode(y->rank, y->dims, as, bs) == 0) &&
+        tern_qbinary_fast(g, y->rank, y->dims, in[0], as, in[3], bs, out[0], ys,
+                          p->is_mul ? NULL : &p->add, p->is_mul ? &p->mul : NULL))
         return TERN_OK;
     if (p->is_mul)
         tern_ref_qs8_vmul_fp32(y->rank, y->dims, in[0], as, in[3], bs, &p->mul, out[0], ys);

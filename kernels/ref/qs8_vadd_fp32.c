@@ -43,17 +43,22 @@ static int8_t add_one(int8_t a, int8_t b, const tern_qs8_vadd_params *p, int mod
  * axis (broadcast there), or one value altogether? That is where ORT's
  * broadcasting calls MLAS's scalar-operand kernel. */
 static int scalar_along_last(int rank, const int64_t *dims, const int64_t *s) {
+    /* see tern_qs8_vadd_mode */
     int all_zero = 1;
     for (int i = 0; i < rank; i++) all_zero &= s[i] == 0 || dims[i] == 1;
     if (all_zero) return 1;
     return rank > 0 && dims[rank - 1] > 1 && s[rank - 1] == 0;
 }
 
+int tern_qs8_vadd_mode(int rank, const int64_t *dims, const int64_t *as, const int64_t *bs) {
+    return scalar_along_last(rank, dims, as) ? 1 : scalar_along_last(rank, dims, bs) ? 2 : 0;
+}
+
 void tern_ref_qs8_vadd_fp32(int rank, const int64_t *dims, const int8_t *a, const int64_t *as,
                             const int8_t *b, const int64_t *bs, const tern_qs8_vadd_params *p,
                             int8_t *y, const int64_t *ys) {
     const int64_t *st[3] = {ys, as, bs};
-    int mode = scalar_along_last(rank, dims, as) ? 1 : scalar_along_last(rank, dims, bs) ? 2 : 0;
+    int mode = tern_qs8_vadd_mode(rank, dims, as, bs);
     tern_walk w;
     if (!tern_walk_start(&w, rank, dims, 3, st)) return;
     do {

@@ -39,6 +39,10 @@ void tern_qs8_vadd_init_ex(tern_qs8_vadd_params *p, float s_a, int32_t z_a, floa
                            int32_t z_b, float s_y, int32_t z_y, int32_t qmin, int32_t qmax,
                            int u8);
 
+/* Which form an operand layout takes: 0 both vary, 1 A is one value along
+ * the innermost axis (or one value), 2 B is (and A not). */
+int tern_qs8_vadd_mode(int rank, const int64_t *dims, const int64_t *as, const int64_t *bs);
+
 void tern_ref_qs8_vadd_fp32(int rank, const int64_t *dims, const int8_t *a, const int64_t *as,
                             const int8_t *b, const int64_t *bs, const tern_qs8_vadd_params *p,
                             int8_t *y, const int64_t *ys);
