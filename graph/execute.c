@@ -21,11 +21,21 @@ static double now_seconds(int single) {
 }
 
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err) {
-    return tern_execute_timed(c, arena, NULL, err);
+    return tern_execute_ex(c, arena, NULL, NULL, NULL, err);
 }
 
 tern_status tern_execute_timed(const tern_compiled *c, unsigned char *arena, double *seconds,
                                tern_err *err) {
+    return tern_execute_ex(c, arena, seconds, NULL, NULL, err);
+}
+
+tern_status tern_execute_hooked(const tern_compiled *c, unsigned char *arena,
+                                tern_node_hook hook, void *ctx, tern_err *err) {
+    return tern_execute_ex(c, arena, NULL, hook, ctx, err);
+}
+
+tern_status tern_execute_ex(const tern_compiled *c, unsigned char *arena, double *seconds,
+                            tern_node_hook hook, void *ctx, tern_err *err) {
     const tern_graph *g = &c->g;
     const void *in[TERN_MAX_NODE_IO];
     void *out[TERN_MAX_NODE_IO];
@@ -45,6 +55,7 @@ tern_status tern_execute_timed(const tern_compiled *c, unsigned char *arena, dou
             tern_err_prefix(err, "node '%s' (%s)", n->name, n->op_type);
             return st;
         }
+        if (hook && (st = hook(ctx, g, i, arena, err)) != TERN_OK) return st;
     }
     return TERN_OK;
 }

@@ -13,7 +13,10 @@
     X(suite_conv_fast) \
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
+    X(suite_int8_isas) \
     X(suite_int8_models) \
+    X(suite_kernels_qs8_ties) \
+    X(suite_int8_isa_identity) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \
@@ -31,6 +34,8 @@
     X(suite_jpeg) \
     X(suite_jpeg_hostile) \
     X(suite_cli) \
+    X(suite_ptq) \
+    X(suite_ptq_cli) \
     X(suite_own_models)
 
 #define X(name) void name(th_ctx *t);
