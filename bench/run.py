@@ -91,11 +91,13 @@ def discover(shared, only):
 # ---- engines ----------------------------------------------------------------
 
 def tern_has(tern, command):
+    """Does this tern know the command? (run without arguments it complains
+    about them, not about an unknown command)"""
     try:
-        out = subprocess.run([tern, "--help"], capture_output=True, text=True, timeout=30).stdout
+        r = subprocess.run([tern, command], capture_output=True, text=True, timeout=30)
     except OSError:
         return False
-    return ("tern " + command) in out
+    return "unknown command" not in r.stderr
 
 
 # the preprocessing each FP32 model was trained with (../shared/models/MODELS.md),
