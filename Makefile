@@ -160,7 +160,7 @@ build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtern.a
 fuzz-run: fuzz
 	@for t in $(notdir $(FUZZ_BIN)); do \
 	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name build/fuzz/artifacts || exit 1; \
-	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models"; \
+	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models tests/models/int8"; \
 	    echo "== $$t: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=build/fuzz/artifacts/ $(FUZZ_OPTS) || exit 1; \

@@ -175,6 +175,7 @@ typedef struct tern_qs8_gavgpool_ukernel {
 typedef struct tern_kernels {
     tern_isa isa;
     const tern_f32_gemm_ukernel *f32_gemm;
+    const tern_f32_gemm_ukernel *f32_gemm_n16; /* for N <= 16 (NULL: f32_gemm) */
     const tern_f32_dwconv_ukernel *f32_dwconv_3x3;
     const tern_f32_dwconv_ukernel *f32_dwconv_5x5;
     const tern_f32_vbinary_ukernel *f32_vadd;

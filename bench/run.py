@@ -98,12 +98,23 @@ def tern_has(tern, command):
     return ("tern " + command) in out
 
 
-def tern_quantize(tern, path, cache):
-    """tern's own INT8 model of an FP32 one (cached), or raise with why not."""
+# the preprocessing each FP32 model was trained with (../shared/models/MODELS.md),
+# for tern quantize's calibration images
+PRESETS = {"mobilenet_v2_fp32": "tf128", "mobilenet_v3_small_fp32": "tf127",
+           "mobilenet_v3_large_min_fp32": "tf127", "efficientnet_lite0_fp32": "effnet-lite",
+           "efficientnet_lite0_arch": "torchvision", "mobilenet_v3_large_arch": "torchvision"}
+
+
+def tern_quantize(tern, path, cache, shared):
+    """tern's own INT8 model of an FP32 one (cached), or raise with why not:
+    tern quantize on 32 of the shared ImageNet images with the model's preset."""
     out = os.path.join(cache, os.path.basename(path)[:-5] + "_tern_int8.onnx")
+    name = os.path.basename(path)[:-5]
     if not os.path.exists(out):
-        r = subprocess.run([tern, "quantize", path, "--output", out], capture_output=True,
-                           text=True, timeout=3600)
+        calib = os.path.join(shared, "data", "imagenet-sample", "images")
+        r = subprocess.run([tern, "quantize", path, "--calib", calib, "--count", "32",
+                            "--preset", PRESETS.get(name, "none"), "-o", out],
+                           capture_output=True, text=True, timeout=3600)
         if r.returncode != 0:
             raise RuntimeError((r.stderr or r.stdout).strip().splitlines()[-1:] or ["failed"])
     return out
@@ -117,7 +128,7 @@ def run_tern(tern, path, threads, warmup, iters):
         msg = (r.stderr.strip().splitlines() or ["exit status %d" % r.returncode])[-1]
         raise RuntimeError(msg.replace("tern: ", ""))
     j = json.loads(r.stdout)
-    return j["p50_ms"], j.get("isa", "?")
+    return (j["p50_ms"], j.get("cpu_p50_ms", float("nan"))), j.get("isa", "?")
 
 
 def ort_input(sess):
@@ -164,14 +175,16 @@ class TfliteRunner:
 
 
 def time_runner(r, warmup, iters):
+    """(p50 wall ms, p50 process CPU ms) over iters runs after warmup."""
     for _ in range(warmup):
         r.run()
-    lat = []
+    lat, cpu = [], []
     for _ in range(iters):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         r.run()
         lat.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(lat)
+        cpu.append((time.process_time() - c0) * 1e3)
+    return statistics.median(lat), statistics.median(cpu)
 
 
 # ---- the run ----------------------------------------------------------------
@@ -188,18 +201,36 @@ def measure_round(rows, threads_list, a, runners, cache, rnd):
         row = rows[i]
         key = (i, t)
         try:
+            # slow rows (tern's INT8 reference kernels take ~0.2 s) get fewer
+            # runs, so one measurement stays around two seconds
+            last = a.last_ms.get(key)
+            iters = max(3, min(a.iters, int(2000 / last))) if last else a.iters
+            warmup = min(a.warmup, iters)
             if row["engine"] == "tern":
                 path = row["path"]
                 if row.get("ptq"):
                     if not a.has_quantize:
                         raise RuntimeError("tern quantize is not on this branch yet")
-                    path = tern_quantize(a.tern, path, cache)
-                res[key], a.isa = run_tern(a.tern, path, t, a.warmup, a.iters)
+                    if path in a.quant_fail:  # tried in an earlier round
+                        raise RuntimeError(a.quant_fail[path])
+                    try:
+                        path = tern_quantize(a.tern, path, cache, a.shared)
+                    except Exception as e:
+                        a.quant_fail[path] = "tern quantize: %s" % e
+                        raise RuntimeError(a.quant_fail[path])
+                if last is None:  # probe once: a single run tells how slow it is
+                    (probe, _), _ = run_tern(a.tern, path, t, 0, 1)
+                    a.last_ms[key] = probe
+                    iters = max(3, min(a.iters, int(2000 / max(probe, 1e-3))))
+                    warmup = min(a.warmup, iters)
+                res[key], a.isa = run_tern(a.tern, path, t, warmup, iters)
+                a.last_ms[key] = res[key][0]
             else:
                 if key not in runners:
                     cls = OrtRunner if row["engine"] == "ORT" else TfliteRunner
                     runners[key] = cls(row["path"], t)
-                res[key] = time_runner(runners[key], a.warmup, a.iters)
+                res[key] = time_runner(runners[key], warmup, iters)
+                a.last_ms[key] = res[key][0]
         except Exception as e:  # a model an engine cannot run: reported, not fatal
             msg = str(e).strip().replace("|", "/")
             for d in (os.path.dirname(row["path"]) + "/", os.path.abspath(a.shared) + "/"):
@@ -222,7 +253,8 @@ def cpu_model():
 
 
 def summarize(rows, threads_list, rounds):
-    """Per (row, threads): median p50, median ratio to ORT FP32 (same round), errors."""
+    """Per (row, threads): median p50, median ratio to ORT FP32 (same round),
+    the same for CPU time, errors. A measurement is (wall ms, CPU ms)."""
     fp32_ort = {}
     for i, r in enumerate(rows):
         if r["engine"] == "ORT" and r["variant"] == "FP32":
@@ -230,18 +262,22 @@ def summarize(rows, threads_list, rounds):
     out = []
     for i, r in enumerate(rows):
         for t in threads_list:
-            vals = [rd[(i, t)] for rd in rounds if isinstance(rd.get((i, t)), float)]
+            vals = [rd[(i, t)][0] for rd in rounds if isinstance(rd.get((i, t)), tuple)]
+            cpus = [rd[(i, t)][1] for rd in rounds if isinstance(rd.get((i, t)), tuple)]
             errs = [rd[(i, t)] for rd in rounds if isinstance(rd.get((i, t)), str)]
-            ratios = []
+            ratios, cratios = [], []
             j = fp32_ort.get(r["network"])
             if j is not None:
                 for rd in rounds:
                     a, b = rd.get((i, t)), rd.get((j, t))
-                    if isinstance(a, float) and isinstance(b, float) and b > 0:
-                        ratios.append(a / b)
+                    if isinstance(a, tuple) and isinstance(b, tuple) and b[0] > 0 and b[1] > 0:
+                        ratios.append(a[0] / b[0])
+                        cratios.append(a[1] / b[1])
             out.append(dict(row=r, threads=t, p50=statistics.median(vals) if vals else None,
                             best=min(vals) if vals else None,
+                            cpu=statistics.median(cpus) if cpus else None,
                             ratio=statistics.median(ratios) if ratios else None,
+                            cratio=statistics.median(cratios) if cratios else None,
                             error=errs[0] if errs and not vals else None, n=len(vals)))
     return out
 
@@ -255,24 +291,30 @@ def write_md(path, summary, a, meta):
     L.append("- load average before / after: %s / %s (the machine is shared: engines are "
              "interleaved in rounds)" % (meta["load0"], meta["load1"]))
     L.append("- %d rounds; each measurement: %d warm-up runs, then the median of %d runs "
+             "(fewer, down to 3, for rows slower than 100 ms) "
              "(batch 1, 224x224); table: median over rounds; ratio: median over rounds of "
              "latency / ORT FP32 latency of the same network in the same round "
              "(< 1 is faster than ORT FP32)" % (a.rounds, a.warmup, a.iters))
     L.append("- ORT %s (graph optimizations on, sequential, intra-op threads = threads); "
              "TFLite: LiteRT %s with its default XNNPACK delegate" % (meta["ort"], meta["litert"]))
     L.append("")
-    L.append("| network | variant | engine | threads | p50 ms | fastest round ms | ratio to ORT FP32 |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("- CPU ms: the process's CPU time per run (all threads), median; on a busy machine "
+             "it leaves out the time other processes ran, so its ratio is the steadier one")
+    L.append("")
+    L.append("| network | variant | engine | threads | p50 ms | fastest round ms | ratio to ORT FP32 "
+             "| CPU ms | CPU ratio |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for s in summary:
         r = s["row"]
         if s["p50"] is None:
             cell = s["error"] or "not measured"
-            L.append("| %s | %s | %s | %d | %s | | |" % (r["network"], r["variant"], r["engine"],
-                                                       s["threads"], cell))
+            L.append("| %s | %s | %s | %d | %s | | | | |" % (r["network"], r["variant"],
+                                                           r["engine"], s["threads"], cell))
             continue
-        L.append("| %s | %s | %s | %d | %.2f | %.2f | %s |" % (
+        L.append("| %s | %s | %s | %d | %.2f | %.2f | %s | %.2f | %s |" % (
             r["network"], r["variant"], r["engine"], s["threads"], s["p50"], s["best"],
-            "%.2f" % s["ratio"] if s["ratio"] is not None else "—"))
+            "%.2f" % s["ratio"] if s["ratio"] is not None else "—", s["cpu"],
+            "%.2f" % s["cratio"] if s["cratio"] is not None else "—"))
     L.append("")
     L.append("![latency per model and engine](results.svg)")
     L.append("")
@@ -289,7 +331,9 @@ def write_svg(path, summary):
         return
     colors = {"tern": "#1b7837", "ORT": "#2166ac", "TFLite+XNNPACK": "#b2182b"}
     bar, gap, left, width = 14, 10, 330, 420
-    vmax = max(s["p50"] for s in data)
+    # the scale ends at 3x the median so that a far slower row (the INT8
+    # reference kernels) does not squash the rest; longer bars are cut (>>)
+    vmax = min(max(s["p50"] for s in data), 3 * statistics.median(s["p50"] for s in data))
     y = 30
     parts = []
     last_net = None
@@ -300,11 +344,13 @@ def write_svg(path, summary):
             parts.append('<text x="4" y="%d" font-weight="bold">%s</text>' % (y + 10, r["network"]))
             y += 16
             last_net = r["network"]
-        w = max(1, int(width * s["p50"] / vmax))
+        cut = s["p50"] > vmax
+        w = max(1, int(width * min(s["p50"], vmax) / vmax))
         parts.append('<text x="14" y="%d">%s, %s</text>' % (y + 11, r["variant"], r["engine"]))
         parts.append('<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>' % (
             left, y, w, bar - 2, colors.get(r["engine"], "#777")))
-        parts.append('<text x="%d" y="%d">%.1f ms</text>' % (left + w + 4, y + 11, s["p50"]))
+        parts.append('<text x="%d" y="%d">%s%.1f ms</text>' % (left + w + 4, y + 11,
+                                                              ">> " if cut else "", s["p50"]))
         y += bar
     h = y + 20
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
@@ -333,6 +379,8 @@ def main():
     threads_list = [int(t) for t in a.threads.split(",") if t]
     rows = discover(a.shared, [s for s in a.models.split(",") if s])
     a.has_quantize = tern_has(a.tern, "quantize")
+    a.quant_fail = {}
+    a.last_ms = {}
     a.isa = "?"
     import onnxruntime
     try:

@@ -16,6 +16,7 @@ tern_status tern_session_node_profile(const tern_session *s, int index, tern_nod
     int64_t m = tern_node_macs(&s->c.g, n);
     p->macs = m > 0 ? m : 0;
     p->simd = n->prepared != NULL;
+    p->fused = n->fused_into_next;
     return TERN_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "tests/harness.h"
 
 void ktest_f32_gemm(th_ctx *t, const tern_f32_gemm_ukernel *k);
+void ktest_f32_gemm_n16(th_ctx *t, const tern_f32_gemm_ukernel *k);
 void ktest_f32_dwconv_3x3(th_ctx *t, const tern_f32_dwconv_ukernel *k);
 void ktest_f32_dwconv_5x5(th_ctx *t, const tern_f32_dwconv_ukernel *k);
 void ktest_f32_vadd(th_ctx *t, const tern_f32_vbinary_ukernel *k);

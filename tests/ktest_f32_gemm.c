@@ -98,6 +98,10 @@ void ktest_f32_gemm(th_ctx *t, const tern_f32_gemm_ukernel *uk) {
     (void)cases;
 }
 
+void ktest_f32_gemm_n16(th_ctx *t, const tern_f32_gemm_ukernel *uk) {
+    ktest_f32_gemm(t, uk);
+}
+
 /* The peak microbenchmark computes something: x <- x * a + b per chain. */
 void ktest_f32_peak(th_ctx *t, const tern_f32_peak_ukernel *k) {
     float sink = 0;

@@ -44,7 +44,7 @@ static int vb_case(const void *kern, int mul, size_t rows, size_t ch, size_t as,
     int8_t *y = got + KTEST_QS8_GUARD;
     if (mul) {
         tern_qs8_vmul_params p;
-        tern_qs8_vmul_init(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax);
+        tern_qs8_vmul_init_ex(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax, v % 2);
         tern_ref_qs8_vmul_fp32(2, dims, a, ast, b, bst, &p, want, yst);
         ((const tern_qs8_vmul_ukernel *)kern)->fn(rows, ch, a, as, b, bs, y, &p);
     } else {
@@ -79,7 +79,7 @@ static int vb_all_pairs(const void *kern, int mul, int v, char *msg, size_t cap)
     int64_t dims[2] = {256, 256}, st[2] = {256, 1};
     if (mul) {
         tern_qs8_vmul_params p;
-        tern_qs8_vmul_init(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax);
+        tern_qs8_vmul_init_ex(&p, s[0], z[0], s[1], z[1], s[2], z[2], qmin, qmax, v % 2);
         tern_ref_qs8_vmul_fp32(2, dims, a, st, b, st, &p, want, st);
         ((const tern_qs8_vmul_ukernel *)kern)->fn(256, 256, a, 256, b, 256, got, &p);
     } else {

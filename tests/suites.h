@@ -34,6 +34,8 @@
     X(suite_jpeg) \
     X(suite_jpeg_hostile) \
     X(suite_cli) \
+    X(suite_ptq) \
+    X(suite_ptq_cli) \
     X(suite_own_models)
 
 #define X(name) void name(th_ctx *t);

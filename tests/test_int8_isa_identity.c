@@ -23,7 +23,7 @@ static const struct {
 } MODELS[] = {
     {"mobilenet_v2_int8_qop", UINT64_C(0x63e7e753463a4d95)},       {"mobilenet_v2_keras_int8pc_qdq", UINT64_C(0x3bc8ecb608d28bf9)},
     {"mobilenet_v2_uint8_qdq", UINT64_C(0x63e7e753463a4d95)},      {"mobilenet_v3_large_min_uint8_qdq", UINT64_C(0x80c3c93474bcbde2)},
-    {"mobilenet_v3_small_int8_qop", UINT64_C(0xcf751dfb5121c0a9)}, {"mobilenet_v3_small_uint8_qdq", UINT64_C(0xcf751dfb5121c0a9)},
+    {"mobilenet_v3_small_int8_qop", UINT64_C(0x38676ebba975ceba)}, {"mobilenet_v3_small_uint8_qdq", UINT64_C(0x38676ebba975ceba)},
 };
 
 static void fill(void *data, const tern_tensor_info *info) {

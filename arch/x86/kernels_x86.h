@@ -9,6 +9,7 @@
 
 extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_6x16__avx2;
 extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_8x32__avx512;
+extern const tern_f32_gemm_ukernel tern_f32_gemm_minmax_12x16__avx512;
 extern const tern_f32_vbinary_ukernel tern_f32_vadd__avx2;
 extern const tern_f32_vbinary_ukernel tern_f32_vmul__avx2;
 extern const tern_f32_vmulc_ukernel tern_f32_vmulc__avx2;
@@ -53,6 +54,7 @@ extern const tern_qs8_lut_ukernel tern_qs8_lut__avx2;
     X(f32_vhsigmoid, AVX2, tern_f32_vhsigmoid__avx2) \
     X(f32_gavgpool, AVX2, tern_f32_gavgpool__avx2) \
     X(f32_gemm, AVX512, tern_f32_gemm_minmax_8x32__avx512)      \
+    X(f32_gemm_n16, AVX512, tern_f32_gemm_minmax_12x16__avx512) \
     X(f32_peak, AVX512, tern_f32_peak_fma__avx512)              \
     X(f32_dwconv_3x3, AVX512, tern_f32_dwconv_minmax_3x3__avx512) \
     X(f32_dwconv_5x5, AVX512, tern_f32_dwconv_minmax_5x5__avx512) \

@@ -1,8 +1,10 @@
 /* qs8 Mul with fp32 requantization and min/max clamp, 8 elements per
  * step, AVX2: acc = (a - z_a) * (b - z_b) in int32 (vpmulld; at most 65025
- * in magnitude, exact), then the requantization of docs/quantization.md
- * section 3 (cvtdq2ps, one vmulps, clamp, cvtps2dq, + z_y): exactly
- * tern_ref_qs8_vmul_fp32 (arch/qs8_vbinary.h). */
+ * in magnitude, exact), then MLAS's finish as the reference has it:
+ * f = (float)acc * scale + (float)(z_y + offset) (vmulps then vaddps, two
+ * roundings, no FMA), clamp to the file type's range, cvtps2dq (nearest
+ * even), - offset, clamp to [qmin, qmax]: exactly tern_ref_qs8_vmul_fp32
+ * (arch/qs8_vbinary.h). */
 #include "arch/x86/kernels_x86.h"
 #include "arch/x86/qs8_x86_avx2.h"
 
@@ -13,9 +15,13 @@ static inline __m128i mul8(const int8_t *a, const int8_t *b, size_t n,
     __m256i acc = _mm256_mullo_epi32(_mm256_sub_epi32(xa, _mm256_set1_epi32(p->a_zero_point)),
                                      _mm256_sub_epi32(xb, _mm256_set1_epi32(p->b_zero_point)));
     const tern_requant_fp32 *o = &p->out;
-    return tern_qs8_narrow8(tern_qs8_requant8(
-        acc, _mm256_set1_ps(o->scale), _mm256_set1_ps((float)(o->qmin - o->zero_point)),
-        _mm256_set1_ps((float)(o->qmax - o->zero_point)), _mm256_set1_epi32(o->zero_point)));
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(o->scale));
+    f = _mm256_add_ps(f, _mm256_set1_ps((float)(o->zero_point + p->offset)));
+    f = _mm256_min_ps(_mm256_max_ps(f, _mm256_set1_ps((float)(p->offset - 128))),
+                      _mm256_set1_ps((float)(p->offset + 127)));
+    __m256i v = _mm256_sub_epi32(_mm256_cvtps_epi32(f), _mm256_set1_epi32(p->offset));
+    v = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(o->qmin)), _mm256_set1_epi32(o->qmax));
+    return tern_qs8_narrow8(v);
 }
 
 static void ukernel(size_t rows, size_t channels, const int8_t *a, size_t a_stride,

@@ -42,8 +42,9 @@ static tern_status qbinary_infer(tern_graph *g, tern_node *n, int is_mul, tern_e
     tern_q_act_range(&n->act, qy.scale[0], qy.zero_point[0], &qmin, &qmax);
     p->is_mul = is_mul;
     if (is_mul)
-        tern_qs8_vmul_init(&p->mul, qa.scale[0], qa.zero_point[0], qb.scale[0], qb.zero_point[0],
-                           qy.scale[0], qy.zero_point[0], qmin, qmax);
+        tern_qs8_vmul_init_ex(&p->mul, qa.scale[0], qa.zero_point[0], qb.scale[0],
+                              qb.zero_point[0], qy.scale[0], qy.zero_point[0], qmin, qmax,
+                              qy.from_u8);
     else
         tern_qs8_vadd_init_ex(&p->add, qa.scale[0], qa.zero_point[0], qb.scale[0],
                               qb.zero_point[0], qy.scale[0], qy.zero_point[0], qmin, qmax,

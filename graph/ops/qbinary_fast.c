@@ -5,7 +5,8 @@
  * gate on channels-last [1, C, H, W]). Anything else runs the reference.
  * The kernels are exact against the reference (suite_kernels_simd). Mul
  * commutes exactly, so either of its operands may be the broadcast one;
- * Add (MLAS's fused form) is not symmetric, so only its second may. */
+ * Add's reference takes another form when an operand is broadcast (ORT's
+ * scalar-operand kernel), so only the elementwise Add comes here. */
 #include "graph/ops/qbinary_fast.h"
 
 #include "arch/kernels.h"
@@ -73,11 +74,14 @@ int tern_qbinary_fast(const tern_graph *g, int rank, const int64_t *dims, const 
     }
     if (inner < 0) return 0;
     size_t ch = (size_t)dims[inner], rows = (size_t)numel / ch;
+    /* Add's reference rounds a broadcast operand's product on its own
+     * (ORT's scalar-operand form): only the elementwise Add runs here */
+    if (add) return 0;
     if (same(rank, dims, as, ys) && row_bcast(rank, dims, bs, inner)) {
         run(k, rows, ch, a, ch, b, 0, y, add, mul);
         return 1;
     }
-    if (mul && same(rank, dims, bs, ys) && row_bcast(rank, dims, as, inner)) {
+    if (same(rank, dims, bs, ys) && row_bcast(rank, dims, as, inner)) {
         /* Mul commutes exactly: the broadcast operand goes second */
         tern_qs8_vmul_params sm = *mul;
         sm.a_zero_point = mul->b_zero_point, sm.b_zero_point = mul->a_zero_point;

@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
+#include "eval_int8.h"
 
-static int parse(int argc, char **argv, eval_args *a) {
+typedef struct {
+    ptq_args pa;
+    const char *int8, *save, *fp32;
+    int layers;
+} int8_args;
+
+static int parse(int argc, char **argv, eval_args *a, int8_args *x) {
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r = cli_prep_option(argc, argv, &i, &a->prep);
@@ -14,7 +20,18 @@ static int parse(int argc, char **argv, eval_args *a) {
             if (r) return r;
             continue;
         }
+        r = ptq_option(argc, argv, &i, &x->pa, 0);
+        if (r != 1) {
+            if (r) return r;
+            continue;
+        }
         if (!strcmp(argv[i], "--json")) a->json = 1;
+        else if ((r = cli_option(argc, argv, &i, "--int8", &v)) != 0) x->int8 = v;
+        else if ((r = cli_option(argc, argv, &i, "--save-int8", &v)) != 0) x->save = v;
+        else if ((r = cli_option(argc, argv, &i, "--fp32-predictions", &v)) != 0) x->fp32 = v;
+        else if ((r = cli_option(argc, argv, &i, "--layers", &v)) != 0) {
+            if (r > 0 && cli_int(v, 0, 1000000, "--layers", &x->layers)) return CLI_EXIT_ERROR;
+        }
         else if (!strcmp(argv[i], "--strict")) a->strict = 1;
         else if (!strcmp(argv[i], "--no-fuse")) a->opts.flags |= TERN_SESSION_NO_FUSE;
         else if ((r = cli_option(argc, argv, &i, "--images", &v)) != 0) a->images = v;
@@ -37,7 +54,9 @@ static int parse(int argc, char **argv, eval_args *a) {
     }
     if (!a->model || (!a->images && !a->labels))
         return cli_fail("usage: tern eval MODEL --images DIR [--labels LABELS.csv] [--preset P] "
-                        "[--count N] [--threads T] [--predictions OUT.csv] [--json]");
+                        "[--count N] [--threads T] [--predictions OUT.csv] [--json] "
+                        "[--int8 QMODEL | --calib DIR [quantize flags]] [--layers N]");
+    if (x->int8 && x->pa.calib) return cli_fail("--int8 and --calib exclude each other");
     return cli_prep_finish(&a->prep);
 }
 
@@ -110,18 +129,49 @@ static void report(const eval_args *a, const eval_set *set, const eval_result *r
     printf("%.1f images/s  (%.2f s, decode + preprocess + run)\n", ips, r->seconds);
 }
 
+/* FP32 against INT8 (eval_int8.c) instead of the plain run. */
+static int run_int8(const eval_args *a, const int8_args *x, const tern_model *m, eval_set *set) {
+    eval_int8_args e = {.qmodel = x->int8, .pa = &x->pa, .prep = &a->prep.p,
+                        .what = x->int8 ? x->int8 : "quantized by tern", .save = x->save,
+                        .predictions = a->predictions, .fp32_predictions = x->fp32,
+                        .threads = a->threads, .json = a->json, .layers = x->layers ? x->layers : 15};
+    tern_session *s = NULL;
+    tern_tensor_info out;
+    if (cli_compile(m, &a->opts, a->model, &s)) return CLI_EXIT_ERROR;
+    int ok = tern_session_output_info(s, 0, &out) == TERN_OK && out.dtype == TERN_FLOAT;
+    tern_session_free(s);
+    if (!ok) return cli_fail("output 0 of %s must be float32 class scores", a->model);
+    eval_result r = {.classes = (long)(out.bytes / sizeof(float))};
+    if (check_labels(set, &r, a->model)) return CLI_EXIT_ERROR;
+    e.offset = r.offset;
+    return eval_int8(&e, m, set);
+}
+
 int cmd_eval(int argc, char **argv) {
     eval_args *a = calloc(1, sizeof *a);
-    if (!a) return cli_fail("out of memory (tern eval)");
+    int8_args *x = calloc(1, sizeof *x);
+    if (!a || !x) {
+        free(a);
+        free(x);
+        return cli_fail("out of memory (tern eval)");
+    }
     a->threads = 1;
     eval_set set = {0};
     eval_result r = {0};
     tern_model *m = NULL;
-    int rc = parse(argc, argv, a);
+    int rc = parse(argc, argv, a, x);
     if (!rc) rc = cli_load(a->model, &m);
     if (!rc) rc = cli_prep_bind_size(&a->prep, m, &a->shapes);
     cli_use_shapes(&a->opts, &a->shapes);
     if (!rc) rc = eval_set_load(a->labels, a->images, a->count, &set);
+    if (!rc && (x->int8 || x->pa.calib)) {
+        rc = run_int8(a, x, m, &set);
+        eval_set_free(&set);
+        tern_model_free(m);
+        free(a);
+        free(x);
+        return rc;
+    }
     if (!rc) rc = eval_run(a, m, &set, &r);
     if (!rc) rc = check_labels(&set, &r, a->model);
     if (!rc && a->predictions) rc = write_predictions(a->predictions, &set);
@@ -129,5 +179,6 @@ int cmd_eval(int argc, char **argv) {
     eval_set_free(&set);
     tern_model_free(m);
     free(a);
+    free(x);
     return rc;
 }

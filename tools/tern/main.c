@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ptq_cli.h"
 #include "cli_prep.h"
 
 static const char USAGE[] =
@@ -116,6 +117,7 @@ static int dispatch(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "preprocess")) return cmd_preprocess(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "quantize")) return cmd_quantize(argc - 1, argv + 1);
     if (!strcmp(cmd, "isa")) return cmd_isa(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (try tern --help)", cmd);
