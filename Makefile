@@ -23,7 +23,10 @@ CC      := $(CROSS)gcc
 AR      := $(CROSS)ar
 LDFLAGS += -static
 BUILD   ?= build/aarch64
-RUN     ?= qemu-aarch64
+# QEMU_CPU picks the emulated core: cortex-a72 (a Pi 4: NEON, no dot
+# product), max (dot product, i8mm), or empty for qemu's default (max).
+QEMU_CPU ?=
+RUN     ?= qemu-aarch64$(if $(QEMU_CPU), -cpu $(QEMU_CPU))
 else ifeq ($(origin ARCH),command line)
 $(error unknown ARCH=$(ARCH) (supported: aarch64; none for the host))
 endif
@@ -63,6 +66,7 @@ $(BUILD)/obj/arch/x86/%__avx2.o:       XFLAGS := $(ISA_AVX2)
 $(BUILD)/obj/arch/x86/%__avxvnni.o:    XFLAGS := $(ISA_AVX2) -mavxvnni
 $(BUILD)/obj/arch/x86/%__avx512.o:     XFLAGS := $(ISA_AVX512)
 $(BUILD)/obj/arch/x86/%__avx512vnni.o: XFLAGS := $(ISA_AVX512) -mavx512vnni
+$(BUILD)/obj/arch/x86/%__avx512vbmi.o: XFLAGS := $(ISA_AVX512) -mavx512vbmi
 $(BUILD)/obj/arch/x86/%__amx.o:        XFLAGS := $(ISA_AVX512) -mavx512vnni -mamx-tile -mamx-int8
 $(BUILD)/obj/arch/arm/%__neondot.o:    XFLAGS := -march=armv8.2-a+dotprod
 $(BUILD)/obj/arch/arm/%__neoni8mm.o:   XFLAGS := -march=armv8.2-a+dotprod+i8mm
@@ -77,7 +81,8 @@ LIB   := $(BUILD)/libtern.a
 CLI   := $(BUILD)/tern
 TESTS := $(BUILD)/tern_tests
 
-.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench
+.PHONY: all test test-isas demo clean fuzz fuzz-run bench-plan bench-jpeg bench bench-qs8 bench-peak \
+        bench-kit
 all: $(LIB) $(CLI)
 
 # The integer reference kernels at -O3: their int8 dot products vectorize
@@ -116,7 +121,8 @@ test-isas: $(TESTS) $(TEST_CLI)
 	done
 
 # The CLI under $(RUN) (qemu), as one executable path for the tests to spawn.
-$(BUILD)/tern-run: $(CLI)
+# Rewritten every time: RUN changes with QEMU_CPU.
+$(BUILD)/tern-run: $(CLI) FORCE
 	printf '#!/bin/sh\nexec %s "%s" "$$@"\n' '$(RUN)' '$(abspath $(CLI))' > $@
 	chmod +x $@
 
@@ -154,7 +160,7 @@ build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtern.a
 fuzz-run: fuzz
 	@for t in $(notdir $(FUZZ_BIN)); do \
 	    name=$${t#fuzz_}; mkdir -p build/fuzz/corpus_$$name build/fuzz/artifacts || exit 1; \
-	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models"; \
+	    seeds=tests/fuzz/corpus/$$name; [ $$name = session ] && seeds="$$seeds tests/models tests/models/int8"; \
 	    echo "== $$t: $(FUZZ_SECONDS) s"; \
 	    build/fuzz/$$t build/fuzz/corpus_$$name $$seeds -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=build/fuzz/artifacts/ $(FUZZ_OPTS) || exit 1; \
@@ -173,6 +179,16 @@ bench-plan: $(BENCH_PLAN)
 
 -include $(BENCH_PLAN_OBJ:.o=.d)
 
+# `make bench-qs8`: the INT8 micro-kernels in GMAC/s against the measured
+# peak of this CPU's multiply-add instructions (bench/bench_qs8.c).
+$(BUILD)/bench_qs8: $(BUILD)/obj/bench/bench_qs8.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-qs8: $(BUILD)/bench_qs8
+	$(BUILD)/bench_qs8 $(BENCH_ARGS)
+
+-include $(BUILD)/obj/bench/bench_qs8.d
+
 # `make bench-jpeg`: tern's JPEG decoder against djpeg (Debian
 # libjpeg-turbo-progs) on the same files; not part of `make test`.
 BENCH_JPEG_DIR ?= $(or $(TERN_SHARED),../shared)/data/imagenet-sample/images
@@ -183,6 +199,67 @@ bench-jpeg: $(BUILD)/bench_jpeg
 	$(BUILD)/bench_jpeg $(BENCH_JPEG_DIR)
 
 -include $(BUILD)/obj/bench/bench_jpeg.d
+
+ifneq ($(ARCH),aarch64)
+# `make bench`: tern against ONNX Runtime and TFLite+XNNPACK on every shared
+# model, 1 and 2 threads, interleaved in rounds (bench/run.py); writes
+# bench/results.md and bench/results.svg. Needs bench/setup.sh once (a
+# git-ignored venv with onnxruntime and ai-edge-litert), or BENCH_PY=python
+# with both installed. `make bench-peak` prints the FMA peak per ISA.
+BENCH_PY ?= bench/.venv/bin/python
+bench: $(CLI)
+	@[ -x "$(BENCH_PY)" ] || command -v "$(BENCH_PY)" >/dev/null || \
+	    { echo "make bench: run bench/setup.sh first (or BENCH_PY=python)"; exit 2; }
+	$(BENCH_PY) bench/run.py --tern $(CLI) $(BENCH_ARGS)
+else
+# `make bench ARCH=aarch64`: qemu gives no timing, so this counts the guest
+# instructions one inference executes, per layer and per model, for the
+# reference kernels and each Arm level side by side (bench/insn_report.py;
+# bench_insn runs under qemu's block trace, the host's insn_count adds it
+# up). Slow for the reference kernels (minutes per model); BENCH_ISAS and
+# BENCH_MODELS narrow it. Writes bench/insn_results.md.
+SHARED_DIR   ?= $(or $(TERN_SHARED),../shared)
+BENCH_MODELS ?= $(sort $(wildcard $(SHARED_DIR)/models/*int8*.onnx $(SHARED_DIR)/models/*uint8*.onnx))
+BENCH_ISAS   ?= ref,neon,neondot
+HOSTCC       ?= cc
+$(BUILD)/bench_insn: $(BUILD)/obj/bench/bench_insn.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/insn_count: bench/insn_count.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+bench: $(BUILD)/bench_insn $(BUILD)/insn_count
+	@[ -n "$(BENCH_MODELS)" ] || { echo "make bench: no models (../shared/models or BENCH_MODELS)"; exit 2; }
+	python3 bench/insn_report.py --bin $(BUILD)/bench_insn --counter $(BUILD)/insn_count \
+	    --nm $(CROSS)nm --qemu "qemu-aarch64 -cpu max" --isas $(BENCH_ISAS) $(BENCH_MODELS)
+
+-include $(BUILD)/obj/bench/bench_insn.d
+
+# `make ARCH=aarch64 bench-kit`: a folder (and .tar.gz) to copy to a Pi: the
+# static tern, bench/kit/run-bench.sh (the `tern bench` table for every
+# model x level x 1/4 threads) and the shared INT8 models plus MobileNetV2
+# FP32 (BENCH_KIT_MODELS to change).
+BENCH_KIT        := $(BUILD)/tern-bench-kit
+BENCH_KIT_MODELS ?= $(BENCH_MODELS) $(wildcard $(SHARED_DIR)/models/mobilenet_v2_fp32.onnx)
+bench-kit: $(CLI)
+	rm -rf $(BENCH_KIT) && mkdir -p $(BENCH_KIT)/models
+	cp $(CLI) $(BENCH_KIT)/tern
+	cp bench/kit/run-bench.sh bench/kit/README.txt $(BENCH_KIT)/
+	$(if $(strip $(BENCH_KIT_MODELS)),cp $(BENCH_KIT_MODELS) $(BENCH_KIT)/models/)
+	tar -C $(BUILD) -czf $(BUILD)/tern-bench-kit.tar.gz tern-bench-kit
+	@echo "bench kit: $(BENCH_KIT) and $(BUILD)/tern-bench-kit.tar.gz (see its README.txt)"
+endif
+
+$(BUILD)/bench_peak: $(BUILD)/obj/bench/bench_peak.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-peak: $(BUILD)/bench_peak
+	$(BUILD)/bench_peak
+
+-include $(BUILD)/obj/bench/bench_peak.d
+
+FORCE:
 
 clean:
 	rm -rf build

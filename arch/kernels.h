@@ -124,37 +124,58 @@ typedef struct tern_f32_vunary_ukernel {
     tern_f32_vunary_fn fn;
 } tern_f32_vunary_ukernel;
 
-/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) * scale
- * for i < rows (rows of `channels` floats, dense), sum in float in row
- * order per lane. */
-typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float scale,
+/* Global average pool over channels-last rows: y[c] = (sum_i x[i][c]) / divisor
+ * for i < rows (rows of `channels` floats, dense), summed in float from 0 in
+ * row order, then divided: the reference's operations, so bit-identical. */
+typedef void (*tern_f32_gavgpool_fn)(size_t rows, size_t channels, const float *x, float divisor,
                                      float *y);
 typedef struct tern_f32_gavgpool_ukernel {
     const char *name;
     tern_f32_gavgpool_fn fn;
 } tern_f32_gavgpool_ukernel;
 
-/* ---- INT8 kernel kinds (signatures owned by the INT8 kernels' authors) ---- */
-
-/* QS8 GEMM over packed weights (int32 bias with the zero-point corrections
- * folded in, then weights in the kernel's own order, then per-column
- * requantization), with requantization + clamp in the epilogue. The packing
- * function belongs to the descriptor: layouts differ per tile (kr = 4 for
- * VNNI's dot products, 8 for i8mm). */
-typedef void (*tern_qs8_gemm_fn)(size_t mr, size_t nc, size_t kc, const int8_t *a,
-                                 size_t a_stride, const void *packed, int8_t *c, size_t c_stride,
-                                 const void *params);
-typedef struct tern_qs8_gemm_ukernel {
+/* Peak microbenchmark: iters rounds of independent FMA chains with no
+ * memory traffic; returns the multiply-accumulates done, *sink a value
+ * that depends on all of them. The measured peak of `tern bench --profile`. */
+typedef uint64_t (*tern_f32_peak_fn)(uint64_t iters, float *sink);
+typedef struct tern_f32_peak_ukernel {
     const char *name;
-    tern_qs8_gemm_fn fn;
-    int mr, nr, kr;
-} tern_qs8_gemm_ukernel;
+    tern_f32_peak_fn fn;
+} tern_f32_peak_ukernel;
+
+/* ---- INT8 kernel kinds: arch/qs8_gemm.h (GEMM over packed weights with
+ * folded zero points and the requantization epilogue) and arch/qs8_dwconv.h
+ * (depthwise over channels with an indirection buffer), each with its
+ * packing routine and driver. ---- */
+#include "arch/qs8_dwconv.h"
+#include "arch/qs8_gemm.h"
+#include "arch/qs8_vbinary.h"
+#include "kernels/ref/requant.h"
+
+/* INT8 table lookup and global average pooling (arch/arm), each the rule
+ * of its kernels/ref reference to the bit (docs/quantization.md sections 5
+ * and 6). */
+/* y[i] = table[x[i] + 128] (a LUT activation; y may alias x). */
+typedef void (*tern_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t table[256], int8_t *y);
+typedef struct tern_qs8_lut_ukernel {
+    const char *name;
+    tern_qs8_lut_fn fn;
+} tern_qs8_lut_ukernel;
+/* Global average pool of s pixels (pixel_stride bytes apart) of c
+ * contiguous channels into y[0..c); p as tern_qs8_gavgpool_init fills it. */
+typedef void (*tern_qs8_gavgpool_fn)(size_t s, size_t c, const int8_t *x, size_t pixel_stride,
+                                     const tern_qs8_rescale *p, int8_t *y);
+typedef struct tern_qs8_gavgpool_ukernel {
+    const char *name;
+    tern_qs8_gavgpool_fn fn;
+} tern_qs8_gavgpool_ukernel;
 
 /* ---- the table ------------------------------------------------------------- */
 
 typedef struct tern_kernels {
     tern_isa isa;
     const tern_f32_gemm_ukernel *f32_gemm;
+    const tern_f32_gemm_ukernel *f32_gemm_n16; /* for N <= 16 (NULL: f32_gemm) */
     const tern_f32_dwconv_ukernel *f32_dwconv_3x3;
     const tern_f32_dwconv_ukernel *f32_dwconv_5x5;
     const tern_f32_vbinary_ukernel *f32_vadd;
@@ -163,7 +184,14 @@ typedef struct tern_kernels {
     const tern_f32_vunary_ukernel *f32_vhswish;
     const tern_f32_vunary_ukernel *f32_vhsigmoid;
     const tern_f32_gavgpool_ukernel *f32_gavgpool;
+    const tern_f32_peak_ukernel *f32_peak;
     const tern_qs8_gemm_ukernel *qs8_gemm;
+    const tern_qs8_dwconv_ukernel *qs8_dwconv;
+    const tern_qs8_vadd_ukernel *qs8_vadd;
+    const tern_qs8_vmul_ukernel *qs8_vmul;
+    const tern_qs8_quantize_ukernel *qs8_quantize;
+    const tern_qs8_lut_ukernel *qs8_lut;
+    const tern_qs8_gavgpool_ukernel *qs8_gavgpool;
 } tern_kernels;
 
 /* The per-architecture entry lists: X(slot, ISA suffix, descriptor). */

@@ -83,12 +83,9 @@ tern_status tern_isa_select(const char *name, tern_isa *isa, tern_err *err) {
     return TERN_OK;
 }
 
-/* Choose the kernels, then let each op pack its weights for them. */
-static tern_status prepare(tern_compiled *c, const char *isa_name, tern_err *err) {
-    tern_isa isa;
-    tern_status st = tern_isa_select(isa_name, &isa, err);
-    if (st != TERN_OK) return st;
-    tern_kernels_fill(isa, &c->g.kern);
+/* Let each op pack its weights for the chosen kernels. */
+static tern_status prepare(tern_compiled *c, tern_err *err) {
+    tern_status st = TERN_OK;
     for (int i = 0; i < c->g.n_nodes; i++) {
         tern_node *n = &c->g.nodes[i];
         tern_prepare_fn fn = tern_op_prepare(n->op);
@@ -132,9 +129,17 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
             st = run_pass(c, rewrites[i], err);
     }
     if (st == TERN_OK) st = run_pass(c, tern_pass_layout, err);
+    /* the kernels, chosen before the kernel-level fusion (it asks which
+     * paths the table supports) and the plan (fused pairs keep their input
+     * alive one step longer) */
+    tern_isa isa = TERN_ISA_REF;
+    if (st == TERN_OK) st = tern_isa_select(o->isa, &isa, err);
+    if (st == TERN_OK) tern_kernels_fill(isa, &c->g.kern);
+    if (st == TERN_OK && !(flags & TERN_COMPILE_NO_FUSE))
+        st = run_pass(c, tern_pass_fuse_expand_dw, err);
     if (st == TERN_OK) st = check_outputs(&c->g, err);
     if (st == TERN_OK) st = plan(c, err);
-    if (st == TERN_OK) st = prepare(c, o->isa, err);
+    if (st == TERN_OK) st = prepare(c, err);
     if (st != TERN_OK) tern_compiled_free(c);
     return st;
 }

@@ -44,6 +44,9 @@ tern_status tern_compile(const tern_graph *model, int batch, unsigned flags, ter
 /* Run every node; tensors live at arena + tensor.offset (graph inputs must be
  * filled there first). */
 tern_status tern_execute(const tern_compiled *c, unsigned char *arena, tern_err *err);
+/* The same, adding each node's wall time to seconds[i] (g.n_nodes entries). */
+tern_status tern_execute_timed(const tern_compiled *c, unsigned char *arena, double *seconds,
+                               tern_err *err);
 /* The same, calling hook(ctx, g, i, arena) after node i ran: the
  * quantizer (quant/) reads and rewrites intermediate tensors through it
  * (statistics, simulated quantization). A hook failure stops the run. */
@@ -51,6 +54,9 @@ typedef tern_status (*tern_node_hook)(void *ctx, const tern_graph *g, int node,
                                       unsigned char *arena, tern_err *err);
 tern_status tern_execute_hooked(const tern_compiled *c, unsigned char *arena,
                                 tern_node_hook hook, void *ctx, tern_err *err);
+/* Both: seconds and hook may each be NULL. */
+tern_status tern_execute_ex(const tern_compiled *c, unsigned char *arena, double *seconds,
+                            tern_node_hook hook, void *ctx, tern_err *err);
 void tern_compiled_free(tern_compiled *c);
 
 /* The ISA a compile with request `name` (NULL/"": TERN_ISA, else the best)

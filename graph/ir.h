@@ -122,6 +122,8 @@ typedef struct tern_node {
     int dead;                 /* removed by a pass; skipped, compacted later */
     void *prepared;           /* kernel-ready data (packed weights) made by op->prepare
                                  once per session, in the graph's pool; NULL if none */
+    int fused_into_next;      /* prepare made the next node compute this one's output
+                                 (graph/ops/conv_fuse.c); its run does nothing */
 } tern_node;
 
 /* The newest opsets whose semantics tern implements; the loader refuses a

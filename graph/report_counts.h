@@ -16,5 +16,7 @@ int64_t tern_count_params(const tern_graph *g);
 /* Multiply-accumulates of g's Conv, Gemm and MatMul nodes (one per weight
  * use, from the inferred shapes), or TERN_COUNT_OVERFLOW. */
 int64_t tern_count_macs(const tern_graph *g);
+/* The same for one node (0 for ops that are not counted). */
+int64_t tern_node_macs(const tern_graph *g, const tern_node *n);
 
 #endif

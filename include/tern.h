@@ -174,6 +174,26 @@ tern_status tern_session_get_output(tern_session *s, int index, void *data, size
 /* Zero-copy view of an output, valid until the next run or free. */
 tern_status tern_session_output_data(tern_session *s, int index, const void **data);
 
+/* ---- profiling (tern bench --profile) ------------------------------------ */
+
+typedef struct tern_node_profile {
+    const char *name;    /* node name (valid while the session lives) */
+    const char *op_type; /* after fusion: a Conv may carry its activation */
+    int64_t macs;        /* multiply-accumulates (Conv, Gemm, MatMul), else 0 */
+    int simd;            /* 1: runs a SIMD micro-kernel (packed weights), 0: reference */
+    int fused;           /* 1: the next node computes this one (expand+depthwise
+                            fusion), so its own time is ~0 */
+} tern_node_profile;
+
+/* Nodes of the compiled graph, in execution order. */
+int tern_session_node_count(const tern_session *s);
+tern_status tern_session_node_profile(const tern_session *s, int index, tern_node_profile *p);
+/* tern_session_run that also adds each node's time in seconds to
+ * seconds[i] (tern_session_node_count entries, caller-owned): the calling
+ * thread's CPU time for a one-thread session (robust on a busy machine),
+ * wall time otherwise. */
+tern_status tern_session_run_profiled(tern_session *s, double *seconds);
+
 /* ---- images ------------------------------------------------------------ */
 
 /* A decoded image: 8-bit gray or RGB. */

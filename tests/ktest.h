@@ -15,6 +15,7 @@
 #include "tests/harness.h"
 
 void ktest_f32_gemm(th_ctx *t, const tern_f32_gemm_ukernel *k);
+void ktest_f32_gemm_n16(th_ctx *t, const tern_f32_gemm_ukernel *k);
 void ktest_f32_dwconv_3x3(th_ctx *t, const tern_f32_dwconv_ukernel *k);
 void ktest_f32_dwconv_5x5(th_ctx *t, const tern_f32_dwconv_ukernel *k);
 void ktest_f32_vadd(th_ctx *t, const tern_f32_vbinary_ukernel *k);
@@ -23,6 +24,14 @@ void ktest_f32_vmulc(th_ctx *t, const tern_f32_vmulc_ukernel *k);
 void ktest_f32_vhswish(th_ctx *t, const tern_f32_vunary_ukernel *k);
 void ktest_f32_vhsigmoid(th_ctx *t, const tern_f32_vunary_ukernel *k);
 void ktest_f32_gavgpool(th_ctx *t, const tern_f32_gavgpool_ukernel *k);
+void ktest_f32_peak(th_ctx *t, const tern_f32_peak_ukernel *k);
+void ktest_qs8_gemm(th_ctx *t, const tern_qs8_gemm_ukernel *k);
+void ktest_qs8_dwconv(th_ctx *t, const tern_qs8_dwconv_ukernel *k);
+void ktest_qs8_vadd(th_ctx *t, const tern_qs8_vadd_ukernel *k);
+void ktest_qs8_vmul(th_ctx *t, const tern_qs8_vmul_ukernel *k);
+void ktest_qs8_lut(th_ctx *t, const tern_qs8_lut_ukernel *k);
+void ktest_qs8_gavgpool(th_ctx *t, const tern_qs8_gavgpool_ukernel *k);
+void ktest_qs8_quantize(th_ctx *t, const tern_qs8_quantize_ukernel *k);
 
 /* Deterministic pseudo-random floats in [-1, 1). */
 float ktest_rand(uint32_t *state);

@@ -97,3 +97,15 @@ void ktest_f32_gemm(th_ctx *t, const tern_f32_gemm_ukernel *uk) {
     if (ok) th_pass(t, uk->name);
     (void)cases;
 }
+
+void ktest_f32_gemm_n16(th_ctx *t, const tern_f32_gemm_ukernel *uk) {
+    ktest_f32_gemm(t, uk);
+}
+
+/* The peak microbenchmark computes something: x <- x * a + b per chain. */
+void ktest_f32_peak(th_ctx *t, const tern_f32_peak_ukernel *k) {
+    float sink = 0;
+    uint64_t macs = k->fn(3, &sink);
+    th_check(t, macs > 0 && macs % 3 == 0 && isfinite(sink) && sink > 0, k->name,
+             "%llu MACs, sink %g", (unsigned long long)macs, sink);
+}

@@ -13,7 +13,10 @@
     X(suite_conv_fast) \
     X(suite_kernels_int8_ops) \
     X(suite_int8_bitexact) \
+    X(suite_int8_isas) \
     X(suite_int8_models) \
+    X(suite_kernels_qs8_ties) \
+    X(suite_int8_isa_identity) \
     X(suite_pb) \
     X(suite_onnx_load) \
     X(suite_passes) \

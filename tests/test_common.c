@@ -1,6 +1,8 @@
 /* Unit tests of graph/common.c and graph/ir.c helpers. */
 #include <string.h>
 
+#include <time.h>
+
 #include "graph/ir.h"
 #include "graph/threadpool.h"
 #include "tests/harness.h"
@@ -21,6 +23,22 @@ static void test_threadpool(th_ctx *t) {
     }
     tern_threadpool_free(p);
     th_check(t, ok, "threadpool runs every task exactly once", "a task ran 0 or 2+ times");
+    /* tiny jobs back to back (the spinning hand-off) mixed with pauses
+     * long enough that the workers park (the sleeping hand-off) */
+    p = tern_threadpool_create(5);
+    ok = tern_threadpool_size(p) == 5;
+    for (int round = 0; round < 2000; round++) {
+        int n = 2 + round % 6;
+        memset(hits, 0, sizeof(int) * 8);
+        tern_parallel_for(p, n, count_task, hits);
+        for (int i = 0; i < n; i++) ok &= hits[i] == 1;
+        if (round % 250 == 0) {
+            struct timespec ts = {0, 3000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    tern_threadpool_free(p);
+    th_check(t, ok, "threadpool: small jobs, spinning and parked hand-offs", "a task ran 0 or 2+ times");
     th_check(t, tern_threadpool_create(1) == NULL && tern_threadpool_size(NULL) == 1,
              "threadpool of one thread is serial", "pool made");
 }

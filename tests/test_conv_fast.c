@@ -194,9 +194,127 @@ static void test_isa_option(th_ctx *t, const tern_cpu *cpu) {
     tern_model_free(m);
 }
 
+/* x -> 3x3 conv -> 1x1 expand (ReLU6) -> depthwise 3x3/2 (HardSwish) -> y; with
+ * keep_mid the expanded tensor is a graph output too, which rules out the
+ * expand+depthwise fusion (graph/ops/conv_fuse.c). 96x96 with >= 32
+ * channels: an expanded tensor over the fusion's 1 MiB threshold. */
+#define FUSE_H 96
+#define FUSE_W 93
+static ow_buf fuse_model(int keep_mid, int64_t c_exp, int64_t k_dw, int64_t s_dw) {
+    ow_buf g = {0};
+    uint32_t seed = 5;
+    float zero = 0.0f, six = 6.0f;
+    ow_buf t = ow_tensor("zero", OW_FLOAT, 0, NULL, &zero, 4);
+    ow_msg(&g, OW_G_INIT, &t);
+    t = ow_tensor("six", OW_FLOAT, 0, NULL, &six, 4);
+    ow_msg(&g, OW_G_INIT, &t);
+    int64_t xd[4] = {1, 4, FUSE_H, FUSE_W};
+    ow_buf in = ow_value_info("x", OW_FLOAT, 4, xd);
+    ow_msg(&g, OW_G_INPUT, &in);
+    conv_spec a = {16, 3, 1, 1, 1, 1, NULL}, b = {c_exp, 1, 1, 1, 0, 0, "Clip6"};
+    conv_spec c = {c_exp, k_dw, s_dw, c_exp, k_dw / 2, k_dw / 2, "HardSwish"};
+    add_conv(&g, "x", "m1", 4, &a, &seed, "a");
+    add_conv(&g, "m1", "m2", 16, &b, &seed, "b");
+    add_conv(&g, "m2", "y", c_exp, &c, &seed, "c");
+    ow_buf o = ow_value_name("y");
+    ow_msg(&g, OW_G_OUTPUT, &o);
+    if (keep_mid) {
+        o = ow_value_name("m2");
+        ow_msg(&g, OW_G_OUTPUT, &o);
+    }
+    return ow_model(&g, 13);
+}
+
+static int fused_nodes(const tern_model *m, const char *isa) {
+    tern_session_options o = {0};
+    o.isa = isa;
+    tern_session *s = NULL;
+    int fused = 0;
+    if (tern_session_create(m, &o, &s) == TERN_OK)
+        for (int i = 0; i < tern_session_node_count(s); i++) {
+            tern_node_profile p;
+            if (tern_session_node_profile(s, i, &p) == TERN_OK) fused += p.fused;
+        }
+    tern_session_free(s);
+    return fused;
+}
+
+/* The fused pair gives the bits of the unfused pair, at 1 to 3 threads. */
+static void test_fusion(th_ctx *t, const tern_cpu *cpu) {
+    const int64_t shapes[][3] = {{40, 3, 2}, {32, 3, 1}, {36, 5, 2}, {72, 5, 1}};
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        tern_model *mf = NULL, *mu = NULL;
+        ow_buf b1 = fuse_model(0, shapes[sh][0], shapes[sh][1], shapes[sh][2]);
+        ow_buf b2 = fuse_model(1, shapes[sh][0], shapes[sh][1], shapes[sh][2]);
+        tern_model_load_buffer(b1.b, b1.n, NULL, &mf);
+        tern_model_load_buffer(b2.b, b2.n, NULL, &mu);
+        ow_free(&b1);
+        ow_free(&b2);
+        size_t xn = 4 * FUSE_H * FUSE_W, yn = 0, yn2 = 0;
+        float *x = malloc(sizeof(float) * xn);
+        uint32_t seed = 77;
+        for (size_t i = 0; i < xn; i++) x[i] = ktest_rand(&seed) * 2.0f;
+        for (int i = 1; i < TERN_ISA_COUNT; i++) {
+            if (!tern_cpu_has(cpu, (tern_isa)i)) continue;
+            const char *isa = tern_isa_name((tern_isa)i);
+            char name[160], err[256] = "";
+            snprintf(name, sizeof name, "expand+depthwise %lldx%lld/%lld fused [%s]",
+                     (long long)shapes[sh][1], (long long)shapes[sh][1], (long long)shapes[sh][2],
+                     isa);
+            int nf = fused_nodes(mf, isa), nu = fused_nodes(mu, isa);
+            int ok = nf == 1 && nu == 0;
+            for (int th = 1; ok && th <= 3; th++) {
+                float *yf = NULL, *yu = NULL;
+                ok = run_case(mf, isa, th, x, xn, &yf, &yn, err, sizeof err) == TERN_OK &&
+                     run_case(mu, isa, th, x, xn, &yu, &yn2, err, sizeof err) == TERN_OK &&
+                     yn == yn2 && memcmp(yf, yu, yn * sizeof(float)) == 0;
+                if (!ok && !err[0]) snprintf(err, sizeof err, "%d threads: outputs differ", th);
+                free(yf), free(yu);
+            }
+            th_check(t, ok, name, "fused nodes %d (want 1) and %d (want 0); %s", nf, nu, err);
+        }
+        free(x);
+        tern_model_free(mf);
+        tern_model_free(mu);
+    }
+}
+
+/* Packed weights count against the session's memory budget: a budget that
+ * fits the arena and the reference path fails once the SIMD path packs. */
+static void test_packed_budget(th_ctx *t, const tern_cpu *cpu) {
+    if (tern_isa_best(cpu) == TERN_ISA_REF) {
+        th_skip(t, "packed weights count against the budget", "no SIMD kernels on this CPU");
+        return;
+    }
+    ow_buf mb = case_model(&CASES[5]); /* 8 -> 70 -> 130 channels: ~40 KB of packed weights */
+    tern_model *m = NULL;
+    tern_model_load_buffer(mb.b, mb.n, NULL, &m);
+    ow_free(&mb);
+    tern_session_options o = {0};
+    tern_session *s = NULL;
+    o.isa = "ref";
+    tern_status st = tern_session_create(m, &o, &s);
+    size_t arena = st == TERN_OK ? tern_session_arena_size(s) : 0;
+    tern_session_free(s);
+    o.max_memory = arena + 4096; /* the arena and a little: not the packed weights */
+    st = tern_session_create(m, &o, &s);
+    int ref_ok = st == TERN_OK;
+    tern_session_free(s);
+    tern_cpu c = *cpu;
+    o.isa = tern_isa_name(tern_isa_best(&c)); /* whatever TERN_ISA says */
+    st = tern_session_create(m, &o, &s);
+    th_check(t, ref_ok && st == TERN_ERR_NOMEM && strstr(tern_session_error(s), "packed weights"),
+             "packed weights count against the budget", "ref %d, simd status %d: %s", ref_ok, st,
+             tern_session_error(s));
+    tern_session_free(s);
+    tern_model_free(m);
+}
+
 TH_SUITE(suite_conv_fast) {
     tern_cpu cpu;
     tern_cpu_detect(&cpu);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) run_one(t, &cpu, &CASES[i]);
     test_isa_option(t, &cpu);
+    test_packed_budget(t, &cpu);
+    test_fusion(t, &cpu);
 }

@@ -10,11 +10,13 @@
  *    reference image against ORT's optimized (integer) path,
  *    output_ortopt.npy: the same top-1, and for mobilenet_v2 (QOperator and
  *    QDQ) the same bits;
- *  - the cross-architecture check: an FNV-1a hash of the int8 logits (the
- *    tensor the last DequantizeLinear reads) of every shared quantized model
- *    on that image equals a constant, natively and under qemu-aarch64
- *    (docs/quantization.md section 10);
- *  - refusals: a scale that is not finite and positive is a clear error. */
+ *  - the cross-architecture check: an FNV-1a hash of the int8 logits (what
+ *    the last DequantizeLinear of an integer op's output reads) of every
+ *    shared quantized model on that image equals a constant, natively and
+ *    under qemu-aarch64 (docs/quantization.md section 10);
+ *  - tern info --quant's report;
+ *  - refusals: bad scales, a bias beyond 2^30 (QLinearConv: an error; the
+ *    same QDQ Conv: stays float). */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,17 +33,18 @@
 #define INT8_DIR "tests/models/int8"
 
 /* The hash of the six shared models' int8 logits on their first image. */
-#define SHARED_INT8_HASH UINT64_C(0x688e9719a0d37e51)
+#define SHARED_INT8_HASH UINT64_C(0xa2c6e7136e71314f)
 
 /* Run a batch-1 session on in (one batch item) into out (bytes). */
 static int run_one(const char *path, const void *in, size_t in_bytes, void *out, size_t out_bytes,
-                   tern_session **keep, char *msg, size_t cap) {
+                   int threads, tern_session **keep, char *msg, size_t cap) {
     tern_model *m = NULL;
     tern_session *s = NULL;
     int ok = 0;
     tern_tensor_info ii, oi;
     tern_session_options o = {0};
     o.batch = 1;
+    o.threads = threads;
     if (tern_model_load_file(path, &m) != TERN_OK) {
         snprintf(msg, cap, "load: %s", m ? tern_model_error(m) : "oom");
         goto out;
@@ -87,26 +90,27 @@ static void own_model(th_ctx *t, const char *name) {
     snprintf(path, sizeof path, INT8_DIR "/%s.onnx", name);
     snprintf(inp, sizeof inp, INT8_DIR "/%s.input.npy", name);
     snprintf(outp, sizeof outp, INT8_DIR "/%s.output.npy", name);
-    snprintf(label, sizeof label, "int8 model %s = onnxruntime", name);
+    snprintf(label, sizeof label, "int8 model %s = onnxruntime (1 and 3 threads)", name);
     tern_npy x = {0}, ref = {0};
     tern_err err = {{0}};
     if (tern_npy_read_file(inp, &x, &err) || tern_npy_read_file(outp, &ref, &err)) {
         th_fail(t, label, "%s", err.msg);
         goto out;
     }
-    float *got = malloc(ref.bytes);
-    if (!got || !run_one(path, x.data, x.bytes, got, ref.bytes, NULL, msg, sizeof msg)) {
+    float *got = malloc(ref.bytes), *got3 = malloc(ref.bytes);
+    if (!got || !got3 || !run_one(path, x.data, x.bytes, got, ref.bytes, 1, NULL, msg, sizeof msg) ||
+        !run_one(path, x.data, x.bytes, got3, ref.bytes, 3, NULL, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
-        free(got);
+        free(got), free(got3);
         goto out;
     }
     const float *want = ref.data;
     size_t n = ref.bytes / 4, bad = 0, first = 0;
     for (size_t i = 0; i < n; i++)
-        if (got[i] != want[i] && bad++ == 0) first = i;
+        if ((got[i] != want[i] || got3[i] != want[i]) && bad++ == 0) first = i;
     th_check(t, bad == 0, label, "%zu of %zu differ; first [%zu] %g vs %g", bad, n, first,
              bad ? (double)got[first] : 0.0, bad ? (double)want[first] : 0.0);
-    free(got);
+    free(got), free(got3);
 out:
     tern_npy_free(&x);
     tern_npy_free(&ref);
@@ -148,12 +152,16 @@ static const char *const SHARED_QUANT[] = {
     "mobilenet_v3_small_int8_qop",     "mobilenet_v3_small_uint8_qdq",
     "mobilenet_v3_large_min_uint8_qdq", "mobilenet_v2_keras_int8pc_qdq", NULL};
 
-/* The int8 tensor the graph's last DequantizeLinear reads, in the arena. */
+/* The int8 tensor the graph's last DequantizeLinear of integer-op output
+ * reads, in the arena (not one after a QuantizeLinear: a float Softmax
+ * before it would bring libm's expf into the hash). */
 static const int8_t *int8_logits(const tern_session *s, size_t *n) {
     const tern_graph *g = &s->c.g;
     for (int i = g->n_nodes - 1; i >= 0; i--) {
         const tern_node *nd = &g->nodes[i];
         if (strcmp(nd->op_type, "DequantizeLinear") != 0) continue;
+        int p = g->tensors[nd->inputs[0]].producer;
+        if (p >= 0 && strcmp(g->nodes[p].op_type, "QuantizeLinear") == 0) continue;
         int t = nd->inputs[0];
         while (g->tensors[t].alias_of >= 0) t = g->tensors[t].alias_of;
         const tern_tensor *tt = &g->tensors[t];
@@ -199,7 +207,7 @@ static void shared_model(th_ctx *t, const char *model, uint64_t *h) {
     }
     size_t in1 = x.bytes / (size_t)x.dims[0], out1 = ref.bytes / (size_t)ref.dims[0];
     got = malloc(out1);
-    if (!got || !run_one(path, x.data, in1, got, out1, &s, msg, sizeof msg)) {
+    if (!got || !run_one(path, x.data, in1, got, out1, 1, &s, msg, sizeof msg)) {
         th_fail(t, label, "%s", msg);
         goto out;
     }
@@ -253,6 +261,69 @@ static int qdq_session(const float *s, int ns, char *msg, size_t cap) {
     return ok;
 }
 
+static void init_tensor(ow_buf *g, const char *name, int dtype, int rank, const int64_t *dims,
+                        const void *data, size_t bytes) {
+    ow_buf t = ow_tensor(name, dtype, rank, dims, data, bytes);
+    ow_msg(g, OW_G_INIT, &t);
+}
+
+static void node(ow_buf *g, const char *op, const char *const *ins, int nin, const char *out) {
+    const char *outs[1] = {out};
+    ow_buf n = ow_node(op, out, ins, nin, outs, 1);
+    ow_msg(g, OW_G_NODE, &n);
+}
+
+/* A 1x1 convolution with bias 2^30 + 1 (beyond the exact int32 bound of
+ * docs section 2), as QLinearConv (qop) or as DQ -> Conv -> Q (QDQ): the
+ * first is refused, the second runs in float. Returns whether a session
+ * was made; *integer_ops gets the number of QLinearConv nodes after the
+ * passes. */
+static int big_bias_session(int qop, char *msg, size_t cap, int *integer_ops) {
+    ow_buf g = {0};
+    int64_t d4[4] = {1, 1, 1, 1}, d1[1] = {1};
+    float one = 1.0f;
+    int8_t w = 1, z = 0;
+    int32_t b = (1 << 30) + 1;
+    ow_buf vi = ow_value_info("x", OW_FLOAT, 4, d4);
+    ow_msg(&g, OW_G_INPUT, &vi);
+    init_tensor(&g, "s", OW_FLOAT, 0, d1, &one, 4);
+    init_tensor(&g, "z", 3, 0, d1, &z, 1);
+    init_tensor(&g, "w", 3, 4, d4, &w, 1);
+    init_tensor(&g, "b", 6, 1, d1, &b, 4);
+    const char *q[3] = {"x", "s", "z"};
+    node(&g, "QuantizeLinear", q, 3, "xq");
+    if (qop) {
+        const char *c[9] = {"xq", "s", "z", "w", "s", "z", "s", "z", "b"};
+        node(&g, "QLinearConv", c, 9, "yq");
+    } else {
+        const char *dx[3] = {"xq", "s", "z"}, *dw[3] = {"w", "s", "z"}, *db[2] = {"b", "s"};
+        node(&g, "DequantizeLinear", dx, 3, "xd");
+        node(&g, "DequantizeLinear", dw, 3, "wd");
+        node(&g, "DequantizeLinear", db, 2, "bd");
+        const char *c[3] = {"xd", "wd", "bd"}, *qy[3] = {"yf", "s", "z"};
+        node(&g, "Conv", c, 3, "yf");
+        node(&g, "QuantizeLinear", qy, 3, "yq");
+    }
+    const char *dy[3] = {"yq", "s", "z"};
+    node(&g, "DequantizeLinear", dy, 3, "y");
+    ow_buf o = ow_value_name("y");
+    ow_msg(&g, OW_G_OUTPUT, &o);
+    ow_buf m = ow_model(&g, 13);
+    tern_model *model = NULL;
+    tern_session *ses = NULL;
+    tern_session_options opt = {0};
+    int ok = tern_model_load_buffer(m.b, m.n, NULL, &model) == TERN_OK &&
+             tern_session_create(model, &opt, &ses) == TERN_OK;
+    snprintf(msg, cap, "%s", ok ? "" : ses ? tern_session_error(ses) : tern_model_error(model));
+    *integer_ops = 0;
+    for (int i = 0; ok && i < ses->c.g.n_nodes; i++)
+        *integer_ops += strcmp(ses->c.g.nodes[i].op_type, "QLinearConv") == 0;
+    tern_session_free(ses);
+    tern_model_free(model);
+    ow_free(&m);
+    return ok;
+}
+
 /* Untrusted quantization parameters: refused with a message that says why. */
 static void refusals(th_ctx *t) {
     char msg[TERN_ERR_LEN];
@@ -268,6 +339,13 @@ static void refusals(th_ctx *t) {
     int ok = qdq_session(three, 3, msg, sizeof msg);
     th_check(t, !ok && strstr(msg, "one per channel"), "int8 per-axis scale of the wrong length",
              "%s", ok ? "accepted" : msg);
+    int nq = 0;
+    ok = big_bias_session(1, msg, sizeof msg, &nq);
+    th_check(t, !ok && strstr(msg, "exact int32 bound"), "QLinearConv bias beyond 2^30 refused",
+             "%s", ok ? "accepted" : msg);
+    ok = big_bias_session(0, msg, sizeof msg, &nq);
+    th_check(t, ok && nq == 0, "QDQ Conv with a bias beyond 2^30 stays float",
+             "%s, %d QLinearConv", ok ? "made" : msg, nq);
 }
 
 /* tern info --quant's report: the QDQ model's Conv runs as an int8

@@ -100,6 +100,13 @@ static bin_q bin_params(int variant, nrng *r) {
     return q;
 }
 
+/* One value along the innermost axis, or one value altogether (strides). */
+static int bin_scalar_last(int r, const int64_t *dims, const int64_t *st) {
+    int all = 1;
+    for (int i = 0; i < r; i++) all &= st[i] == 0 || dims[i] == 1;
+    return all || (r > 0 && dims[r - 1] > 1 && st[r - 1] == 0);
+}
+
 /* mul: 0 Add, 1 Mul. Runs the kernel with a channels-last-like permuted
  * output when rank >= 3 (perm), compares with the naive formula. */
 static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t seed) {
@@ -119,7 +126,8 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
     if (c->r == 4) ys[1] = 1, ys[3] = c->od[1], ys[2] = c->od[1] * c->od[3], ys[0] = ny / c->od[0];
     if (mul) {
         tern_qs8_vmul_params p;
-        tern_qs8_vmul_init(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, q.qmin, q.qmax);
+        tern_qs8_vmul_init_ex(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, q.qmin, q.qmax,
+                              variant == 1);
         tern_ref_qs8_vmul_fp32(c->r, c->od, a, as, b, bs, &p, y, ys);
     } else {
         /* variant 1 runs as data that was uint8 in the file (offset 128) */
@@ -128,10 +136,13 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
                               variant == 1);
         tern_ref_qs8_vadd_fp32(c->r, c->od, a, as, b, bs, &p, y, ys);
     }
-    int32_t u8off = !mul && variant == 1 ? 128 : 0;
+    int32_t u8off = variant == 1 ? 128 : 0;
     float fixed = naive_fadd((float)(q.zy + u8off),
-                             -naive_fadd(naive_fmul(naive_fdiv(q.sa, q.sy), (float)(q.za + u8off)),
-                                         naive_fmul(naive_fdiv(q.sb, q.sy), (float)(q.zb + u8off))));
+                             -naive_fma(naive_fdiv(q.sa, q.sy), (float)(q.za + u8off),
+                                        naive_fmul(naive_fdiv(q.sb, q.sy), (float)(q.zb + u8off))));
+    /* ORT's scalar-operand kernels: an operand with one value along the
+     * innermost axis (or one value) has its product rounded into fixed */
+    int mode = bin_scalar_last(c->r, c->od, as) ? 1 : bin_scalar_last(c->r, c->od, bs) ? 2 : 0;
     float ra = naive_fdiv(q.sa, q.sy), rb = naive_fdiv(q.sb, q.sy);
     float rm = naive_fdiv(naive_fmul(q.sa, q.sb), q.sy);
     long bad = 0;
@@ -142,17 +153,17 @@ static void bin_run(th_ctx *t, const bin_case *c, int mul, int variant, uint64_t
         for (int i = 0; i < c->r; i++) off += idx[i] * ys[i];
         int32_t ai = a[bcast_index(c->r, idx, c->ra, c->ad)];
         int32_t bi = b[bcast_index(c->r, idx, c->rb, c->bd)];
-        int32_t want;
-        if (mul) {
-            want = naive_finish(naive_fmul((float)((ai - q.za) * (bi - q.zb)), rm), q.zy, q.qmin,
-                                q.qmax);
-        } else {
-            /* MLAS's form: two fused multiply-adds in the file's type, saturate, back */
-            float f = naive_fma((float)(bi + u8off), rb, fixed);
-            f = naive_fma((float)(ai + u8off), ra, f);
-            int32_t v = naive_finish(f, 0, u8off - 128, u8off + 127) - u8off;
-            want = v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;
+        float f;
+        if (mul) { /* MLAS's form: the zero point added in float in the file's type */
+            f = naive_fadd(naive_fmul((float)((ai - q.za) * (bi - q.zb)), rm), (float)(q.zy + u8off));
+        } else { /* MLAS's form: fused multiply-adds in the file's type */
+            float fa = (float)(ai + u8off), fb = (float)(bi + u8off);
+            if (mode == 1) f = naive_fma(fb, rb, naive_fadd(fixed, naive_fmul(fa, ra)));
+            else if (mode == 2) f = naive_fma(fa, ra, naive_fadd(fixed, naive_fmul(fb, rb)));
+            else f = naive_fma(fa, ra, naive_fma(fb, rb, fixed));
         }
+        int32_t v = naive_finish(f, 0, u8off - 128, u8off + 127) - u8off; /* saturate, back */
+        int32_t want = v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;
         if (y[off] != want && bad++ == 0)
             snprintf(msg, sizeof msg, "element %lld: %d, want %d", (long long)e, y[off], want);
     }
@@ -170,10 +181,9 @@ static void test_vadd_no_fma(th_ctx *t) {
     int found = 0, ok = 1;
     for (int i = 0; i < 2000000 && found < 50; i++) {
         bin_q q = bin_params(0, &r);
-        int8_t a = (int8_t)nrng_int(&r, -128, 127), b = (int8_t)nrng_int(&r, -128, 127), y;
+        int8_t a = (int8_t)nrng_int(&r, -128, 127), b = (int8_t)nrng_int(&r, -128, 127), y[2];
         float ra = naive_fdiv(q.sa, q.sy), rb = naive_fdiv(q.sb, q.sy);
-        float fixed = naive_fadd((float)q.zy, -naive_fadd(naive_fmul(ra, (float)q.za),
-                                                          naive_fmul(rb, (float)q.zb)));
+        float fixed = naive_fadd((float)q.zy, -naive_fma(ra, (float)q.za, naive_fmul(rb, (float)q.zb)));
         float spec = naive_fma((float)a, ra, naive_fma((float)b, rb, fixed));
         float unfused = naive_fadd(naive_fmul((float)a, ra),
                                    naive_fadd(naive_fmul((float)b, rb), fixed));
@@ -182,8 +192,11 @@ static void test_vadd_no_fma(th_ctx *t) {
         found++;
         tern_qs8_vadd_params p;
         tern_qs8_vadd_init(&p, q.sa, q.za, q.sb, q.zb, q.sy, q.zy, -128, 127);
-        tern_ref_qs8_vadd_fp32(0, NULL, &a, NULL, &b, NULL, &p, &y, NULL);
-        ok &= y == want;
+        /* two elements, both operands varying: the vector-vector form */
+        const int8_t av[2] = {a, a}, bv[2] = {b, b};
+        const int64_t d2[1] = {2}, s1[1] = {1};
+        tern_ref_qs8_vadd_fp32(1, d2, av, s1, bv, s1, &p, y, s1);
+        ok &= y[0] == want;
     }
     th_check(t, found > 0 && ok, "qs8 vadd: fused multiply-adds as MLAS (fmaf)",
              "%d distinguishing cases, ok %d", found, ok);

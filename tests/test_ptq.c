@@ -218,7 +218,8 @@ static void quantize_demo(th_ctx *t) {
     tern_ptq *q = NULL, *q2 = NULL;
     tern_preprocess p;
     tern_preprocess_preset("unit", &p);
-    const char *path = "build_ptq_test.onnx";
+    char path[64]; /* in build/, per process: runs may overlap */
+    snprintf(path, sizeof path, "build/ptq_test.%ld.onnx", (long)getpid());
     float a[40], b[40];
     int ok = tern_model_load_file("tools/demo/digits.onnx", &m) == TERN_OK &&
              tern_ptq_create(m, NULL, &q) == TERN_OK && calibrate(q, &p) &&
@@ -307,7 +308,7 @@ static void quantize_demo(th_ctx *t) {
  * DequantizeLinear of an int8 initializer w [2] with scale ws (axis 0) added
  * to y: malformed variants must be refused with a message, never crash. */
 static int write_qdq(const char *path, int n_scale, int n_wscale, int with_dq) {
-    float sc[2] = {0.5f, 0.25f};
+    float sc[3] = {0.5f, 0.25f, 0.125f}; /* up to 3 scales: the "too many" case */
     int8_t z = 0, w[2] = {3, -4};
     int64_t d2 = 2, ds = n_scale, dw = n_wscale;
     ow_buf g = {0};
@@ -360,7 +361,8 @@ static void hostile_qdq(th_ctx *t) {
         tern_model_free(m);
         return;
     }
-    const char *path = "build_ptq_hostile.onnx";
+    char path[64]; /* in build/, per process: runs may overlap */
+    snprintf(path, sizeof path, "build/ptq_hostile.%ld.onnx", (long)getpid());
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char name[128];
         snprintf(name, sizeof name, "ptq: QDQ file case %zu %s", k,

@@ -28,6 +28,8 @@ static inline __attribute__((always_inline)) void tile(const int rows, size_t nc
         }
         w += 16;
         for (size_t k = 0; k < kc; k++, w += 16) {
+            /* the weights are one sequential stream: ask for them 1 KiB ahead */
+            _mm_prefetch((const char *)(w + 256), _MM_HINT_T0);
             const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
 #pragma GCC unroll 6
             for (int i = 0; i < rows; i++) {

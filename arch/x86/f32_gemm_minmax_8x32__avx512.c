@@ -24,6 +24,10 @@ static inline __attribute__((always_inline)) void tile(const int rows, size_t nc
         }
         w += 32;
         for (size_t k = 0; k < kc; k++, w += 32) {
+            /* the weights are one sequential stream: ask for them 4 KiB
+             * ahead (the few-row layers, e.g. the classifier, stream MBs) */
+            _mm_prefetch((const char *)(w + 1024), _MM_HINT_T0);
+            _mm_prefetch((const char *)(w + 1024 + 16), _MM_HINT_T0);
             const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
 #pragma GCC unroll 8
             for (int i = 0; i < rows; i++) {

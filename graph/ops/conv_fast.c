@@ -18,133 +18,102 @@
 #include <string.h>
 
 #include "graph/budget.h"
-#include "graph/ops/op_nn_util.h"
+#include "graph/ops/conv_fast.h"
 #include "graph/threadpool.h"
 #include "kernels/ref/act.h"
-
-enum { PATH_GEMM_1X1 = 1, PATH_DW, PATH_IM2COL };
 
 /* im2col tiles live on the stack: at most this many floats (64 KiB) */
 #define IM2COL_MAX_FLOATS 16384
 
-typedef struct conv_prep {
-    int path;
-    const float *packed;
-    tern_f32_minmax mm;
-    tern_act post; /* activation applied after the clamp (NONE if the clamp is all) */
-    const tern_f32_gemm_ukernel *gemm;
-    const tern_f32_dwconv_ukernel *dw;
-    int64_t k; /* GEMM depth: C_in * KH * KW */
-} conv_prep;
-
-/* The activation as a clamp plus what remains for a vector pass. */
-static void split_act(const tern_act *a, tern_f32_minmax *mm, tern_act *post) {
-    mm->lo = -INFINITY;
-    mm->hi = INFINITY;
-    post->kind = TERN_ACT_NONE;
-    post->a = post->b = 0;
-    if (a->kind == TERN_ACT_RELU) {
-        mm->lo = 0.0f;
-    } else if (a->kind == TERN_ACT_CLIP) {
-        mm->lo = a->a;
-        mm->hi = a->b;
-    } else if (a->kind != TERN_ACT_NONE) {
-        *post = *a;
-    }
+/* Dense NHWC bytes (strides of size-1 axes do not matter: a [N, C, 1, 1]
+ * tensor has the same bytes in either layout). */
+static int dense_nhwc(const int64_t s[5], int64_t c, int64_t h, int64_t w) {
+    return (c == 1 || s[1] == 1) && (w == 1 || s[4] == c) && (h == 1 || s[3] == c * w);
 }
 
-/* y[0..n) = post(y) with the table's vector kernel where there is one. */
-static void apply_post(const tern_kernels *k, const tern_act *post, float *y, size_t n) {
-    if (post->kind == TERN_ACT_NONE) return;
-    if (post->kind == TERN_ACT_HARDSWISH && k->f32_vhswish)
-        k->f32_vhswish->fn(n, y, y, post->a, post->b);
-    else if (post->kind == TERN_ACT_HARDSIGMOID && k->f32_vhsigmoid)
-        k->f32_vhsigmoid->fn(n, y, y, post->a, post->b);
-    else
-        tern_act_apply_n(post, y, y, n);
-}
-
-static int dense_nhwc(const int64_t s[5], int64_t c, int64_t w) {
-    return s[1] == 1 && s[4] == c && s[3] == c * w;
-}
-
-static int pick_path(const tern_graph *g, const tern_node *n, const tern_conv_geom *geom) {
+int tern_conv_fast_path(const tern_graph *g, const tern_node *n) {
+    const tern_conv_geom *geom = n->params;
     const tern_tensor *x = tern_in(g, n, 0), *w = tern_in(g, n, 1), *b = tern_in(g, n, 2);
     int64_t xs[5], ys[5];
     if (x->rank != 4 || !w->data || (b && !b->data) || geom->n < 1) return 0;
     tern_strides_ncdhw(x, xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    if (!dense_nhwc(ys, geom->c_out, geom->out[2])) return 0;
+    if (!dense_nhwc(ys, geom->c_out, geom->out[1], geom->out[2])) return 0;
     int unit_dil = geom->dil[1] == 1 && geom->dil[2] == 1;
     int64_t kh = geom->kernel[1], kw = geom->kernel[2], sh = geom->stride[1];
     if (geom->group == 1 && g->kern.f32_gemm) {
         int one = kh == 1 && kw == 1 && sh == 1 && geom->stride[2] == 1 && geom->pad_begin[1] == 0 &&
                   geom->pad_begin[2] == 0 && geom->out[1] == geom->in[1] &&
                   geom->out[2] == geom->in[2];
-        if (one && dense_nhwc(xs, geom->c_in, geom->in[2])) return PATH_GEMM_1X1;
-        if (geom->c_in * kh * kw * g->kern.f32_gemm->mr <= IM2COL_MAX_FLOATS) return PATH_IM2COL;
+        if (one && dense_nhwc(xs, geom->c_in, geom->in[1], geom->in[2])) return PATH_GEMM_1X1;
+        /* 16: at least the mr of any GEMM kernel */
+        if (geom->c_in * kh * kw * 16 <= IM2COL_MAX_FLOATS) return PATH_IM2COL;
         return 0;
     }
     const tern_f32_dwconv_ukernel *dw = kh == 3 && kw == 3   ? g->kern.f32_dwconv_3x3
                                         : kh == 5 && kw == 5 ? g->kern.f32_dwconv_5x5
                                                              : NULL;
     if (dw && geom->group == geom->c_in && geom->c_out == geom->c_in && unit_dil &&
-        (sh == 1 || sh == 2) && geom->stride[2] == sh && dense_nhwc(xs, geom->c_in, geom->in[2]))
+        (sh == 1 || sh == 2) && geom->stride[2] == sh &&
+        dense_nhwc(xs, geom->c_in, geom->in[1], geom->in[2]))
         return PATH_DW;
     return 0;
+}
+
+/* GEMM row kk = (ky * KW + kx) * C_in + ci: taps outer, channels inner,
+ * the reference's order (plain W is [co][ci][ky][kx]); bias row first. */
+static void pack_im2col(const tern_conv_geom *geom, const float *wd, const float *bd, int64_t k,
+                        size_t nr, float *dst) {
+    int64_t co = geom->c_out, ci_n = geom->c_in, taps = geom->kernel[1] * geom->kernel[2];
+    for (int64_t j0 = 0; j0 < co; j0 += (int64_t)nr) {
+        float *blk = dst + (size_t)(j0 / (int64_t)nr) * nr * (size_t)(k + 1);
+        for (int64_t jj = 0; jj < (int64_t)nr; jj++)
+            blk[jj] = j0 + jj < co && bd ? bd[j0 + jj] : 0.0f;
+        for (int64_t kk = 0; kk < k; kk++) {
+            int64_t t = kk / ci_n, ci = kk % ci_n;
+            for (int64_t jj = 0; jj < (int64_t)nr; jj++)
+                blk[nr + (size_t)(kk * (int64_t)nr + jj)] =
+                    j0 + jj < co ? wd[((j0 + jj) * ci_n + ci) * taps + t] : 0.0f;
+        }
+    }
 }
 
 static tern_status pack(tern_graph *g, const tern_node *n, conv_prep *p, tern_err *err) {
     const tern_tensor *w = tern_in(g, n, 1), *b = tern_in(g, n, 2);
     const tern_conv_geom *geom = n->params;
     const float *wd = w->data, *bd = b ? b->data : NULL;
-    int64_t co = geom->c_out, taps = geom->kernel[1] * geom->kernel[2];
-    size_t bytes = p->path == PATH_DW
-                       ? tern_f32_dwconv_packed_size((size_t)co, (int)taps, p->dw->ct)
-                       : tern_f32_gemm_packed_size((size_t)p->k, (size_t)co, p->gemm->nr);
+    int64_t co = geom->c_out, taps = geom->kernel[1] * geom->kernel[2], k = geom->c_in * taps;
+    if (p->path == PATH_GEMM_1X1)
+        return tern_gemm_plan_make(g, &n->act, k, co, wd, 1, (ptrdiff_t)k, bd, &p->gemm, err);
+    float *dst;
+    if (p->path == PATH_IM2COL) {
+        tern_status st = tern_gemm_plan_alloc(g, &n->act, k, co, &p->gemm, &dst, err);
+        if (st == TERN_OK) pack_im2col(geom, wd, bd, k, (size_t)p->gemm.uk->nr, dst);
+        return st;
+    }
+    size_t bytes = tern_f32_dwconv_packed_size((size_t)co, (int)taps, p->dw->ct);
     tern_status st = tern_budget_charge(g, &g->packed_bytes, bytes, err);
     if (st != TERN_OK) return st;
-    float *dst = tern_pool_alloc(&g->pool, bytes);
-    if (!dst) return tern_errf(err, TERN_ERR_NOMEM, "out of memory packing weights");
-    if (p->path == PATH_DW) {
-        tern_f32_dwconv_pack((size_t)co, (int)taps, p->dw->ct, wd, (ptrdiff_t)taps, 1, bd, dst);
-    } else if (p->path == PATH_GEMM_1X1) {
-        tern_f32_gemm_pack((size_t)p->k, (size_t)co, p->gemm->nr, wd, 1, (ptrdiff_t)p->k, bd, dst);
-    } else {
-        /* GEMM row kk = (ky * KW + kx) * C_in + ci: taps outer, channels
-         * inner, the reference's order; plain W is [co][ci][ky][kx]. Pack
-         * the bias (and the zero padding) first, then the permuted rows. */
-        int64_t ci_n = geom->c_in;
-        size_t nr = (size_t)p->gemm->nr;
-        for (int64_t j0 = 0; j0 < co; j0 += (int64_t)nr) {
-            float *blk = dst + (size_t)(j0 / (int64_t)nr) * nr * (size_t)(p->k + 1);
-            for (int64_t jj = 0; jj < (int64_t)nr; jj++)
-                blk[jj] = j0 + jj < co && bd ? bd[j0 + jj] : 0.0f;
-            for (int64_t kk = 0; kk < p->k; kk++) {
-                int64_t t = kk / ci_n, ci = kk % ci_n;
-                for (int64_t jj = 0; jj < (int64_t)nr; jj++)
-                    blk[nr + (size_t)(kk * (int64_t)nr + jj)] =
-                        j0 + jj < co ? wd[((j0 + jj) * ci_n + ci) * taps + t] : 0.0f;
-            }
-        }
-    }
-    p->packed = dst;
+    if (!(dst = tern_pool_alloc(&g->pool, bytes)))
+        return tern_errf(err, TERN_ERR_NOMEM, "out of memory packing weights");
+    tern_f32_dwconv_pack((size_t)co, (int)taps, p->dw->ct, wd, (ptrdiff_t)taps, 1, bd, dst);
+    p->dw_packed = dst;
+    tern_act_split(&n->act, &p->mm, &p->post);
     return TERN_OK;
 }
 
 tern_status tern_conv_prepare(tern_graph *g, tern_node *n, tern_err *err) {
     const tern_conv_geom *geom = n->params;
-    int path = pick_path(g, n, geom);
+    int path = tern_conv_fast_path(g, n);
     if (!path) return TERN_OK;
     conv_prep *p = tern_pool_alloc(&g->pool, sizeof *p);
     if (!p) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
     memset(p, 0, sizeof *p);
     p->path = path;
-    p->gemm = g->kern.f32_gemm;
     p->dw = geom->kernel[1] == 3 ? g->kern.f32_dwconv_3x3 : g->kern.f32_dwconv_5x5;
-    p->k = geom->c_in / geom->group * geom->kernel[1] * geom->kernel[2];
-    split_act(&n->act, &p->mm, &p->post);
     tern_status st = pack(g, n, p, err);
+    if (st == TERN_OK && path == PATH_DW && n->n_inputs > 3)
+        st = tern_conv_fuse_prepare(g, n, p, err);
     if (st != TERN_OK) return st;
     n->prepared = p;
     return TERN_OK;
@@ -159,22 +128,9 @@ typedef struct fast_job {
     const float *x;
     float *y;
     int64_t xs[5];
-    int64_t rows_per_task, m; /* GEMM rows (output pixels) per task, in all */
+    int64_t rows_per_task, m; /* rows (im2col: output pixels; depthwise: output rows)
+                                 per task, and in all */
 } fast_job;
-
-static void gemm_1x1_task(void *ctx, int64_t task) {
-    const fast_job *j = ctx;
-    const conv_prep *p = j->p;
-    int64_t r0 = task * j->rows_per_task, r1 = r0 + j->rows_per_task;
-    if (r1 > j->m) r1 = j->m;
-    size_t k = (size_t)p->k, co = (size_t)j->geom->c_out, mr = (size_t)p->gemm->mr;
-    for (int64_t r = r0; r < r1; r += (int64_t)mr) {
-        size_t rows = (size_t)(r1 - r) < mr ? (size_t)(r1 - r) : mr;
-        float *y = j->y + (size_t)r * co;
-        p->gemm->fn(rows, co, k, j->x + (size_t)r * k, k, p->packed, y, co, &p->mm);
-        apply_post(j->kern, &p->post, y, rows * co);
-    }
-}
 
 /* im2col of output pixels [r, r + rows) (r counts over N*OH*OW) into buf,
  * one GEMM row of K floats each; taps in the padding are zeros. */
@@ -184,9 +140,23 @@ static void im2col(const fast_job *j, int64_t r, size_t rows, float *buf) {
     for (size_t i = 0; i < rows; i++) {
         int64_t pix = r + (int64_t)i, b = pix / (oh * ow), oy = pix / ow % oh, ox = pix % ow;
         const float *xb = j->x + b * j->xs[0];
-        float *row = buf + i * (size_t)j->p->k;
+        float *row = buf + i * (size_t)j->p->gemm.k;
+        int64_t ix0 = ox * g->stride[2] - g->pad_begin[2];
+        /* NHWC input, the window's columns inside: each window row is one
+         * contiguous run of KW * C_in floats */
+        int run = j->xs[1] == 1 && j->xs[4] == ci_n && g->dil[2] == 1 && ix0 >= 0 &&
+                  ix0 + kw <= g->in[2];
         for (int64_t ky = 0; ky < kh; ky++) {
             int64_t iy = oy * g->stride[1] - g->pad_begin[1] + ky * g->dil[1];
+            if (run && iy >= 0 && iy < g->in[1]) {
+                const float *src = xb + iy * j->xs[3] + ix0 * ci_n;
+                if (kw * ci_n == 9) /* the RGB stem's 3x3 rows: an inlined copy, no call */
+                    memcpy(row, src, 9 * sizeof(float));
+                else
+                    memcpy(row, src, (size_t)(kw * ci_n) * sizeof(float));
+                row += kw * ci_n;
+                continue;
+            }
             for (int64_t kx = 0; kx < kw; kx++, row += ci_n) {
                 int64_t ix = ox * g->stride[2] - g->pad_begin[2] + kx * g->dil[2];
                 if (iy < 0 || iy >= g->in[1] || ix < 0 || ix >= g->in[2]) {
@@ -202,23 +172,22 @@ static void im2col(const fast_job *j, int64_t r, size_t rows, float *buf) {
 
 static void im2col_task(void *ctx, int64_t task) {
     const fast_job *j = ctx;
-    const conv_prep *p = j->p;
+    const tern_gemm_plan *p = &j->p->gemm;
     float buf[IM2COL_MAX_FLOATS];
     int64_t r0 = task * j->rows_per_task, r1 = r0 + j->rows_per_task;
     if (r1 > j->m) r1 = j->m;
-    size_t k = (size_t)p->k, co = (size_t)j->geom->c_out, mr = (size_t)p->gemm->mr;
+    size_t k = (size_t)p->k, co = (size_t)p->n, mr = (size_t)p->uk->mr;
     for (int64_t r = r0; r < r1; r += (int64_t)mr) {
         size_t rows = (size_t)(r1 - r) < mr ? (size_t)(r1 - r) : mr;
         im2col(j, r, rows, buf);
         float *y = j->y + (size_t)r * co;
-        p->gemm->fn(rows, co, k, buf, k, p->packed, y, co, &p->mm);
-        apply_post(j->kern, &p->post, y, rows * co);
+        p->uk->fn(rows, co, k, buf, k, p->packed, y, co, &p->mm);
+        tern_act_post(j->kern, &p->post, y, rows * co);
     }
 }
 
 /* One output row (item b, row oy) of a depthwise conv. */
-static void dw_task(void *ctx, int64_t task) {
-    const fast_job *j = ctx;
+static void dw_row(const fast_job *j, int64_t task) {
     const tern_conv_geom *g = j->geom;
     const conv_prep *p = j->p;
     int64_t oh = g->out[1], b = task / oh, oy = task % oh, c = g->c_in;
@@ -229,31 +198,52 @@ static void dw_task(void *ctx, int64_t task) {
     }
     float *y = j->y + (size_t)task * (size_t)(g->out[2] * c);
     p->dw->fn((size_t)c, (size_t)g->out[2], rows, (size_t)g->in[2], (size_t)g->stride[1],
-              (size_t)g->pad_begin[2], p->packed, y, &p->mm);
-    apply_post(j->kern, &p->post, y, (size_t)(g->out[2] * c));
+              (size_t)g->pad_begin[2], p->dw_packed, y, &p->mm);
+    tern_act_post(j->kern, &p->post, y, (size_t)(g->out[2] * c));
 }
 
-void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const float *x, float *y) {
+/* Output rows [task * rows_per_task, ...) of a depthwise conv. */
+static void dw_task(void *ctx, int64_t task) {
+    const fast_job *j = ctx;
+    int64_t r1 = (task + 1) * j->rows_per_task;
+    if (r1 > j->m) r1 = j->m;
+    for (int64_t r = task * j->rows_per_task; r < r1; r++) dw_row(j, r);
+}
+
+void tern_conv_fast_run(const tern_graph *g, const tern_node *n, const void *const *in, float *y) {
+    const float *x = in[0];
     fast_job j;
     j.kern = &g->kern;
     j.geom = n->params;
     j.p = n->prepared;
+    if (j.p->skip) return; /* its depthwise consumer computes it (conv_fuse.c) */
+    if (j.p->fuse) {
+        tern_conv_fuse_run(g, n, in, y);
+        return;
+    }
     j.x = x;
     j.y = y;
     tern_strides_ncdhw(tern_in(g, n, 0), j.xs);
-    int threads = tern_threadpool_size(g->threads);
-    if (j.p->path == PATH_DW) {
-        tern_parallel_for(g->threads, j.geom->n * j.geom->out[1], dw_task, &j);
+    j.m = j.geom->n * j.geom->out[1] * j.geom->out[2];
+    if (j.p->path == PATH_DW) { /* tasks of whole rows, each worth a hand-off */
+        int64_t row_macs = j.geom->out[2] * j.geom->c_out * j.geom->kernel[1] * j.geom->kernel[2];
+        j.m = j.geom->n * j.geom->out[1];
+        j.rows_per_task = row_macs > 0 ? (TERN_MIN_TASK_MACS + row_macs - 1) / row_macs : 1;
+        tern_parallel_for(g->threads, (j.m + j.rows_per_task - 1) / j.rows_per_task, dw_task, &j);
         return;
     }
-    /* GEMM rows in tasks of whole micro-tiles, a few per thread to even
-     * out the load; the split never changes a result */
-    j.m = j.geom->n * j.geom->out[1] * j.geom->out[2];
-    int64_t mr = j.p->gemm->mr, tiles = (j.m + mr - 1) / mr;
+    if (j.p->path == PATH_GEMM_1X1) {
+        size_t k = (size_t)j.p->gemm.k, co = (size_t)j.p->gemm.n;
+        tern_gemm_plan_run(g, &j.p->gemm, j.m, x, k, y, co);
+        return;
+    }
+    /* im2col: tasks of whole micro-tiles, a few per thread to even out the
+     * load; the split never changes a result */
+    int threads = tern_threadpool_size(g->threads);
+    int64_t mr = j.p->gemm.uk->mr, tiles = (j.m + mr - 1) / mr;
     int64_t tasks = threads > 1 ? (int64_t)threads * 4 : 1;
     if (tasks > tiles) tasks = tiles;
     j.rows_per_task = (tiles + tasks - 1) / tasks * mr;
     tasks = (j.m + j.rows_per_task - 1) / j.rows_per_task;
-    tern_parallel_for(g->threads, tasks, j.p->path == PATH_GEMM_1X1 ? gemm_1x1_task : im2col_task,
-                      &j);
+    tern_parallel_for(g->threads, tasks, im2col_task, &j);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "graph/op.h"
+#include "graph/ops/op_nn_util.h"
 #include "graph/ops/op_tensor_util.h"
 #include "kernels/ref/elementwise.h"
 #include "kernels/ref/walk.h"
@@ -170,6 +171,9 @@ static tern_status run_binary(const tern_graph *g, const tern_node *n, const voi
         tern_ref_pow_mixed(o->rank, o->dims, out[0], so, ka, in[0], sa, kb, in[1], sb);
         return TERN_OK;
     }
+    if ((p->op == TERN_BIN_ADD || p->op == TERN_BIN_MUL) && p->legacy_at < 0 &&
+        tern_binary_fast(g, n, p->op == TERN_BIN_MUL, in, out))
+        return TERN_OK;
     return dispatch(p->op, a->dtype, o->rank, o->dims, out[0], so, in[0], sa, in[1], sb, err);
 }
 

@@ -83,8 +83,9 @@ static void conv_task(void *ctx, int64_t task) {
 static tern_status conv_run(const tern_graph *g, const tern_node *n, const void *const *in,
                             void *const *out, tern_err *err) {
     (void)err;
+    if (n->fused_into_next) return TERN_OK; /* the next node computes it (conv_fuse.c) */
     if (n->prepared) { /* packed for a SIMD kernel at session creation */
-        tern_conv_fast_run(g, n, in[0], out[0]);
+        tern_conv_fast_run(g, n, in, out[0]);
         return TERN_OK;
     }
     conv_job j;

@@ -80,10 +80,35 @@ static tern_mat gemm_c_mat(const tern_tensor *c, const float *data) {
     return m;
 }
 
+/* Gemm on the SIMD GEMM (graph/ops/gemm_fast.c) when B is constant, A is
+ * not transposed, alpha is 1 and C, if any, is a constant row vector with
+ * beta 1 (a layer's bias): B and C are packed once here. */
+tern_status tern_gemm_prepare(tern_graph *g, tern_node *n, tern_err *err) {
+    const gemm_params *p = n->params;
+    const tern_tensor *a = tern_in(g, n, 0), *b = tern_in(g, n, 1), *c = tern_in(g, n, 2);
+    if (!g->kern.f32_gemm || p->trans_a || p->alpha != 1.0f || !b->data || a->dtype != TERN_FLOAT ||
+        b->dtype != TERN_FLOAT || p->m < 1)
+        return TERN_OK;
+    if (c && (!c->data || c->dtype != TERN_FLOAT || p->beta != 1.0f ||
+              tern_tensor_numel(c) != p->n || (c->rank == 2 && c->dims[0] != 1)))
+        return TERN_OK;
+    tern_gemm_plan *plan = tern_pool_alloc(&g->pool, sizeof *plan);
+    if (!plan) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+    ptrdiff_t wk = p->trans_b ? 1 : (ptrdiff_t)p->n, wn = p->trans_b ? (ptrdiff_t)p->k : 1;
+    tern_status st = tern_gemm_plan_make(g, &n->act, p->k, p->n, b->data, wk, wn,
+                                         c ? c->data : NULL, plan, err);
+    if (st == TERN_OK) n->prepared = plan;
+    return st;
+}
+
 static tern_status gemm_run(const tern_graph *g, const tern_node *n, const void *const *in,
                             void *const *out, tern_err *err) {
     (void)err;
     const gemm_params *p = n->params;
+    if (n->prepared) {
+        tern_gemm_plan_run(g, n->prepared, p->m, in[0], (size_t)p->k, out[0], (size_t)p->n);
+        return TERN_OK;
+    }
     /* A' = A or A^T, B' likewise: a transpose just swaps the strides */
     tern_mat a = {in[0], p->trans_a ? 1 : p->k, p->trans_a ? p->m : 1};
     tern_mat b = {in[1], p->trans_b ? 1 : p->n, p->trans_b ? p->k : 1};

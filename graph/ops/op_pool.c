@@ -125,6 +125,7 @@ static tern_status global_pool_run(const tern_graph *g, const tern_node *n, cons
 static tern_status gap_run(const tern_graph *g, const tern_node *n, const void *const *in,
                            void *const *out, tern_err *err) {
     (void)err;
+    if (tern_gap_fast(g, n, in, out)) return TERN_OK;
     return global_pool_run(g, n, in, out, 0);
 }
 

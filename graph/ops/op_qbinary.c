@@ -7,6 +7,7 @@
 
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qbinary_fast.h"
 #include "kernels/ref/qs8_vadd_fp32.h"
 #include "kernels/ref/qs8_vmul_fp32.h"
 
@@ -41,8 +42,9 @@ static tern_status qbinary_infer(tern_graph *g, tern_node *n, int is_mul, tern_e
     tern_q_act_range(&n->act, qy.scale[0], qy.zero_point[0], &qmin, &qmax);
     p->is_mul = is_mul;
     if (is_mul)
-        tern_qs8_vmul_init(&p->mul, qa.scale[0], qa.zero_point[0], qb.scale[0], qb.zero_point[0],
-                           qy.scale[0], qy.zero_point[0], qmin, qmax);
+        tern_qs8_vmul_init_ex(&p->mul, qa.scale[0], qa.zero_point[0], qb.scale[0],
+                              qb.zero_point[0], qy.scale[0], qy.zero_point[0], qmin, qmax,
+                              qy.from_u8);
     else
         tern_qs8_vadd_init_ex(&p->add, qa.scale[0], qa.zero_point[0], qb.scale[0],
                               qb.zero_point[0], qy.scale[0], qy.zero_point[0], qmin, qmax,
@@ -68,6 +70,9 @@ static tern_status qbinary_run(const tern_graph *g, const tern_node *n, const vo
     tern_bcast_strides(tern_in(g, n, 0), y->rank, as);
     tern_bcast_strides(tern_in(g, n, 3), y->rank, bs);
     tern_tensor_strides(y, ys);
+    if (tern_qbinary_fast(g, y->rank, y->dims, in[0], as, in[3], bs, out[0], ys,
+                          p->is_mul ? NULL : &p->add, p->is_mul ? &p->mul : NULL))
+        return TERN_OK; /* the session's SIMD kernel, same bytes */
     if (p->is_mul)
         tern_ref_qs8_vmul_fp32(y->rank, y->dims, in[0], as, in[3], bs, &p->mul, out[0], ys);
     else

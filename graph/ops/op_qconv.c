@@ -12,9 +12,11 @@
 #include "graph/ops/op_nn_util.h"
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qconv_fast.h"
 #include "graph/threadpool.h"
 #include "kernels/ref/qs8_conv_fp32.h"
 #include "kernels/ref/qs8_dwconv_fp32.h"
+#include "kernels/ref/qs8_gemm_fp32.h"
 
 typedef struct qconv_params {
     tern_conv_geom geom;
@@ -22,6 +24,7 @@ typedef struct qconv_params {
     const int8_t *w; /* packed [c_out][kd][kh][kw][c_in/group], or as in the file (depthwise) */
     int64_t ws[5];
     int depthwise;
+    int pointwise;  /* 1x1, stride 1, no padding, one group: a GEMM over pixels */
     int x_zp_input; /* ConvInteger: the x zero point comes from this input at run time, or -1 */
 } qconv_params;
 
@@ -130,6 +133,10 @@ static tern_status finish_params(tern_graph *g, tern_node *n, int wi, int bi, in
     tern_status st = read_bias(g, n, bi, k, p, err);
     if (st) return st;
     p->depthwise = allow_dw && ge->group == ge->c_in && ge->c_out % ge->c_in == 0;
+    p->pointwise = ge->group == 1;
+    for (int a = 0; a < TERN_CONV_SP; a++)
+        p->pointwise &= ge->kernel[a] == 1 && ge->stride[a] == 1 && ge->pad_begin[a] == 0 &&
+                        ge->pad_end[a] == 0;
     return pack_weights(g, tern_in(g, n, wi), p, err);
 }
 
@@ -203,8 +210,26 @@ typedef struct qconv_job {
     int s32;
 } qconv_job;
 
+/* Can the pixels of x and y be walked as the rows of matrices (NHWC with
+ * the pixels of one item evenly spaced)? Then a 1x1 convolution is
+ * tern_ref_qs8_gemm_fp32 over [pixels, C_in] x [C_out, C_in]: the same sums. */
+static int rows_ok(const int64_t s[5], const int64_t *sp) {
+    return s[1] == 1 && s[3] == sp[2] * s[4] && (sp[0] == 1 || s[2] == sp[1] * s[3]);
+}
+
 static void qconv_call(const qconv_job *j, const tern_conv_geom *ge, const int8_t *x, int64_t yoff) {
     const qconv_params *p = j->p;
+    if (p->pointwise && !j->s32 && rows_ok(j->xs, ge->in) && rows_ok(j->ys, ge->out)) {
+        int64_t pixels = ge->out[0] * ge->out[1] * ge->out[2];
+        /* a row task's geometry says where its rows start by shifting the
+         * (zero) padding, as for the other kernels */
+        x -= ge->pad_begin[0] * j->xs[2] + ge->pad_begin[1] * j->xs[3] + ge->pad_begin[2] * j->xs[4];
+        const int64_t xs[2] = {j->xs[4], 1}, ws[2] = {p->ws[0], 1}, ys[2] = {j->ys[4], 1};
+        for (int64_t b = 0; b < ge->n; b++)
+            tern_ref_qs8_gemm_fp32(pixels, ge->c_out, ge->c_in, x + b * j->xs[0], xs, p->w, ws,
+                                   &j->dot, (int8_t *)j->y + yoff + b * j->ys[0], ys);
+        return;
+    }
     if (j->s32)
         tern_ref_qs8_conv_s32(ge, x, j->xs, p->w, p->ws, &j->dot, (int32_t *)j->y + yoff, j->ys);
     else if (p->depthwise)
@@ -236,6 +261,10 @@ static tern_status qconv_run(const tern_graph *g, const tern_node *n, const void
     tern_strides_ncdhw(tern_out(g, n, 0), j.ys);
     j.x = in[0];
     j.y = out[0];
+    if (n->prepared && !j.s32) { /* packed for the session's SIMD kernels */
+        tern_qconv_fast_run(g, n, j.x, j.y);
+        return TERN_OK;
+    }
     int64_t tasks = j.p->geom.n * j.p->geom.out[1];
     if (!g->threads || tasks < 2 || j.p->geom.out[0] != 1) {
         qconv_call(&j, &j.p->geom, j.x, 0);
@@ -243,6 +272,16 @@ static tern_status qconv_run(const tern_graph *g, const tern_node *n, const void
     }
     tern_parallel_for(g->threads, tasks, qconv_task, &j);
     return TERN_OK;
+}
+
+/* QLinearConv's prepare step (graph/ops/prepare.c): pack the weights for
+ * the SIMD kernels when one fits (graph/ops/qconv_fast.c). */
+tern_status tern_qconv_prepare(tern_graph *g, tern_node *n, tern_err *err) {
+    const qconv_params *p = n->params;
+    if (!p || p->x_zp_input >= 0 || tern_out(g, n, 0)->dtype != TERN_INT8) return TERN_OK;
+    tern_qconv_desc d = {
+        .geom = &p->geom, .dot = &p->dot, .w = p->w, .ws = p->ws, .depthwise = p->depthwise};
+    return tern_qconv_fast_prepare(g, n, &d, err);
 }
 
 const tern_op tern_op_QLinearConv = {"QLinearConv", "", TERN_OP_LAYOUT_NATIVE, qlinearconv_infer,

@@ -10,6 +10,8 @@
 
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qunary_fast.h"
+#include "kernels/ref/act.h"
 #include "kernels/ref/detmath.h"
 #include "kernels/ref/qs8_lut.h"
 
@@ -36,6 +38,15 @@ static double act_eval(double x, const void *ctx) {
     return x;
 }
 
+/* Piecewise-linear activations in float32: tern's float kernels' own
+ * function (kernels/ref/act.h), so the table equals DQ -> op -> Q in float. */
+static float act_eval_f32(float x, const void *ctx) { return tern_act_apply(ctx, x); }
+
+static int piecewise_linear(tern_act_kind k) {
+    return k == TERN_ACT_NONE || k == TERN_ACT_RELU || k == TERN_ACT_CLIP ||
+           k == TERN_ACT_HARDSIGMOID || k == TERN_ACT_HARDSWISH || k == TERN_ACT_LEAKYRELU;
+}
+
 static tern_status lut_infer(tern_graph *g, tern_node *n, tern_err *err) {
     tern_status st = tern_check_arity(g, n, 4, 5, 1, 1, err);
     if (st) return st;
@@ -55,8 +66,12 @@ static tern_status lut_infer(tern_graph *g, tern_node *n, tern_err *err) {
         return st;
     int8_t *table = tern_q_alloc(g, 256, err);
     if (!table) return TERN_ERR_NOMEM;
-    tern_qs8_lut_build(table, qx.scale[0], qx.zero_point[0], qy.scale[0], qy.zero_point[0], -128,
-                       127, act_eval, &n->act);
+    if (piecewise_linear(n->act.kind))
+        tern_qs8_lut_build_f32(table, qx.scale[0], qx.zero_point[0], qy.scale[0],
+                               qy.zero_point[0], -128, 127, act_eval_f32, &n->act);
+    else
+        tern_qs8_lut_build(table, qx.scale[0], qx.zero_point[0], qy.scale[0], qy.zero_point[0],
+                           -128, 127, act_eval, &n->act);
     if (!tern_q_set_out(g, n, 0, &qy)) return tern_errf(err, TERN_ERR_NOMEM, "out of memory");
     n->params = table;
     return TERN_OK;
@@ -70,7 +85,8 @@ static tern_status lut_run(const tern_graph *g, const tern_node *n, const void *
     int64_t xs[TERN_MAX_RANK], ys[TERN_MAX_RANK];
     tern_tensor_strides(x, xs);
     tern_tensor_strides(y, ys);
-    tern_ref_qs8_lut(x->rank, x->dims, in[0], xs, n->params, out[0], ys);
+    if (!tern_qlut_fast(g, x->rank, x->dims, in[0], xs, n->params, out[0], ys))
+        tern_ref_qs8_lut(x->rank, x->dims, in[0], xs, n->params, out[0], ys);
     return TERN_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "graph/ops/op_nn_util.h"
 #include "graph/ops/op_quant_util.h"
 #include "graph/ops/op_tensor_util.h"
+#include "graph/ops/qunary_fast.h"
 #include "kernels/ref/qs8_avgpool_fp32.h"
 #include "kernels/ref/qs8_gavgpool_fp32.h"
 
@@ -77,8 +78,9 @@ static tern_status gavg_run(const tern_graph *g, const tern_node *n, const void 
     int64_t xs[TERN_MAX_RANK], ys[TERN_MAX_RANK];
     tern_tensor_strides(x, xs);
     tern_tensor_strides(tern_out(g, n, 0), ys);
-    tern_ref_qs8_gavgpool_fp32(x->dims[0], x->dims[1], x->rank - 2, x->dims + 2, in[0], xs,
-                               &p->gavg, out[0], ys);
+    if (!tern_qgavgpool_fast(g, x->rank, x->dims, in[0], xs, &p->gavg, out[0], ys))
+        tern_ref_qs8_gavgpool_fp32(x->dims[0], x->dims[1], x->rank - 2, x->dims + 2, in[0], xs,
+                                   &p->gavg, out[0], ys);
     return TERN_OK;
 }
 

@@ -3,12 +3,17 @@
 #include "graph/ops/op_nn_util.h"
 
 extern const tern_op tern_op_Conv;
+extern const tern_op tern_op_Gemm;
+extern const tern_op tern_op_QLinearConv;
+tern_status tern_qconv_prepare(tern_graph *g, tern_node *n, tern_err *err);
 
 static const struct {
     const tern_op *op;
     tern_prepare_fn fn;
 } PREPARE[] = {
     {&tern_op_Conv, tern_conv_prepare},
+    {&tern_op_Gemm, tern_gemm_prepare},
+    {&tern_op_QLinearConv, tern_qconv_prepare},
 };
 
 tern_prepare_fn tern_op_prepare(const tern_op *op) {

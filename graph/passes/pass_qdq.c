@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/graph_index.h"
 #include "graph/op.h"
 #include "graph/ops/op_tensor_util.h"
 #include "graph/passes/passes.h"
@@ -34,7 +35,8 @@
 static int dq_node(const tern_graph *g, int t, int allow_i32) {
     if (t < 0) return -1;
     int p = tern_producer(g, t);
-    if (p < 0 || !tern_node_is(&g->nodes[p], "DequantizeLinear")) return -1;
+    if (p < 0 || !tern_node_is(&g->nodes[p], "DequantizeLinear") || g->nodes[p].inputs[0] < 0)
+        return -1;
     const tern_tensor *x = &g->tensors[g->nodes[p].inputs[0]];
     if (x->dtype != TERN_INT8 && !(allow_i32 && x->dtype == TERN_INT32)) return -1;
     return p;
@@ -422,11 +424,60 @@ static int fuse_requant(tern_graph *g, int i, tern_err *err) {
     return st == TERN_OK ? 0 : -(int)st;
 }
 
+/* op -> Reshape|Flatten|Squeeze|Unsqueeze|Transpose -> Q becomes
+ * op -> Q -> the byte op on int8 (as ORT's QDQ propagation moves Q up),
+ * so that the op meets its Q: `mobilenet_v2_keras_int8pc_qdq` writes
+ * GlobalAveragePool -> Reshape -> Q. The two nodes trade places (Q's input
+ * exists where the byte op was). Returns the number moved. */
+static int move_q_up(tern_graph *g, tern_err *err) {
+    static const char *const OPS[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose",
+                                      NULL};
+    int moved = 0;
+    for (int j = 0; j < g->n_nodes; j++) {
+        const tern_node *q = &g->nodes[j];
+        if (!tern_node_is(q, "QuantizeLinear") || g->tensors[q->outputs[0]].dtype != TERN_INT8 ||
+            numel_of(g, q->inputs[1]) != 1)
+            continue;
+        int i = tern_producer(g, q->inputs[0]), ok = 0;
+        if (i < 0 || i >= j) continue;
+        for (int k = 0; OPS[k]; k++) ok |= tern_node_is(&g->nodes[i], OPS[k]);
+        const tern_node *b = &g->nodes[i];
+        int slot;
+        if (!ok || b->n_outputs != 1 || tern_single_consumer(g, b->outputs[0], &slot) != j ||
+            dq_node(g, b->inputs[0], 0) >= 0 || g->tensors[b->inputs[0]].dtype != TERN_FLOAT)
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%s.q", g->tensors[b->inputs[0]].name);
+        int t = tern_graph_add_tensor(g, name);
+        if (t < 0) return -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+        q = &g->nodes[j];
+        b = &g->nodes[i];
+        int qin[3] = {b->inputs[0], q->inputs[1], in_at(q, 2)}, y = q->outputs[0];
+        int bin[TERN_MAX_NODE_IO];
+        if (b->n_inputs > TERN_MAX_NODE_IO) continue;
+        memcpy(bin, b->inputs, sizeof(int) * (size_t)b->n_inputs);
+        bin[0] = t;
+        if (!tern_set_inputs(g, j, qin, q->n_inputs) || !tern_set_outputs(g, j, &t, 1) ||
+            !tern_set_inputs(g, i, bin, g->nodes[i].n_inputs) || !tern_set_outputs(g, i, &y, 1))
+            return -(int)tern_errf(err, TERN_ERR_NOMEM, "out of memory");
+        tern_node tmp = g->nodes[i];
+        g->nodes[i] = g->nodes[j];
+        g->nodes[j] = tmp;
+        tern_graph_index_drop(g);
+        tern_status st = tern_reinfer(g, i, err);
+        if (st == TERN_OK) st = tern_reinfer(g, j, err);
+        if (st != TERN_OK) return -(int)st;
+        moved++;
+    }
+    return moved;
+}
+
 /* Remove DQ nodes nothing reads any more (their weights stay int8). */
 static void drop_unused_dq(tern_graph *g) {
     for (int i = g->n_nodes - 1; i >= 0; i--) {
         tern_node *n = &g->nodes[i];
-        if (tern_node_is(n, "DequantizeLinear") && tern_graph_use_count(g, n->outputs[0]) == 0)
+        if (tern_node_is(n, "DequantizeLinear") && n->outputs[0] >= 0 &&
+            tern_graph_use_count(g, n->outputs[0]) == 0)
             n->dead = 1;
     }
 }
@@ -454,6 +505,8 @@ static void report_float(const tern_graph *g, tern_pass_report *r) {
 tern_status tern_pass_qdq(tern_graph *g, tern_pass_report *r, tern_err *err) {
     tern_report_begin(r, "qdq", g);
     int fused = 0, moved = 0, requant = 0;
+    int up = move_q_up(g, err);
+    if (up < 0) return (tern_status)-up;
     for (int i = 0; i < g->n_nodes; i++) {
         if (g->nodes[i].dead) continue;
         fuse f;
@@ -483,8 +536,8 @@ tern_status tern_pass_qdq(tern_graph *g, tern_pass_report *r, tern_err *err) {
     }
     drop_unused_dq(g);
     r->changes = fused + moved + requant;
-    tern_report_note(r, "%d integer ops, %d byte ops on int8, %d DQ->Q pairs removed", fused,
-                     moved, requant);
+    tern_report_note(r, "%d integer ops, %d byte ops on int8 (%d moved after their Q), %d DQ->Q "
+                        "pairs removed", fused, moved + up, up, requant);
     report_float(g, r);
     tern_report_end(r, g);
     return TERN_OK;

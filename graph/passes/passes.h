@@ -51,6 +51,12 @@ tern_status tern_pass_cancel_transposes(tern_graph *g, tern_pass_report *r, tern
 tern_status tern_pass_fuse_activation(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* Assign channels-last layout and insert layout conversions (pass_layout.c). */
 tern_status tern_pass_layout(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* After the layout, with g->kern filled: a 1x1 Conv whose only reader is
+ * the depthwise Conv right after it is computed by that Conv row by row
+ * (graph/ops/conv_fuse.c); the depthwise node gets the 1x1 conv's input as
+ * a fourth input (so the plan keeps it alive) and the 1x1 node is marked
+ * fused_into_next. */
+tern_status tern_pass_fuse_expand_dw(tern_graph *g, tern_pass_report *r, tern_err *err);
 
 /* Helpers for passes (graph/passes/pass_util.c). The queries answer from
  * an index of readers and writers (graph/graph_index.h), so asking once per

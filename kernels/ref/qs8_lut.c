@@ -38,6 +38,16 @@ void tern_qs8_lut_build(int8_t table[256], float s_x, int32_t z_x, float s_y, in
     }
 }
 
+void tern_qs8_lut_build_f32(int8_t table[256], float s_x, int32_t z_x, float s_y, int32_t z_y,
+                            int32_t qmin, int32_t qmax, tern_lut_fn_f32 f, const void *ctx) {
+    float lo = (float)(qmin - z_y), hi = (float)(qmax - z_y);
+    for (int32_t q = -128; q <= 127; q++) {
+        float x = (float)(q - z_x) * s_x;
+        float t = tern_clamp_f32(f(x, ctx) / s_y, lo, hi); /* NaN -> lo */
+        table[q + 128] = (int8_t)(tern_rne_f32(t) + z_y);
+    }
+}
+
 void tern_ref_qs8_lut(int rank, const int64_t *dims, const int8_t *x, const int64_t *xs,
                       const int8_t table[256], int8_t *y, const int64_t *ys) {
     const int64_t *st[2] = {ys, xs};

@@ -43,6 +43,15 @@ void tern_qs8_lut_build(int8_t table[256], float s_x, int32_t z_x, float s_y, in
 
 /* y = table[x + 128] over an index space with element strides (any layout;
  * in place allowed with equal strides). */
+/* The table of a piecewise-linear function computed in float32 exactly as
+ * the float graph would (docs section 5): x = (float)(q - z_x) * s_x
+ * (DequantizeLinear), f in float, then QuantizeLinear's f / s_y, clamp
+ * (NaN -> qmin), rne, + z_y. Each entry then equals DQ -> f -> Q run in
+ * float, bit for bit, on every ISA (+ - * / and comparisons only). */
+typedef float (*tern_lut_fn_f32)(float x, const void *ctx);
+void tern_qs8_lut_build_f32(int8_t table[256], float s_x, int32_t z_x, float s_y, int32_t z_y,
+                            int32_t qmin, int32_t qmax, tern_lut_fn_f32 f, const void *ctx);
+
 void tern_ref_qs8_lut(int rank, const int64_t *dims, const int8_t *x, const int64_t *xs,
                       const int8_t table[256], int8_t *y, const int64_t *ys);
 

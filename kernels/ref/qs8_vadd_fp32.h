@@ -4,8 +4,11 @@
  * type (offset 128 for data that was uint8, 0 for int8):
  *
  *   A = a + offset, B = b + offset, Z_* = z_* + offset     (the file's values)
- *   fixed = (float)Z_y - (a_scale * (float)Z_a + b_scale * (float)Z_b)   once
- *   f = fmaf((float)A, a_scale, fmaf((float)B, b_scale, fixed))
+ *   fixed = (float)Z_y - fmaf(a_scale, (float)Z_a, b_scale * (float)Z_b)   once
+ *   f = fmaf((float)A, a_scale, fmaf((float)B, b_scale, fixed))     both vary
+ *   f = fmaf((float)B, b_scale, fixed + (float)A * a_scale)      A one value along the
+ *                                                                innermost axis (or scalar)
+ *   f = fmaf((float)A, a_scale, fixed + (float)B * b_scale)      B so (and A not)
  *   y = clamp(rne(clamp(f, lo, hi)) - offset, qmin, qmax)   lo, hi the original type's range
  *
  * with a_scale = s_a / s_y and b_scale = s_b / s_y computed once in float
@@ -24,7 +27,7 @@ typedef struct tern_qs8_vadd_params {
     int32_t a_zero_point, b_zero_point;
     float a_scale, b_scale; /* s_a / s_y, s_b / s_y */
     int32_t offset;         /* 128: the data was uint8 in the file; 0: int8 */
-    float fixed;            /* (float)Z_y - (a_scale * Z_a + b_scale * Z_b), Z = z + offset */
+    float fixed;            /* (float)Z_y - fmaf(a_scale, Z_a, b_scale * Z_b), Z = z + offset */
     tern_requant_fp32 out;  /* scale unused; zero_point z_y, qmin, qmax */
 } tern_qs8_vadd_params;
 

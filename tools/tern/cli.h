@@ -65,5 +65,6 @@ int cmd_run(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_isa(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -80,6 +80,14 @@ static const char USAGE_TAIL[] =
     "    crop and resize; for checking against Python (tools/make_preprocess_refs.py).\n"
     "    Takes the preprocessing flags too.\n"
     "\n"
+    "tern bench MODEL [--threads N] [--warmup 10] [--iters 100] [--shape NAME=DIMS] [--json]\n"
+    "           [--profile] [--sustained SECONDS] [--isa NAME] [--batch N]\n"
+    "    Latency on synthetic inputs after warm-up: p50/p95/p99/mean ms, throughput, peak\n"
+    "    RSS, arena bytes, threads, ISA (--json: p50_ms, p95_ms, p99_ms, mean_ms,\n"
+    "    throughput_ips, peak_rss_kb, arena_bytes, threads, isa). --profile: each layer's\n"
+    "    time share, GMAC/s and fraction of the FMA peak measured on this CPU; --sustained:\n"
+    "    images/s per 5-second window and the drop from the first to the last.\n"
+    "\n"
     "tern isa [--list]\n"
     "    The kernel ISA levels this CPU runs (ref, avx2, avx512, avx512vnni, avxvnni, amx,\n"
     "    neon, neondot, neoni8mm), the default marked. TERN_ISA=NAME in the environment\n"
@@ -111,6 +119,7 @@ static int dispatch(int argc, char **argv) {
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "quantize")) return cmd_quantize(argc - 1, argv + 1);
     if (!strcmp(cmd, "isa")) return cmd_isa(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (try tern --help)", cmd);
 }
 

@@ -1,0 +1,10 @@
+/* FP32 gavgpool kernel, avx512 (body: f32_velementwise_tmpl.h; bit-identical
+ * to the reference). */
+#include "arch/x86/kernels_x86.h"
+#include "arch/x86/vec_avx512.h"
+
+#define KIND_GAVGPOOL
+#define FN_NAME gavgpool
+#include "arch/x86/f32_velementwise_tmpl.h"
+
+const tern_f32_gavgpool_ukernel tern_f32_gavgpool__avx512 = {"f32_gavgpool__avx512", gavgpool};
