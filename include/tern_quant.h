@@ -12,11 +12,12 @@
  * images: workers again (tern_ptq_worker_compare), then tern_ptq_layer.
  * tern_ptq_load reads a QDQ file back instead of calibrating.
  *
- * Until integer execution runs QDQ graphs, the INT8 side of a comparison is
- * the QDQ model run in float (every quantized tensor rounded to its int8
- * grid and back, weights and biases dequantized from their integers): the
- * arithmetic ONNX Runtime uses with optimizations off, and tern's integer
- * kernels up to float rounding near ties.
+ * The INT8 side of a comparison is the QDQ model compiled by tern into its
+ * integer graph (QLinearConv, ...), or with `simulate` the QDQ model run in
+ * float (every quantized tensor rounded to its int8 grid and back, weights
+ * and biases dequantized from their integers): the arithmetic ONNX Runtime
+ * uses with optimizations off, and tern's integer kernels up to float
+ * rounding near ties.
  *
  * Like the rest of the library it prints nothing; errors: tern_ptq_error().
  * One tern_ptq may be used by several threads only through workers (each
@@ -43,6 +44,7 @@ typedef struct tern_ptq_options {
     double percentile;        /* TERN_PTQ_PERCENTILE; 0 means 99.99 */
     int no_bias_correction;   /* 1: keep the float bias as it is */
     int weight_mse;           /* 1: per-channel weight scales minimising squared error */
+    int simulate;             /* 1: compare against the float simulation, not integer ops */
     int int8_output;          /* 1: quantize the model's output head too (default: the
                                  last int8 layer writes float, so scores do not tie) */
     const char *keep_fp32;    /* comma-separated node (or output tensor) names kept in float */
@@ -57,7 +59,8 @@ typedef struct tern_ptq_worker tern_ptq_worker;
 tern_status tern_ptq_create(const tern_model *fp32, const tern_ptq_options *opts, tern_ptq **out);
 /* A tern_ptq from a QDQ file written by tern_ptq_save (or any QDQ model
  * of the same FP32 graph): ready for comparisons. */
-tern_status tern_ptq_load(const tern_model *fp32, const char *qdq_path, tern_ptq **out);
+tern_status tern_ptq_load(const tern_model *fp32, const char *qdq_path,
+                          const tern_ptq_options *opts, tern_ptq **out);
 void tern_ptq_free(tern_ptq *q);
 const char *tern_ptq_error(const tern_ptq *q);
 

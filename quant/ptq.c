@@ -150,8 +150,9 @@ static tern_status load_qdq(tern_ptq *q, unsigned char *bytes, size_t len, tern_
     return pq_import_qdq(q, qm, err);
 }
 
-tern_status tern_ptq_load(const tern_model *fp32, const char *path, tern_ptq **out) {
-    tern_status st = tern_ptq_create(fp32, NULL, out);
+tern_status tern_ptq_load(const tern_model *fp32, const char *path, const tern_ptq_options *opts,
+                          tern_ptq **out) {
+    tern_status st = tern_ptq_create(fp32, opts, out);
     if (st != TERN_OK) return st;
     tern_ptq *q = *out;
     tern_err err = {{0}};
@@ -276,6 +277,20 @@ tern_status tern_ptq_layer_get(const tern_ptq *q, int i, tern_ptq_layer *out) {
     return TERN_OK;
 }
 
+/* Relative noise a layer adds: its output's noise-to-signal ratio minus
+ * its input's. Ranking by SQNR lost in dB would blame the first layers,
+ * whose 40 dB input makes any step look large while adding almost no
+ * noise; the ratio ranks layers by what they add to the end result. */
+static double added_noise(const tern_ptq *q, int i) {
+    const pq_layer *l = &q->layers[i];
+    double out = l->acc.ss > 0 ? l->acc.ee / l->acc.ss : 0, in = 0;
+    if (l->in_layer >= 0) {
+        const pq_layer_acc *a = &q->layers[l->in_layer].acc;
+        in = a->ss > 0 ? a->ee / a->ss : 0;
+    }
+    return out - in;
+}
+
 int tern_ptq_keep_worst(tern_ptq *q, int k) {
     if (!q || k <= 0 || !q->n_layers) return 0;
     int added = 0;
@@ -283,12 +298,11 @@ int tern_ptq_keep_worst(tern_ptq *q, int k) {
     if (!used) return 0;
     for (; added < k; added++) {
         int best = -1;
-        double best_own = -INFINITY;
+        double best_noise = -INFINITY;
         for (int i = 0; i < q->n_layers; i++) {
-            tern_ptq_layer l;
-            tern_ptq_layer_get(q, i, &l);
-            if (used[i] || !strcmp(l.op, "Input")) continue;
-            if (l.own_db > best_own) best_own = l.own_db, best = i;
+            if (used[i] || !strcmp(q->layers[i].op, "Input")) continue;
+            double a = added_noise(q, i);
+            if (a > best_noise) best_noise = a, best = i;
         }
         if (best < 0) break;
         used[best] = 1;
@@ -305,14 +319,16 @@ int tern_ptq_keep_worst(tern_ptq *q, int k) {
 
 /* ---- workers ---- */
 
-static int *name_map(const tern_graph *cg, const char *(*name_of)(const void *, int), const void *ctx,
-                     int count) {
+typedef const char *(*name_fn)(const void *ctx, int k, char *buf, size_t cap);
+
+static int *name_map(const tern_graph *cg, name_fn name_of, const void *ctx, int count) {
+    char buf[1100];
     int *map = malloc(((size_t)cg->n_tensors + 1) * sizeof *map);
     if (!map) return NULL;
     for (int t = 0; t < cg->n_tensors; t++) {
         map[t] = -1;
         for (int k = 0; k < count; k++) {
-            const char *nm = name_of(ctx, k);
+            const char *nm = name_of(ctx, k, buf, sizeof buf);
             if (nm && !strcmp(nm, cg->tensors[t].name)) {
                 map[t] = k;
                 break;
@@ -322,15 +338,24 @@ static int *name_map(const tern_graph *cg, const char *(*name_of)(const void *, 
     return map;
 }
 
-static const char *gi_name(const void *ctx, int k) {
+static const char *gi_name(const void *ctx, int k, char *buf, size_t cap) {
+    (void)buf, (void)cap;
     const tern_ptq *q = ctx;
     return pq_is_act_tensor(&q->gi, k) ? q->gi.tensors[k].name : NULL;
 }
-static const char *layer_name(const void *ctx, int k) {
+static const char *layer_name(const void *ctx, int k, char *buf, size_t cap) {
+    (void)buf, (void)cap;
     return ((const tern_ptq *)ctx)->layers[k].tensor;
 }
-static const char *fq_name(const void *ctx, int k) {
+static const char *fq_name(const void *ctx, int k, char *buf, size_t cap) {
+    (void)buf, (void)cap;
     return ((const tern_ptq *)ctx)->fq[k].name;
+}
+/* In tern's integer graph a layer's output is the QuantizeLinear's int8
+ * tensor, T_quantized in the files tern writes (qdq_build.c). */
+static const char *int8_name(const void *ctx, int k, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s_quantized", ((const tern_ptq *)ctx)->layers[k].tensor);
+    return buf;
 }
 
 static tern_status make_session(const tern_model *m, tern_session **s, char *why, size_t cap) {
@@ -354,22 +379,33 @@ static tern_status worker_init(tern_ptq_worker *w) {
         w->stats[t].ch_axis = q->stats[t].ch_axis;
     }
     if (!q->sim) return TERN_OK;
-    st = make_session(q->sim, &w->is, w->error, sizeof w->error);
+    if (q->o.simulate) {
+        st = make_session(q->sim, &w->is, w->error, sizeof w->error);
+    } else {
+        tern_session_options o = {.batch = 1, .threads = 1};
+        st = tern_session_create(q->qdq_model, &o, &w->is);
+        if (st != TERN_OK)
+            snprintf(w->error, sizeof w->error, "%s", w->is ? tern_session_error(w->is) : "no memory");
+    }
     if (st != TERN_OK) return st;
     w->lmap = name_map(fg, layer_name, q, q->n_layers);
-    w->imap = name_map(&w->is->c.g, fq_name, q, q->n_fq);
+    w->imap = q->o.simulate ? name_map(&w->is->c.g, fq_name, q, q->n_fq)
+                            : name_map(&w->is->c.g, int8_name, q, q->n_layers);
     w->acc = calloc((size_t)q->n_layers + 1, sizeof *w->acc);
     w->stash = calloc((size_t)q->n_layers + 1, sizeof *w->stash);
     w->stash_n = calloc((size_t)q->n_layers + 1, sizeof *w->stash_n);
     if (!w->lmap || !w->imap || !w->acc || !w->stash || !w->stash_n) return TERN_ERR_NOMEM;
+    size_t most = 0;
     for (int t = 0; t < fg->n_tensors; t++) {
         int l = w->lmap[t];
         if (l < 0 || w->stash[l]) continue;
         size_t n = (size_t)tern_tensor_numel(&fg->tensors[t]);
         w->stash_n[l] = n;
+        most = n > most ? n : most;
         if (!(w->stash[l] = malloc((n ? n : 1) * sizeof(float)))) return TERN_ERR_NOMEM;
     }
-    return TERN_OK;
+    w->scratch = malloc((most ? most : 1) * sizeof(float));
+    return w->scratch ? TERN_OK : TERN_ERR_NOMEM;
 }
 
 tern_status tern_ptq_worker_create(tern_ptq *q, tern_ptq_worker **out) {
@@ -391,6 +427,7 @@ void tern_ptq_worker_free(tern_ptq_worker *w) {
         for (int l = 0; l < w->q->n_layers; l++) free(w->stash[l]);
     free(w->stash);
     free(w->stash_n);
+    free(w->scratch);
     free(w->acc);
     free(w->fmap);
     free(w->lmap);

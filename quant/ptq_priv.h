@@ -95,7 +95,9 @@ struct tern_ptq_worker {
     tern_ptq *q;
     tern_session *fs, *is;  /* FP32 (unfused) and INT8-simulation sessions */
     int *fmap, *lmap;       /* per FP32 compiled tensor: gi tensor / layer, or -1 */
-    int *imap;              /* per INT8 compiled tensor: fq index, or -1 */
+    int *imap;              /* per INT8 compiled tensor: fq index (simulation) or layer
+                               (integer graph), or -1 */
+    float *scratch;         /* one tensor in logical order */
     pq_stat *stats;         /* worker-local calibration statistics (per gi tensor) */
     pq_layer_acc *acc;      /* worker-local per-layer sums */
     float **stash;          /* per layer: FP32 values of this image */

@@ -109,9 +109,18 @@ tern_status tern_ptq_worker_calibrate(tern_ptq_worker *w, const tern_image *img,
 
 /* ---- comparisons ---- */
 
+/* What a run does with each tensor. */
+enum {
+    RUN_FP32 = 0,     /* stash the layers' FP32 values */
+    RUN_SIM = 1,      /* simulation: round the int8 tensors, compare the layers */
+    RUN_SIM_ONLY = 2, /* simulation: round only */
+    RUN_INT8 = 3,     /* integer graph: dequantize the layers' int8 outputs, compare */
+    RUN_INT8_ONLY = 4 /* integer graph: nothing to do */
+};
+
 typedef struct {
     tern_ptq_worker *w;
-    int sim; /* 0: FP32 run (stash), 1: INT8 simulation (round, compare), 2: round only */
+    int mode;
 } cmp_ctx;
 
 static void accumulate(pq_layer_acc *a, const float *x, const float *y, size_t n) {
@@ -123,24 +132,56 @@ static void accumulate(pq_layer_acc *a, const float *x, const float *y, size_t n
     a->ss += ss, a->ee += ee, a->xy += xy, a->yy += yy;
 }
 
+/* t's values in logical (plain row-major) order into dst, whatever its
+ * layout; int8 data is dequantized with (scale, zp). The FP32 and the
+ * integer graph may lay a tensor out differently. */
+static void to_plain(const tern_tensor *t, const void *src, int is_int8, float scale, int zp,
+                     float *dst) {
+    int64_t st[TERN_MAX_RANK], idx[TERN_MAX_RANK] = {0}, off = 0;
+    int r = tern_tensor_strides(t, st);
+    int64_t n = tern_tensor_numel(t);
+    for (int64_t i = 0; i < n; i++) {
+        dst[i] = is_int8 ? (float)(((const int8_t *)src)[off] - zp) * scale
+                         : ((const float *)src)[off];
+        for (int k = r - 1; k >= 0; k--) {
+            off += st[k];
+            if (++idx[k] < t->dims[k]) break;
+            off -= st[k] * t->dims[k];
+            idx[k] = 0;
+        }
+    }
+}
+
 static void cmp_tensor(cmp_ctx *c, const tern_graph *g, int ct, unsigned char *arena) {
     tern_ptq_worker *w = c->w;
     const tern_tensor *x = &g->tensors[ct];
-    float *data = (float *)(arena + x->offset);
+    void *data = x->data ? (void *)x->data : arena + x->offset;
     size_t n = (size_t)tern_tensor_numel(x);
-    if (!c->sim) {
+    if (c->mode == RUN_FP32) {
         int l = w->lmap[ct];
-        if (l < 0 || !w->stash[l]) return;
-        if (n != w->stash_n[l]) return;
-        memcpy(w->stash[l], data, n * sizeof(float));
+        if (l >= 0 && w->stash[l] && n == w->stash_n[l] && x->dtype == TERN_FLOAT)
+            to_plain(x, data, 0, 0, 0, w->stash[l]);
         return;
     }
+    if (c->mode == RUN_INT8_ONLY) return;
     int f = w->imap[ct];
-    if (f < 0 || x->data) return;
-    const pq_fq *fq = &w->q->fq[f];
-    pq_fake_quant(data, n, fq->scale, fq->zp);
-    if (c->sim == 1 && fq->layer >= 0 && w->stash[fq->layer] && w->stash_n[fq->layer] == n)
-        accumulate(&w->acc[fq->layer], w->stash[fq->layer], data, n);
+    if (f < 0) return;
+    int layer = f;
+    if (c->mode == RUN_INT8) {
+        const tern_qparams *qp = x->qp;
+        if (!qp || qp->count != 1 || x->dtype != TERN_INT8 || !w->stash[layer] ||
+            w->stash_n[layer] != n)
+            return;
+        to_plain(x, data, 1, qp->scale[0], qp->zero_point[0], w->scratch);
+    } else {
+        if (x->data || x->dtype != TERN_FLOAT) return;
+        const pq_fq *fq = &w->q->fq[f];
+        pq_fake_quant(data, n, fq->scale, fq->zp);
+        layer = fq->layer;
+        if (c->mode != RUN_SIM || layer < 0 || !w->stash[layer] || w->stash_n[layer] != n) return;
+        to_plain(x, data, 0, 0, 0, w->scratch);
+    }
+    accumulate(&w->acc[layer], w->stash[layer], w->scratch, n);
 }
 
 static tern_status cmp_hook(void *ctx, const tern_graph *g, int node, unsigned char *arena,
@@ -152,11 +193,11 @@ static tern_status cmp_hook(void *ctx, const tern_graph *g, int node, unsigned c
     return TERN_OK;
 }
 
-static tern_status run_one(tern_ptq_worker *w, tern_session *s, int sim, const tern_image *img,
+static tern_status run_one(tern_ptq_worker *w, tern_session *s, int mode, const tern_image *img,
                            const tern_preprocess *p) {
     tern_status st = tern_session_set_input_image(s, 0, 0, img, p);
     if (st != TERN_OK) return fail(w, st, tern_session_error(s));
-    cmp_ctx c = {w, sim};
+    cmp_ctx c = {w, mode};
     const tern_graph *cg = &s->c.g;
     for (int k = 0; k < cg->n_inputs; k++) cmp_tensor(&c, cg, cg->inputs[k], s->arena);
     tern_err err = {{0}};
@@ -169,8 +210,8 @@ tern_status tern_ptq_worker_compare(tern_ptq_worker *w, const tern_image *img,
                                     const float **int8, size_t *n) {
     if (!w || !img || !p || !fp32 || !int8 || !n) return TERN_ERR_INVALID_ARG;
     if (!w->is) return fail(w, TERN_ERR_INVALID_ARG, "the quantizer is not finished");
-    tern_status st = run_one(w, w->fs, 0, img, p);
-    if (st == TERN_OK) st = run_one(w, w->is, 1, img, p);
+    tern_status st = run_one(w, w->fs, RUN_FP32, img, p);
+    if (st == TERN_OK) st = run_one(w, w->is, w->q->o.simulate ? RUN_SIM : RUN_INT8, img, p);
     if (st != TERN_OK) return st;
     const void *a, *b;
     tern_tensor_info ia, ib;
@@ -191,7 +232,7 @@ tern_status tern_ptq_worker_run_int8(tern_ptq_worker *w, const tern_image *img,
                                      const tern_preprocess *p, const float **int8, size_t *n) {
     if (!w || !img || !p || !int8 || !n) return TERN_ERR_INVALID_ARG;
     if (!w->is) return fail(w, TERN_ERR_INVALID_ARG, "the quantizer is not finished");
-    tern_status st = run_one(w, w->is, 2, img, p);
+    tern_status st = run_one(w, w->is, w->q->o.simulate ? RUN_SIM_ONLY : RUN_INT8_ONLY, img, p);
     if (st != TERN_OK) return st;
     const void *b;
     tern_tensor_info ib;

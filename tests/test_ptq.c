@@ -229,13 +229,50 @@ static void quantize_demo(th_ctx *t) {
     th_check(t, ok && s.calibrated == 4 && s.int8 > 10 && s.kept_float == 0,
              "ptq: the demo model quantizes, every node INT8", "%s; int8 %d float %d",
              q ? tern_ptq_error(q) : "no model", s.int8, s.kept_float);
-    ok = ok && int8_outputs(q, &p, a) && tern_ptq_load(m, path, &q2) == TERN_OK &&
+    ok = ok && int8_outputs(q, &p, a) && tern_ptq_load(m, path, NULL, &q2) == TERN_OK &&
          int8_outputs(q2, &p, b);
     int finite = 1;
     for (int i = 0; i < 40; i++) finite &= isfinite(a[i]);
     th_check(t, ok && finite && !memcmp(a, b, sizeof a),
-             "ptq: the saved QDQ file, loaded back, gives the quantizer's INT8 outputs bit for bit",
+             "ptq: the saved QDQ file, loaded back into tern's integer graph, gives the "
+             "quantizer's INT8 outputs bit for bit",
              "%s", q2 ? tern_ptq_error(q2) : "not loaded");
+    /* the file really runs as integer ops, and the float simulation of the
+     * same file predicts it: same top-1, scores within a few output steps */
+    tern_session *is = NULL;
+    char rep[8192];
+    size_t len = 0;
+    int integer = tern_session_create(q2->qdq_model, NULL, &is) == TERN_OK &&
+                  tern_session_report(is, 0, rep, sizeof rep, &len) == TERN_OK;
+    const char *after = integer ? strstr(rep, "ops after passes") : NULL;
+    integer = after && strstr(after, "QLinearConv") && !strstr(after, "\n  Conv ");
+    tern_session_free(is);
+    th_check(t, integer, "ptq: tern compiles its QDQ file into integer ops", "%s",
+             len ? rep : "no report");
+    tern_ptq *qs = NULL;
+    tern_ptq_options so = {.simulate = 1};
+    float c[40], d[40];
+    ok = tern_ptq_load(m, path, &so, &qs) == TERN_OK && int8_outputs(qs, &p, c);
+    tern_ptq_free(qs);
+    qs = NULL;
+    ok = ok && tern_ptq_load(m, path, &so, &qs) == TERN_OK && int8_outputs(qs, &p, d) &&
+         !memcmp(c, d, sizeof c);
+    int same_top = 0;
+    double worst = 0;
+    for (int i = 0; ok && i < 4; i++) {
+        int ia = 0, ic = 0;
+        for (int k = 1; k < 10; k++) {
+            if (a[10 * i + k] > a[10 * i + ia]) ia = k;
+            if (c[10 * i + k] > c[10 * i + ic]) ic = k;
+            double diff = fabs((double)a[10 * i + k] - c[10 * i + k]);
+            if (diff > worst) worst = diff;
+        }
+        same_top += ia == ic;
+    }
+    th_check(t, ok && same_top == 4 && worst < 0.5,
+             "ptq: the float simulation predicts the integer graph (same top-1, scores close)",
+             "top-1 same on %d/4, largest score difference %g", same_top, worst);
+    tern_ptq_free(qs);
     int nl = ok ? tern_ptq_layer_count(q2) : 0, good = nl > 10;
     for (int i = 0; i < nl; i++) {
         tern_ptq_layer l;
@@ -332,7 +369,7 @@ static void hostile_qdq(th_ctx *t) {
                  cases[k].want ? "is refused with a message" : "loads");
         tern_ptq *q = NULL;
         int ok = write_qdq(path, cases[k].scale, cases[k].wscale, cases[k].dq);
-        tern_status st = tern_ptq_load(m, path, &q);
+        tern_status st = tern_ptq_load(m, path, NULL, &q);
         const char *msg = tern_ptq_error(q);
         ok = ok && (cases[k].want ? st != TERN_OK && strstr(msg, cases[k].want) != NULL
                                   : st == TERN_OK && q->n_fq == 1);

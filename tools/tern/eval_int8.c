@@ -53,8 +53,9 @@ static void report(const eval_int8_args *e, const cmp_score *s, tern_ptq_layer *
     if (e->json) {
         printf("{\"images\":%d,\"fp32\":{\"top1\":%.6f,\"top5\":%.6f},"
                "\"int8\":{\"top1\":%.6f,\"top5\":%.6f},\"top1_delta\":%.6f,\"agreement\":%.6f,"
-               "\"seconds\":%.3f,\"layers\":[",
-               s->run, f1 / 100, f5 / 100, i1 / 100, i5 / 100, (i1 - f1) / 100, ag / 100, seconds);
+               "\"seconds\":%.3f,\"engine\":\"%s\",\"layers\":[",
+               s->run, f1 / 100, f5 / 100, i1 / 100, i5 / 100, (i1 - f1) / 100, ag / 100, seconds,
+               e->pa->o.simulate ? "simulation" : "int8");
         for (int i = 0; i < nl; i++) {
             printf("%s{\"name\":", i ? "," : "");
             json_str(ls[i].name);
@@ -66,7 +67,8 @@ static void report(const eval_int8_args *e, const cmp_score *s, tern_ptq_layer *
         printf("]}\n");
         return;
     }
-    printf("FP32 vs INT8 (%s) on %d images, %.1f s\n", e->what, s->run, seconds);
+    printf("FP32 vs INT8 (%s; %s) on %d images, %.1f s\n", e->what,
+           e->pa->o.simulate ? "float simulation" : "tern's integer kernels", s->run, seconds);
     printf("        top-1    top-5\n");
     printf("FP32   %5.1f%%   %5.1f%%\n", f1, f5);
     printf("INT8   %5.1f%%   %5.1f%%\n", i1, i5);
@@ -135,7 +137,7 @@ int eval_int8(const eval_int8_args *e, const tern_model *m, eval_set *set) {
     double calib = 0, t = 0;
     int images = 0;
     if (e->qmodel) {
-        if (tern_ptq_load(m, e->qmodel, &q) != TERN_OK)
+        if (tern_ptq_load(m, e->qmodel, &e->pa->o, &q) != TERN_OK)
             rc = cli_fail("cannot load %s: %s", e->qmodel, tern_ptq_error(q));
     } else {
         if (tern_ptq_create(m, &e->pa->o, &q) != TERN_OK)

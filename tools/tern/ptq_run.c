@@ -180,6 +180,7 @@ int ptq_option(int argc, char **argv, int *i, ptq_args *pa, int count_is_calib) 
     if (!strcmp(argv[*i], "--no-bias-correction")) pa->o.no_bias_correction = 1;
     else if (!strcmp(argv[*i], "--weight-mse")) pa->o.weight_mse = 1;
     else if (!strcmp(argv[*i], "--int8-output")) pa->o.int8_output = 1;
+    else if (!strcmp(argv[*i], "--simulate")) pa->o.simulate = 1;
     else if ((r = cli_option(argc, argv, i, "--method", &v)) != 0) {
         if (r < 0) return CLI_EXIT_ERROR;
         int k = 0;
