@@ -165,6 +165,25 @@ static tern_status emit_node(qb *b, int i) {
     return TERN_OK;
 }
 
+/* The analysis graph has every dim bound (batch 1); the file keeps the
+ * FP32 model's dynamic dims on its inputs and outputs (a `N` batch stays
+ * `N`), so the QDQ model binds like the model it came from. */
+static void keep_dynamic_dims(tern_graph *g, const tern_graph *fp32) {
+    for (int io = 0; io < 2; io++) {
+        const int *list = io ? g->outputs : g->inputs;
+        for (int k = 0; k < (io ? g->n_outputs : g->n_inputs); k++) {
+            tern_tensor *t = &g->tensors[list[k]];
+            int f = tern_graph_find_tensor(fp32, t->name);
+            if (f < 0 || fp32->tensors[f].rank != t->rank) continue;
+            for (int d = 0; d < t->rank; d++) {
+                if (fp32->tensors[f].dims[d] >= 0) continue;
+                t->dims[d] = -1;
+                t->dim_param[d] = fp32->tensors[f].dim_param[d];
+            }
+        }
+    }
+}
+
 static tern_status copy_tensors(qb *b) {
     const tern_graph *s = &b->q->gi;
     tern_graph *g = b->g;
@@ -185,6 +204,7 @@ static tern_status copy_tensors(qb *b) {
     memcpy(g->outputs, s->outputs, (size_t)s->n_outputs * sizeof(int));
     g->n_inputs = s->n_inputs;
     g->n_outputs = s->n_outputs;
+    keep_dynamic_dims(g, &b->q->fp32->graph);
     g->ir_version = s->ir_version;
     g->opset = s->opset > 13 ? s->opset : 13; /* per-axis DequantizeLinear */
     g->opset_ms = s->opset_ms;

@@ -1,12 +1,16 @@
 /* tern demo: classify the 360 test digits with the tiny CNN in tools/demo and
- * print accuracy and latency. It is also the example of the public API:
- * load a model, create a session, set the input, run, read the output.
+ * print accuracy and latency, FP32 and INT8 side by side. The INT8 model is
+ * made here by tern's own post-training quantization (include/tern_quant.h)
+ * from 200 *training* digits, saved as a QDQ ONNX file, loaded back and run
+ * on tern's integer kernels. It is also the example of the public API: load
+ * a model, create a session, set the input, run, read the output; quantize.
  *
- *   build/tern_demo [model.onnx [images.npy labels.npy]]
+ *   build/tern_demo [model.onnx [images.npy labels.npy [calib.npy int8.onnx]]]
  *
- * images.npy: uint8 [N,8,8], pixels 0..16 (scikit-learn's digits); the model
- * takes float32 [N,1,8,8] = pixel / 16. labels.npy: int64 [N].
- * Exit status: 0 on success, 2 on any error. */
+ * images.npy, calib.npy: uint8 [N,8,8], pixels 0..16 (scikit-learn's
+ * digits); the model takes float32 [N,1,8,8] = pixel / 16. labels.npy:
+ * int64 [N]. int8.onnx: where the quantized model is written (default
+ * build/digits_int8.onnx). Exit status: 0 on success, 2 on any error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 
 #include "loader/npy.h"
 #include "tern.h"
+#include "tern_quant.h"
 
 #define SIDE 8
 #define PIXELS (SIDE * SIDE)
@@ -52,27 +57,34 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Read uint8 [N,8,8] digits with pixels 0..16. */
+static tern_npy read_digits(const char *path) {
+    tern_npy img;
+    tern_err err = {{0}};
+    if (tern_npy_read_file(path, &img, &err) != TERN_OK) die(path, err.msg);
+    if (img.dtype != TERN_UINT8 || img.rank != 3 || img.dims[1] != SIDE || img.dims[2] != SIDE)
+        die(path, "expected uint8 [N,8,8]");
+    if (img.dims[0] < 1 || img.dims[0] > 100000) die(path, "N out of range 1..100000");
+    const uint8_t *px = img.data;
+    for (size_t i = 0; i < (size_t)img.dims[0] * PIXELS; i++)
+        if (px[i] > 16) die(path, "pixel values must be 0..16");
+    return img;
+}
+
 /* Read the test set and turn the pixels into the model's input. */
 static float *load_test_set(const char *img_path, const char *lab_path, int *n_out,
                             int64_t **labels_out) {
-    tern_npy img, lab;
+    tern_npy img = read_digits(img_path), lab;
     tern_err err = {{0}};
-    if (tern_npy_read_file(img_path, &img, &err) != TERN_OK) die(img_path, err.msg);
     if (tern_npy_read_file(lab_path, &lab, &err) != TERN_OK) die(lab_path, err.msg);
-    if (img.dtype != TERN_UINT8 || img.rank != 3 || img.dims[1] != SIDE || img.dims[2] != SIDE)
-        die(img_path, "expected uint8 [N,8,8]");
     if (lab.dtype != TERN_INT64 || lab.rank != 1 || lab.dims[0] != img.dims[0])
         die(lab_path, "expected int64 [N] with N matching the images");
-    if (img.dims[0] < 1 || img.dims[0] > 100000) die(img_path, "N out of range 1..100000");
     int n = (int)img.dims[0];
     float *x = malloc((size_t)n * PIXELS * sizeof *x);
     int64_t *labels = malloc((size_t)n * sizeof *labels);
     if (!x || !labels) die("load", "out of memory");
     const uint8_t *px = img.data;
-    for (size_t i = 0; i < (size_t)n * PIXELS; i++) {
-        if (px[i] > 16) die(img_path, "pixel values must be 0..16");
-        x[i] = (float)px[i] / 16.0f;
-    }
+    for (size_t i = 0; i < (size_t)n * PIXELS; i++) x[i] = (float)px[i] / 16.0f;
     memcpy(labels, lab.data, (size_t)n * sizeof *labels);
     tern_npy_free(&img);
     tern_npy_free(&lab);
@@ -151,6 +163,36 @@ static int measure_batched(const tern_model *m, const float *x, int n, demo_row 
     return differ;
 }
 
+/* Quantize m with tern's PTQ (default settings) on the calibration digits
+ * and save the QDQ model to out_path. A digit is fed as an 8x8 gray image
+ * whose pixels are the raw 0..16 values, mapped by (p - 0) / 16: exactly the
+ * model's input. Returns the seconds it took. */
+static double quantize(const tern_model *m, const char *calib_path, const char *out_path) {
+    tern_npy calib = read_digits(calib_path);
+    double t0 = now_us();
+    tern_preprocess prep = {.geometry = TERN_PREP_FIT, .values = TERN_PREP_MEAN_STD,
+                            .mean = {0, 0, 0}, .std = {16, 16, 16}};
+    tern_ptq *q = NULL;
+    tern_ptq_worker *w = NULL;
+    if (tern_ptq_create(m, NULL, &q) != TERN_OK)
+        die("quantize", q ? tern_ptq_error(q) : "out of memory");
+    if (tern_ptq_worker_create(q, &w) != TERN_OK)
+        die("quantize", w ? tern_ptq_worker_error(w) : tern_ptq_error(q));
+    for (int64_t i = 0; i < calib.dims[0]; i++) {
+        tern_image img = {.width = SIDE, .height = SIDE, .channels = 1,
+                          .pixels = (unsigned char *)calib.data + i * PIXELS};
+        if (tern_ptq_worker_calibrate(w, &img, &prep) != TERN_OK)
+            die("calibrate", tern_ptq_worker_error(w));
+    }
+    if (tern_ptq_worker_merge(w) != TERN_OK || tern_ptq_finish(q) != TERN_OK ||
+        tern_ptq_save(q, out_path) != TERN_OK)
+        die("quantize", tern_ptq_error(q));
+    tern_ptq_worker_free(w);
+    tern_ptq_free(q);
+    tern_npy_free(&calib);
+    return (now_us() - t0) / 1e6;
+}
+
 /* The header and the rows share one set of column widths. */
 static void print_header(int n) {
     char batched[32];
@@ -207,10 +249,13 @@ static void print_examples(const float *x, const int64_t *labels, const int *pre
 }
 
 int main(int argc, char **argv) {
-    if (argc == 3 || argc > 4) die("usage", "tern_demo [model.onnx [images.npy labels.npy]]");
+    if (argc == 3 || argc == 5 || argc > 6)
+        die("usage", "tern_demo [model.onnx [images.npy labels.npy [calib.npy int8.onnx]]]");
     const char *model_path = argc > 1 ? argv[1] : "tools/demo/digits.onnx";
     const char *img_path = argc > 3 ? argv[2] : "tools/demo/digits_test.npy";
     const char *lab_path = argc > 3 ? argv[3] : "tools/demo/digits_test_labels.npy";
+    const char *calib_path = argc > 5 ? argv[4] : "tools/demo/digits_calib.npy";
+    const char *int8_path = argc > 5 ? argv[5] : "build/digits_int8.onnx";
 
     int n;
     int64_t *labels;
@@ -221,14 +266,27 @@ int main(int argc, char **argv) {
         die(model_path, model ? tern_model_error(model) : "out of memory");
 
     demo_row fp32 = evaluate("FP32", model, x, labels, n);
+    double q_seconds = quantize(model, calib_path, int8_path);
+    tern_model *qmodel = NULL;
+    if (tern_model_load_file(int8_path, &qmodel) != TERN_OK)
+        die(int8_path, qmodel ? tern_model_error(qmodel) : "out of memory");
+    demo_row int8 = evaluate("INT8", qmodel, x, labels, n);
+    int agree = 0;
+    for (int i = 0; i < n; i++) agree += fp32.pred[i] == int8.pred[i];
 
-    printf("tern demo: %s on %d test digits (8x8, scikit-learn)\n\n", model_path, n);
+    printf("tern demo: %s on %d test digits (8x8, scikit-learn)\n", model_path, n);
+    printf("INT8: quantized by tern (%s, %.2f s) into %s\n\n", calib_path, q_seconds, int8_path);
     print_header(n);
     print_row(&fp32, n);
+    print_row(&int8, n);
+    printf("INT8 - FP32: %+.1f points; INT8 and FP32 agree on %d/%d images\n",
+           100.0 * (int8.correct - fp32.correct) / n, agree, n);
     printf("\nexamples (label->prediction):\n");
     print_examples(x, labels, fp32.pred, n);
 
     free(fp32.pred);
+    free(int8.pred);
+    tern_model_free(qmodel);
     tern_model_free(model);
     free(labels);
     free(x);
