@@ -122,7 +122,7 @@ tern_status tern_compile_ex(const tern_graph *model, const tern_compile_opts *o,
         /* BN folding before the bias Add (Conv->BN->Add folds completely);
          * hard-sigmoid before fuse-activation, which then fuses it */
         static const pass_fn rewrites[] = {
-            tern_pass_qdq, tern_pass_remove_identity, tern_pass_matmul_add,   tern_pass_fold_batchnorm,
+            tern_pass_qdq, tern_pass_fold_const_dq, tern_pass_remove_identity, tern_pass_matmul_add,   tern_pass_fold_batchnorm,
             tern_pass_fold_add_bias,   tern_pass_fold_pad,     tern_pass_hard_sigmoid,
             tern_pass_cancel_transposes, tern_pass_fuse_activation};
         for (size_t i = 0; st == TERN_OK && i < sizeof rewrites / sizeof rewrites[0]; i++)

@@ -52,7 +52,7 @@ static int worth_folding(const tern_graph *g, const tern_node *n) {
  * count against the session's memory budget: a model that would fold more
  * than the budget fails here, before the memory is taken (folding less
  * would only move the same bytes into the arena, also counted). */
-static tern_status fold_node(tern_graph *g, int i, tern_err *err) {
+tern_status tern_fold_node(tern_graph *g, int i, tern_err *err) {
     tern_node *n = &g->nodes[i];
     const void *in[TERN_MAX_NODE_IO];
     void *out[TERN_MAX_NODE_IO];
@@ -109,7 +109,7 @@ tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *e
         if (st == TERN_OK) st = check_outputs(g, n, err);
         if (st == TERN_OK && worth_folding(g, n)) {
             int by_shape = (n->op->flags & TERN_OP_FOLD_ON_SHAPE) != 0;
-            st = fold_node(g, i, err);
+            st = tern_fold_node(g, i, err);
             if (st == TERN_OK) {
                 folded++;
                 folded_shape += by_shape;

@@ -22,6 +22,13 @@ void tern_report_note(tern_pass_report *r, const char *fmt, ...) TERN_PRINTF(2, 
  * every node in order and evaluates nodes whose inputs are all constant,
  * including the Shape->Gather->Unsqueeze->Concat->Reshape chains. */
 tern_status tern_pass_infer_fold(tern_graph *g, tern_pass_report *r, tern_err *err);
+/* Evaluate node i (all inputs constant) now: its outputs become constants
+ * (charged to the memory budget), the node dead. */
+tern_status tern_fold_node(tern_graph *g, int i, tern_err *err);
+/* After the qdq pass: a DequantizeLinear of a constant that no integer node
+ * took (the weights of an op left in float) becomes a float constant, so
+ * it is not dequantized again on every run. */
+tern_status tern_pass_fold_const_dq(tern_graph *g, tern_pass_report *r, tern_err *err);
 /* uint8 constants and zero points of the quantized ops -> int8 (x ^ 0x80),
  * then re-inference: every 8-bit activation is int8 (pass_quant_import.c).
  * Always on. */
