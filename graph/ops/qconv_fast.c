@@ -53,11 +53,13 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_qconv_d
     if (tern_in(g, n, 0)->rank != 4 || ge->n < 1) return 0;
     tern_strides_ncdhw(tern_in(g, n, 0), xs);
     tern_strides_ncdhw(tern_out(g, n, 0), ys);
-    if (!dense_nhwc(ys, ge->n, ge->c_out, ge->out[1], ge->out[2]) ||
-        !dense_nhwc(xs, ge->n, ge->c_in, ge->in[1], ge->in[2]))
-        return 0;
+    /* the output is always written as dense NHWC rows; an input in another
+     * layout (a model's NCHW input quantized in place) only the im2col path
+     * takes, gathering channel by channel */
+    if (!dense_nhwc(ys, ge->n, ge->c_out, ge->out[1], ge->out[2])) return 0;
+    int x_nhwc = dense_nhwc(xs, ge->n, ge->c_in, ge->in[1], ge->in[2]);
     if (ge->group == 1 && g->kern.qs8_gemm) {
-        int one = ge->kernel[1] == 1 && ge->kernel[2] == 1 && ge->stride[1] == 1 &&
+        int one = x_nhwc && ge->kernel[1] == 1 && ge->kernel[2] == 1 && ge->stride[1] == 1 &&
                   ge->stride[2] == 1 && ge->pad_begin[1] == 0 && ge->pad_begin[2] == 0 &&
                   ge->out[1] == ge->in[1] && ge->out[2] == ge->in[2];
         if (one) return QPATH_GEMM_1X1;
@@ -65,7 +67,7 @@ static int pick_path(const tern_graph *g, const tern_node *n, const tern_qconv_d
         if (k * g->kern.qs8_gemm->mr <= QIM2COL_MAX_BYTES) return QPATH_IM2COL;
         return 0;
     }
-    if (d->depthwise && g->kern.qs8_dwconv && tern_qs8_dwconv_supported(ge, xs, ys))
+    if (x_nhwc && d->depthwise && g->kern.qs8_dwconv && tern_qs8_dwconv_supported(ge, xs, ys))
         return QPATH_DW;
     return 0;
 }
@@ -134,7 +136,8 @@ static void gemm_1x1_task(void *ctx, int64_t task) {
 /* One im2col row segment: taps kx of input row iy at output column ox,
  * KW * C_in bytes; taps outside the input read z_x, which adds
  * (z_x - z_x) * w = 0 as the reference's skipped taps do. With dilation 1
- * the taps inside are one contiguous run of pixels (NHWC). */
+ * the taps inside are one contiguous run of pixels (NHWC); other input
+ * layouts are gathered element by element. */
 static void im2col_taps(const qfast_job *j, const int8_t *xrow, int64_t ox, int8_t *dst) {
     const tern_conv_geom *g = j->p->geom;
     int64_t kw = g->kernel[2], ci = g->c_in, dil = g->dil[2];
@@ -144,7 +147,18 @@ static void im2col_taps(const qfast_job *j, const int8_t *xrow, int64_t ox, int8
         memset(dst, zx, (size_t)(kw * ci));
         return;
     }
-    if (dil == 1 && ix0 >= 0 && ix0 + kw <= g->in[2]) {
+    if (j->xs[1] != 1) { /* channels not contiguous (NCHW): gather one by one */
+        for (int64_t kx = 0; kx < kw; kx++, dst += ci) {
+            int64_t ix = ix0 + kx * dil;
+            if (ix < 0 || ix >= g->in[2]) {
+                memset(dst, zx, (size_t)ci);
+                continue;
+            }
+            for (int64_t c = 0; c < ci; c++) dst[c] = xrow[ix * j->xs[4] + c * j->xs[1]];
+        }
+        return;
+    }
+    if (dil == 1 && j->xs[4] == ci && ix0 >= 0 && ix0 + kw <= g->in[2]) {
         memcpy(dst, xrow + ix0 * j->xs[4], (size_t)(kw * ci));
         return;
     }
