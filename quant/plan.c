@@ -136,6 +136,31 @@ static void absorb(tern_ptq *q, int i, const int *nread) {
     pp->out = n->outputs[0];
 }
 
+/* x * g(x) with g HardSigmoid or Sigmoid (HardSwish, SiLU as exported):
+ * quantizing g(x) on its own grid would cost a rounding and split the pair
+ * into a table and an int8 Mul; left float between them, tern's qdq pass
+ * fuses DQ(x) -> g -> Mul -> Q into one table of x, and ORT runs the same
+ * file in float between the DQ and the Q. */
+static void gate(tern_ptq *q, int i, const int *nread) {
+    const tern_graph *g = &q->gi;
+    const tern_node *n = &g->nodes[i];
+    if (q->nodes[i].cls != PQ_ARITH || strcmp(n->op_type, "Mul") || n->n_inputs != 2) return;
+    for (int k = 0; k < 2; k++) {
+        int h = n->inputs[1 - k], p = h >= 0 ? g->tensors[h].producer : -1;
+        if (p < 0 || q->nodes[p].cls != PQ_LUT || nread[h] != 1 || g->tensors[h].is_output) continue;
+        const tern_node *gn = &g->nodes[p];
+        if (strcmp(gn->op_type, "HardSigmoid") && strcmp(gn->op_type, "Sigmoid")) continue;
+        if (gn->inputs[0] != n->inputs[k]) continue;
+        q->nodes[p].cls = PQ_GATE;
+        return;
+    }
+}
+
+static int gate_output(const tern_ptq *q, int t) {
+    int p = t >= 0 ? q->gi.tensors[t].producer : -1;
+    return p >= 0 && q->nodes[p].cls == PQ_GATE;
+}
+
 static int find(int *root, int t) {
     while (root[t] != t) t = root[t] = root[root[t]];
     return t;
@@ -234,6 +259,7 @@ tern_status pq_plan(tern_ptq *q, tern_err *err) {
             if (g->nodes[i].inputs[k] >= 0) nread[g->nodes[i].inputs[k]]++;
     for (int i = 0; i < g->n_nodes; i++) classify(q, i);
     for (int i = 0; i < g->n_nodes; i++) absorb(q, i, nread);
+    for (int i = 0; i < g->n_nodes; i++) gate(q, i, nread);
     free(nread);
     for (int t = 0; t < nt; t++) q->root[t] = -1;
     for (int i = 0; i < g->n_nodes; i++) {
@@ -243,7 +269,8 @@ tern_status pq_plan(tern_ptq *q, tern_err *err) {
             continue;
         int nin = pn->cls == PQ_WEIGHTED ? 1 : n->n_inputs;
         for (int k = 0; k < nin; k++)
-            if (pq_is_act_tensor(g, n->inputs[k])) mark(q->root, n->inputs[k]);
+            if (pq_is_act_tensor(g, n->inputs[k]) && !gate_output(q, n->inputs[k]))
+                mark(q->root, n->inputs[k]);
         mark(q->root, pn->out);
     }
     move_groups(q);

@@ -22,7 +22,9 @@ enum {
     PQ_LUT,         /* elementwise activation: a 256-entry table */
     PQ_SAME,        /* MaxPool: output on the input's grid */
     PQ_MOVE,        /* Reshape, Transpose, Pad...: bytes move, the grid is the input's */
-    PQ_ABSORBED     /* Relu/Clip(0, x) after an int8 node: its range does the clamp */
+    PQ_ABSORBED,    /* Relu/Clip(0, x) after an int8 node: its range does the clamp */
+    PQ_GATE         /* the HardSigmoid/Sigmoid g of x * g(x): no int8 output of its own, the
+                       Mul and it become one table (HardSwish, SiLU) in the integer graph */
 };
 
 typedef struct pq_node {
