@@ -10,7 +10,7 @@ For every model NAME it writes NAME.onnx, NAME.input.npy (float32) and
 NAME.output.npy: ONNX Runtime's output (default optimizations, i.e. its
 integer kernels). Files stay a few KB. Everything is seeded.
 
-  /work/venv/bin/python tools/make_int8_models.py
+  python3 tools/make_int8_models.py   # a python with onnxruntime, onnx, numpy
 """
 import glob
 import os
